@@ -1,0 +1,112 @@
+import "reflect-metadata";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { ConfigError, loadConfig } from "../config";
+import { openDatabase } from "../database/open-database";
+import { parsePublicId, toPublicId } from "../services/public-id";
+import { createServices, type Services } from "../services/services";
+
+const USAGE = `Usage: npm run --silent cli -- <command> [options]
+
+Commands:
+  account:create --name NAME [--number E164]...   create an account (and its agent numbers and first API key)
+  number:add --account ACCOUNT_ID --number E164    register an agent number to an account
+  key:create --account ACCOUNT_ID                  create an API key (printed once)
+  key:revoke --key-id KEY_ID                       revoke an API key
+
+Each command prints one JSON object on stdout. Uses DATABASE_URL, or the embedded PostgreSQL
+in .data/postgres (shared with a running \`npm start\`).`;
+
+class UsageError extends Error {}
+
+type Options = { name?: string; number?: string[]; account?: string; "key-id"?: string };
+type Command = (services: Services, options: Options) => Promise<object>;
+
+const required = (value: string | undefined, flag: string): string => {
+  if (!value) throw new UsageError(`${flag} is required`);
+  return value;
+};
+
+const accountIdOf = async (services: Services, id: string): Promise<string> => {
+  const uuid = parsePublicId("account", id);
+  if (!uuid || !(await services.accounts.exists(uuid))) throw new Error(`no account ${id}`);
+  return uuid;
+};
+
+const commands: Record<string, Command> = {
+  "account:create": async (services, options) => {
+    const account = await services.accounts.create(required(options.name, "--name"));
+    const agentNumbers: string[] = [];
+    for (const number of options.number ?? []) {
+      agentNumbers.push((await services.accounts.addAgentNumber(account.id, number)).number);
+    }
+    const { apiKey } = await services.apiKeys.create(account.id);
+    return { accountId: toPublicId("account", account.id), apiKey, agentNumbers };
+  },
+  "number:add": async (services, options) => {
+    const accountId = await accountIdOf(services, required(options.account, "--account"));
+    const numbers = options.number ?? [];
+    if (numbers.length !== 1) throw new UsageError("--number is required, once");
+    const agentNumber = await services.accounts.addAgentNumber(accountId, numbers[0]);
+    return { agentNumberId: toPublicId("agentNumber", agentNumber.id), number: agentNumber.number };
+  },
+  "key:create": async (services, options) => {
+    const accountId = await accountIdOf(services, required(options.account, "--account"));
+    const { keyId, apiKey } = await services.apiKeys.create(accountId);
+    return { keyId: toPublicId("apiKey", keyId), apiKey };
+  },
+  "key:revoke": async (services, options) => {
+    const keyId = required(options["key-id"], "--key-id");
+    const uuid = parsePublicId("apiKey", keyId);
+    if (!uuid || !(await services.apiKeys.revoke(uuid))) throw new Error(`no active API key ${keyId}`);
+    return { keyId, revoked: true };
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${name ? `Unknown command "${name}". ` : ""}${USAGE}\n`);
+    return 2;
+  }
+  let options: Options;
+  try {
+    options = parseArgs({
+      args: rest,
+      options: {
+        name: { type: "string" },
+        number: { type: "string", multiple: true },
+        account: { type: "string" },
+        "key-id": { type: "string" },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+
+  const config = loadConfig({ LOG_LEVEL: "warn", ...process.env });
+  // Logs go to stderr: stdout carries only the command's JSON.
+  const logger = pino({ level: config.logLevel, base: { service: "parley-cli" } }, pino.destination(2));
+  const database = await openDatabase(config, logger);
+  try {
+    const result = await command(createServices(database.dataSource), options);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${name}: ${(error as Error).message}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `cli failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,99 @@
+import path from "node:path";
+
+export const NODE_ENVS = ["development", "production", "test"] as const;
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export type NodeEnv = (typeof NODE_ENVS)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything Parley reads from the environment, validated once at start-up. */
+export interface Config {
+  /** PostgreSQL connection string; undefined means "run the embedded PostgreSQL". (Default: unset) */
+  databaseUrl: string | undefined;
+  /** Folder of the embedded PostgreSQL's data, kept across restarts. (Default: `.data/postgres`) */
+  embeddedPostgresDir: string;
+  /** Port the embedded PostgreSQL listens on, on 127.0.0.1 only. (Default: 54329) */
+  embeddedPostgresPort: number;
+  /** HTTP port of the GraphQL API. (Default: 4000) */
+  port: number;
+  /** (Default: `development`) */
+  nodeEnv: NodeEnv;
+  /** pino log level. (Default: `info`, `silent` under test) */
+  logLevel: LogLevel;
+  /** Whether introspection is served; always on outside production. (Default: false in production) */
+  introspection: boolean;
+  /** Whether `npm start` runs a graphile-worker runner in the API process. (Default: true) */
+  runWorker: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(", ")} (got "${raw}")`);
+    return fallback;
+  };
+
+  const port = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) {
+      problems.push(`${name} must be an integer from 0 to 65535 (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    if (raw === "true" || raw === "1") return true;
+    if (raw === "false" || raw === "0") return false;
+    problems.push(`${name} must be one of true, false, 1, 0 (got "${raw}")`);
+    return fallback;
+  };
+
+  const nodeEnv = oneOf("NODE_ENV", NODE_ENVS, "development");
+
+  let databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined) {
+    try {
+      const url = new URL(databaseUrl);
+      if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+        problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${url.protocol}//…")`);
+      }
+    } catch {
+      // Never echo the value: it usually holds a password.
+      problems.push("DATABASE_URL is not a valid URL (expected postgres://user:password@host:5432/database)");
+      databaseUrl = undefined;
+    }
+  }
+
+  const config: Config = {
+    databaseUrl,
+    embeddedPostgresDir: path.resolve(env.EMBEDDED_POSTGRES_DIR || ".data/postgres"),
+    embeddedPostgresPort: port("EMBEDDED_POSTGRES_PORT", 54329),
+    port: port("PORT", 4000),
+    nodeEnv,
+    logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
+    introspection: nodeEnv !== "production" || bool("INTROSPECTION", false),
+    runWorker: bool("RUN_WORKER", true),
+  };
+  if (nodeEnv !== "production" && env.INTROSPECTION !== undefined) bool("INTROSPECTION", true);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,62 @@
+import { runMigrations as runWorkerMigrations } from "graphile-worker";
+import type { DataSource } from "typeorm";
+import { createDataSource } from "../../ormconfig";
+import type { Config } from "../config";
+import type { Logger } from "../logger";
+import { createWorkerLogger } from "../workflows/worker-logger";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+
+export interface Database {
+  /** Connection string in use (never logged: it may hold a password). */
+  url: string;
+  dataSource: DataSource;
+  /** Closes the pool, then stops the embedded PostgreSQL if this process started it. */
+  close(): Promise<void>;
+}
+
+// Any fixed number: serialises schema migrations of processes starting at the same time.
+const MIGRATION_LOCK = 7_246_133;
+
+/** Connects to DATABASE_URL or the embedded PostgreSQL and brings both schemas up to date. */
+export async function openDatabase(
+  config: Pick<Config, "databaseUrl" | "embeddedPostgresDir" | "embeddedPostgresPort">,
+  logger: Logger,
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<Database> {
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dir: config.embeddedPostgresDir, port: config.embeddedPostgresPort, logger });
+  const url = config.databaseUrl ?? embedded!.url;
+  const dataSource = createDataSource({ url });
+  try {
+    await dataSource.initialize();
+    if (migrate) await migrateDatabase(dataSource, url, logger);
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    url,
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Runs Parley's TypeORM migrations and installs graphile-worker's schema. */
+export async function migrateDatabase(dataSource: DataSource, url: string, logger: Logger): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: "all" });
+    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "applied migrations");
+    await runWorkerMigrations({ connectionString: url, logger: createWorkerLogger(logger) });
+  } finally {
+    await runner.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

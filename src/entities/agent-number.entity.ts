@@ -1,0 +1,32 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Account } from "./account.entity";
+import type { TimeoutSettings } from "./timeout-settings";
+
+/** An E.164 number an account's agent sends from, with its default timeout settings per channel. */
+@Entity({ name: "agent_number" })
+export class AgentNumber {
+  @PrimaryColumn("uuid")
+  id!: string;
+
+  @Index("agent_number_account_id_idx")
+  @Column({ name: "account_id", type: "uuid" })
+  accountId!: string;
+
+  @ManyToOne(() => Account, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "account_id", foreignKeyConstraintName: "agent_number_account_id_fkey" })
+  account?: Account;
+
+  /** Unique across accounts: a number belongs to exactly one account. */
+  @Index("agent_number_number_key", { unique: true })
+  @Column("text")
+  number!: string;
+
+  @Column({ name: "sms_config", type: "jsonb", default: () => "'{}'" })
+  smsConfig!: TimeoutSettings;
+
+  @Column({ name: "whatsapp_config", type: "jsonb", default: () => "'{}'" })
+  whatsappConfig!: TimeoutSettings;
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+}

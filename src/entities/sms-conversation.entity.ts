@@ -1,0 +1,80 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from "typeorm";
+import { Account } from "./account.entity";
+import { AgentNumber } from "./agent-number.entity";
+import { SmsConversationStatus } from "./sms-conversation-status.enum";
+
+/** A conversation between one user number and one of an account's agent numbers. */
+@Entity({ name: "sms_conversation" })
+// The database, not only the code, keeps one ACTIVE conversation per pair.
+@Index("sms_conversation_one_active_per_pair", ["accountId", "agentNumberId", "userNumber"], {
+  unique: true,
+  where: `"status" = 'ACTIVE'`,
+})
+@Index("sms_conversation_account_created_idx", ["accountId", "createdAt", "id"])
+export class SmsConversation {
+  @PrimaryColumn("uuid")
+  id!: string;
+
+  @Column({ name: "account_id", type: "uuid" })
+  accountId!: string;
+
+  @ManyToOne(() => Account, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "account_id", foreignKeyConstraintName: "sms_conversation_account_id_fkey" })
+  account?: Account;
+
+  @Index("sms_conversation_agent_number_id_idx")
+  @Column({ name: "agent_number_id", type: "uuid" })
+  agentNumberId!: string;
+
+  @ManyToOne(() => AgentNumber, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "agent_number_id", foreignKeyConstraintName: "sms_conversation_agent_number_id_fkey" })
+  agentNumberEntity?: AgentNumber;
+
+  /** Copy of the agent number's E.164 value (immutable), so reads need no join. */
+  @Column({ name: "agent_number", type: "text" })
+  agentNumber!: string;
+
+  @Column({ name: "user_number", type: "text" })
+  userNumber!: string;
+
+  @Column({
+    type: "enum",
+    enum: SmsConversationStatus,
+    enumName: "sms_conversation_status",
+    default: SmsConversationStatus.ACTIVE,
+  })
+  status!: SmsConversationStatus;
+
+  @Column({ name: "curr_pathway_id", type: "uuid", nullable: true })
+  currPathwayId!: string | null;
+
+  @Column({ name: "curr_pathway_version", type: "text", nullable: true })
+  currPathwayVersion!: string | null;
+
+  @Column({ name: "current_node_id", type: "text", nullable: true })
+  currentNodeId!: string | null;
+
+  @Column({ name: "request_data", type: "jsonb", nullable: true })
+  requestData!: object | null;
+
+  @Column({ name: "time_out", type: "integer", nullable: true })
+  timeOut!: number | null;
+
+  @Column({ name: "timeout_message", type: "text", nullable: true })
+  timeoutMessage!: string | null;
+
+  @Column({ name: "warning_time", type: "integer", nullable: true })
+  warningTime!: number | null;
+
+  @Column({ name: "warning_message", type: "text", nullable: true })
+  warningMessage!: string | null;
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: "updated_at", type: "timestamptz" })
+  updatedAt!: Date;
+
+  @Column({ name: "archived_at", type: "timestamptz", nullable: true })
+  archivedAt!: Date | null;
+}

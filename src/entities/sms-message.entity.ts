@@ -1,0 +1,45 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Account } from "./account.entity";
+import { SmsConversation } from "./sms-conversation.entity";
+import { SmsMessageKind } from "./sms-message-kind.enum";
+import { SmsSender } from "./sms-sender.enum";
+
+/** One message of a conversation. */
+@Entity({ name: "sms_message" })
+@Index("sms_message_conversation_created_idx", ["conversationId", "createdAt", "id"])
+// Idempotency: a provider message SID is recorded once per account (NULLs never collide).
+@Index("sms_message_account_message_sid_key", ["accountId", "messageSid"], { unique: true })
+export class SmsMessage {
+  @PrimaryColumn("uuid")
+  id!: string;
+
+  @Column({ name: "conversation_id", type: "uuid" })
+  conversationId!: string;
+
+  @ManyToOne(() => SmsConversation, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "conversation_id", foreignKeyConstraintName: "sms_message_conversation_id_fkey" })
+  conversation?: SmsConversation;
+
+  @Column({ name: "account_id", type: "uuid" })
+  accountId!: string;
+
+  @ManyToOne(() => Account, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "account_id", foreignKeyConstraintName: "sms_message_account_id_fkey" })
+  account?: Account;
+
+  @Column({ type: "enum", enum: SmsSender, enumName: "sms_sender" })
+  sender!: SmsSender;
+
+  @Column({ type: "enum", enum: SmsMessageKind, enumName: "sms_message_kind", default: SmsMessageKind.NORMAL })
+  kind!: SmsMessageKind;
+
+  @Column("text")
+  body!: string;
+
+  @Column({ name: "message_sid", type: "text", nullable: true })
+  messageSid!: string | null;
+
+  // clock_timestamp(), not now(): messages of one transaction still get increasing times.
+  @Column({ name: "created_at", type: "timestamptz", default: () => "clock_timestamp()" })
+  createdAt!: Date;
+}

@@ -1,0 +1,4 @@
+export enum SmsSender {
+  USER = "USER",
+  AGENT = "AGENT",
+}

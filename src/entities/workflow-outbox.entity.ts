@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+/**
+ * A unit of workflow work, written in the same transaction as the change that caused it and
+ * moved into graphile-worker by the outbox relay. A plain insert here keeps graphile-worker's
+ * `pg_notify` (which serialises committing transactions) off the request's commit.
+ */
+@Entity({ name: "workflow_outbox" })
+export class WorkflowOutbox {
+  @PrimaryGeneratedColumn({ type: "bigint", primaryKeyConstraintName: "workflow_outbox_pkey" })
+  id!: string;
+
+  @Column({ name: "workflow_id", type: "uuid" })
+  workflowId!: string;
+
+  /** graphile-worker task identifier. */
+  @Column("text")
+  task!: string;
+
+  @Column({ type: "jsonb" })
+  payload!: Record<string, unknown>;
+
+  /** When the job may run; null means now. */
+  @Column({ name: "run_at", type: "timestamptz", nullable: true })
+  runAt!: Date | null;
+
+  /** graphile-worker job_key: a later job with the same key replaces a pending one. */
+  @Column({ name: "job_key", type: "text", nullable: true })
+  jobKey!: string | null;
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+}

@@ -1,0 +1,26 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from "typeorm";
+import { SmsConversation } from "./sms-conversation.entity";
+import { WorkflowStatus } from "./workflow-status.enum";
+
+/** The durable process behind one conversation; its id is the API's `workflowId`. */
+@Entity({ name: "workflow" })
+export class Workflow {
+  @PrimaryColumn("uuid")
+  id!: string;
+
+  @Column({ name: "conversation_id", type: "uuid" })
+  conversationId!: string;
+
+  @OneToOne(() => SmsConversation, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "conversation_id", foreignKeyConstraintName: "workflow_conversation_id_fkey" })
+  conversation?: SmsConversation;
+
+  @Column({ type: "enum", enum: WorkflowStatus, enumName: "workflow_status", default: WorkflowStatus.PENDING })
+  status!: WorkflowStatus;
+
+  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: "updated_at", type: "timestamptz" })
+  updatedAt!: Date;
+}

@@ -1,0 +1,71 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import type { Context } from "../resolvers/context.type";
+import { InvalidArgumentError } from "../services/user-input-error";
+
+/** Codes whose message is written for the caller and safe to return as is. */
+const CALLER_CODES = new Set([
+  "UNAUTHENTICATED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
+
+export const INTERNAL_ERROR_MESSAGE = "Internal server error. Quote the requestId when reporting it.";
+
+/**
+ * Apollo `formatError`: errors meant for the caller pass; everything else becomes a bare
+ * INTERNAL_SERVER_ERROR (no message, stack or SQL). The request id is added by the plugin below.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof InvalidArgumentError) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: "BAD_USER_INPUT", argument: original.argument },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && CALLER_CODES.has(code)) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  const requestId = formatted.extensions?.requestId;
+  return {
+    message: INTERNAL_ERROR_MESSAGE,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) },
+  };
+}
+
+/** Logs each unexpected error in full (server side only) and tags masked errors with the request id. */
+export const errorLoggingPlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) {
+          const code = error.extensions?.code;
+          const original = unwrapResolverError(error);
+          if ((typeof code === "string" && CALLER_CODES.has(code)) || original instanceof InvalidArgumentError) continue;
+          contextValue.logger.error({ err: original, requestId: contextValue.requestId, path: error.path }, "unexpected error");
+        }
+      },
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== "single") return;
+        for (const error of response.body.singleResult.errors ?? []) {
+          if (error.extensions?.code === "INTERNAL_SERVER_ERROR") {
+            (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+        }
+      },
+    };
+  },
+};

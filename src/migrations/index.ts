@@ -1,0 +1,4 @@
+import { InitialSchema1795815628623 } from "./1795815628623-InitialSchema";
+
+/** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
+export const migrations = [InitialSchema1795815628623];

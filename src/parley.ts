@@ -1,0 +1,73 @@
+import type { AddressInfo } from "node:net";
+import type { Config } from "./config";
+import { type Database, openDatabase } from "./database/open-database";
+import { createHttpApp, type HttpApp } from "./http/create-http-app";
+import type { Logger } from "./logger";
+import { createServices, type Services } from "./services/services";
+import { startWorker, type Worker } from "./workflows/worker";
+
+export interface Parley {
+  database: Database;
+  services: Services;
+  http: HttpApp;
+  worker: Worker | undefined;
+  /** The HTTP port actually bound (useful with PORT=0). */
+  port: number;
+  /** Drains HTTP, then the worker, then closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  /** Worker tuning, for tests. */
+  worker?: { pollInterval?: number; relayIntervalMs?: number };
+}
+
+/** Starts everything `npm start` runs: database and migrations, the HTTP API and a worker. */
+export async function startParley({ config, logger, worker: workerOptions }: StartOptions): Promise<Parley> {
+  const database = await openDatabase(config, logger);
+  const services = createServices(database.dataSource);
+  let worker: Worker | undefined;
+  let http: HttpApp | undefined;
+  try {
+    if (config.runWorker) {
+      worker = await startWorker({ connectionString: database.url, services, logger, ...workerOptions });
+      const relay = worker.relay;
+      services.workflows.onWorkEnqueued(() => relay.nudge());
+    }
+    http = await createHttpApp({
+      dataSource: database.dataSource,
+      services,
+      logger,
+      landingPage: config.nodeEnv !== "production",
+      introspection: config.introspection,
+    });
+    const server = http.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, () => resolve());
+    });
+  } catch (error) {
+    await http?.stop().catch(() => undefined);
+    await worker?.stop().catch(() => undefined);
+    await database.close();
+    throw error;
+  }
+  const httpApp = http;
+  return {
+    database,
+    services,
+    http: httpApp,
+    worker,
+    port: (httpApp.server.address() as AddressInfo).port,
+    stop: async () => {
+      await httpApp.stop();
+      logger.debug("http stopped");
+      await worker?.stop();
+      logger.debug("worker stopped");
+      await database.close();
+      logger.debug("database closed");
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { GraphQLError } from "graphql";
+import type { AuthChecker } from "type-graphql";
+import type { Context } from "./context.type";
+
+/** Guards every `@Authorized()` field: a valid API key or a top-level UNAUTHENTICATED error. */
+export const authChecker: AuthChecker<Context> = ({ context }) => {
+  if (context.accountId) return true;
+  throw new GraphQLError(
+    'Missing, unknown or revoked API key. Send it in the authorization header, as the raw key or "Bearer <key>".',
+    { extensions: { code: "UNAUTHENTICATED" } },
+  );
+};

@@ -1,0 +1,104 @@
+import type { JsonObject } from "../../entities/json";
+import { IsInt, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from "class-validator";
+import { JSONObjectResolver } from "graphql-scalars";
+import { Field, InputType, Int } from "type-graphql";
+import { SmsSender } from "../../entities/sms-sender.enum";
+import type { CreateSmsConversationCommand } from "../../services/create-sms-conversation.command";
+import { E164 } from "../../services/phone-number";
+import "../types/register-enums";
+import { DiffersFrom } from "../validation/differs-from.decorator";
+import { LIMITS, MESSAGE_SID } from "../validation/limits";
+import { MaxJsonBytes } from "../validation/max-json-bytes.decorator";
+
+const E164_RULE = "an E.164 number: + then 2 to 15 digits, no spaces, e.g. +14155550123";
+const SECONDS_RULE = `an integer from ${LIMITS.minSeconds} to ${LIMITS.maxSeconds} seconds (30 days)`;
+
+@InputType({ description: "A message to record, starting or continuing a conversation. Mirrors `POST /v1/sms/create`." })
+export class CreateSmsConversationInput implements CreateSmsConversationCommand {
+  @Field({ description: "E.164 number of the user, e.g. `+14155550123`." })
+  @Matches(E164, { message: `userNumber must be ${E164_RULE}` })
+  @DiffersFrom("agentNumber", { message: "userNumber must differ from agentNumber" })
+  userNumber!: string;
+
+  @Field({ description: "E.164 number of the agent; must be registered to the calling account." })
+  @Matches(E164, { message: `agentNumber must be ${E164_RULE}` })
+  agentNumber!: string;
+
+  @Field({ description: `The message to store in the conversation history (1 to ${LIMITS.messageLength} characters).` })
+  @Length(1, LIMITS.messageLength, { message: `message must be 1 to ${LIMITS.messageLength} characters` })
+  message!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `Provider message SID (up to ${LIMITS.messageSidLength} visible ASCII characters). Makes the call idempotent: a repeat returns the original ids and writes nothing.`,
+  })
+  @IsOptional()
+  @Length(1, LIMITS.messageSidLength, { message: `messageSid must be 1 to ${LIMITS.messageSidLength} characters` })
+  @Matches(MESSAGE_SID, { message: "messageSid must be visible ASCII characters without spaces" })
+  messageSid?: string | null;
+
+  @Field(() => String, { nullable: true, description: "UUID of the current pathway." })
+  @IsOptional()
+  @IsUUID("all", { message: "currPathwayId must be a UUID, e.g. 123e4567-e89b-12d3-a456-426614174000" })
+  currPathwayId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Version of the pathway to use, e.g. "latest" or "v1.0".' })
+  @IsOptional()
+  @MaxLength(LIMITS.pathwayFieldLength, { message: `currPathwayVersion must be at most ${LIMITS.pathwayFieldLength} characters` })
+  currPathwayVersion?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Id of the pathway node where the conversation is." })
+  @IsOptional()
+  @MaxLength(LIMITS.pathwayFieldLength, { message: `currentNodeId must be at most ${LIMITS.pathwayFieldLength} characters` })
+  currentNodeId?: string | null;
+
+  @Field(() => JSONObjectResolver, {
+    nullable: true,
+    description: `Metadata for custom routing or analytics, a JSON object of at most ${LIMITS.requestDataBytes / 1024} KiB. Replaces the stored one when given.`,
+  })
+  @IsOptional()
+  @MaxJsonBytes(LIMITS.requestDataBytes, {
+    message: `requestData must be at most ${LIMITS.requestDataBytes} bytes (16 KiB) as JSON`,
+  })
+  requestData?: JsonObject | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: "Archive the active conversation between these numbers, if any, and start a new one.",
+  })
+  newConversation?: boolean | null;
+
+  @Field(() => SmsSender, { nullable: true, defaultValue: SmsSender.USER, description: "Who sent this message." })
+  sender?: SmsSender | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Seconds of user silence after an agent message before the timeout flow ends the conversation. Overrides the number's config and persists on the conversation.",
+  })
+  @IsOptional()
+  @IsInt({ message: `timeOut must be ${SECONDS_RULE}` })
+  @Min(LIMITS.minSeconds, { message: `timeOut must be ${SECONDS_RULE}` })
+  @Max(LIMITS.maxSeconds, { message: `timeOut must be ${SECONDS_RULE}` })
+  timeOut?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Sent when the timeout fires. Overrides the number's config." })
+  @IsOptional()
+  @Length(1, LIMITS.messageLength, { message: `timeoutMessage must be 1 to ${LIMITS.messageLength} characters` })
+  timeoutMessage?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Seconds of user silence before the warning message; less than the effective `timeOut`. Overrides the number's config.",
+  })
+  @IsOptional()
+  @IsInt({ message: `warningTime must be ${SECONDS_RULE}` })
+  @Min(LIMITS.minSeconds, { message: `warningTime must be ${SECONDS_RULE}` })
+  @Max(LIMITS.maxSeconds, { message: `warningTime must be ${SECONDS_RULE}` })
+  warningTime?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Sent at `warningTime`. Overrides the number's config." })
+  @IsOptional()
+  @Length(1, LIMITS.messageLength, { message: `warningMessage must be 1 to ${LIMITS.messageLength} characters` })
+  warningMessage?: string | null;
+}

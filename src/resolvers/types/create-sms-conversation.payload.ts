@@ -1,0 +1,27 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { SmsConversationType } from "./sms-conversation.type";
+import { UserError } from "./user-error.type";
+
+@ObjectType({ description: "Result of createSmsConversation: the conversation, or `userErrors` and nothing written." })
+export class CreateSmsConversationPayload {
+  @Field(() => String, { nullable: true, description: 'Confirmation text: "SMS conversation created successfully".' })
+  message!: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Id of the conversation the message was recorded in." })
+  conversationId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Id of the conversation's workflow, stable for its life." })
+  workflowId!: string | null;
+
+  @Field(() => SmsConversationType, { nullable: true, description: "The conversation, as it is after this call." })
+  conversation!: SmsConversationType | null;
+
+  @Field(() => SmsConversationType, {
+    nullable: true,
+    description: "The conversation this call archived (`newConversation: true`), if there was one.",
+  })
+  archivedConversation!: SmsConversationType | null;
+
+  @Field(() => [UserError], { description: "Problems with the input; empty on success." })
+  userErrors!: UserError[];
+}

@@ -1,0 +1,72 @@
+import { DateTimeISOResolver, JSONObjectResolver } from "graphql-scalars";
+import { Field, ID, ObjectType } from "type-graphql";
+import type { SmsConversation } from "../../entities/sms-conversation.entity";
+import { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
+import { toPublicId } from "../../services/public-id";
+import "./register-enums";
+import { TimeoutConfig } from "./timeout-config.type";
+
+@ObjectType("SmsConversation", { description: "A conversation between a user number and one of the account's agent numbers." })
+export class SmsConversationType {
+  /** The row behind this object, for field resolvers. Not exposed. */
+  entity!: SmsConversation;
+
+  @Field(() => ID, { description: "Opaque id (`conv_…`); the mutation's `conversationId`." })
+  id!: string;
+
+  @Field({ description: "E.164 number of the user." })
+  userNumber!: string;
+
+  @Field({ description: "E.164 number of the agent." })
+  agentNumber!: string;
+
+  @Field(() => SmsConversationStatus, { description: "Where the conversation is in its lifecycle." })
+  status!: SmsConversationStatus;
+
+  @Field(() => String, { nullable: true, description: "UUID of the pathway the conversation is on." })
+  currPathwayId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Version of the pathway, e.g. "latest" or "v1.0".' })
+  currPathwayVersion!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Node of the pathway where the conversation is." })
+  currentNodeId!: string | null;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: "Caller metadata for routing or analytics." })
+  requestData!: object | null;
+
+  @Field(() => TimeoutConfig, { description: "Timeout overrides stored on this conversation." })
+  timeoutConfig!: TimeoutConfig;
+
+  @Field(() => DateTimeISOResolver, { description: "When the conversation started." })
+  createdAt!: Date;
+
+  @Field(() => DateTimeISOResolver, { description: "When the conversation last changed." })
+  updatedAt!: Date;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: "When a newer conversation replaced it." })
+  archivedAt!: Date | null;
+
+  static from(conversation: SmsConversation): SmsConversationType {
+    return Object.assign(new SmsConversationType(), {
+      entity: conversation,
+      id: toPublicId("conversation", conversation.id),
+      userNumber: conversation.userNumber,
+      agentNumber: conversation.agentNumber,
+      status: conversation.status,
+      currPathwayId: conversation.currPathwayId,
+      currPathwayVersion: conversation.currPathwayVersion,
+      currentNodeId: conversation.currentNodeId,
+      requestData: conversation.requestData,
+      timeoutConfig: Object.assign(new TimeoutConfig(), {
+        timeOut: conversation.timeOut,
+        warningTime: conversation.warningTime,
+        timeoutMessage: conversation.timeoutMessage,
+        warningMessage: conversation.warningMessage,
+      }),
+      createdAt: conversation.createdAt,
+      updatedAt: conversation.updatedAt,
+      archivedAt: conversation.archivedAt,
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { DateTimeISOResolver } from "graphql-scalars";
+import { Field, ID, ObjectType } from "type-graphql";
+import type { SmsMessage } from "../../entities/sms-message.entity";
+import { SmsMessageKind } from "../../entities/sms-message-kind.enum";
+import { SmsSender } from "../../entities/sms-sender.enum";
+import { toPublicId } from "../../services/public-id";
+import "./register-enums";
+
+@ObjectType("SmsMessage", { description: "One message of a conversation." })
+export class SmsMessageType {
+  @Field(() => ID, { description: "Opaque id (`msg_…`)." })
+  id!: string;
+
+  @Field(() => SmsSender, { description: "Who sent it." })
+  sender!: SmsSender;
+
+  @Field(() => SmsMessageKind, { description: "A normal message, or one sent by the timeout flow." })
+  kind!: SmsMessageKind;
+
+  @Field({ description: "The text." })
+  body!: string;
+
+  @Field(() => String, { nullable: true, description: "The provider's message SID, when given." })
+  messageSid!: string | null;
+
+  @Field(() => DateTimeISOResolver, { description: "When Parley recorded it." })
+  createdAt!: Date;
+
+  static from(message: SmsMessage): SmsMessageType {
+    return Object.assign(new SmsMessageType(), {
+      id: toPublicId("message", message.id),
+      sender: message.sender,
+      kind: message.kind,
+      body: message.body,
+      messageSid: message.messageSid,
+      createdAt: message.createdAt,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import { Field, Int, ObjectType } from "type-graphql";
+
+@ObjectType({
+  description:
+    "Timeout settings stored on the conversation. Each overrides the agent number's `smsConfig` and persists until a later call replaces it; null means not overridden.",
+})
+export class TimeoutConfig {
+  @Field(() => Int, { nullable: true, description: "Seconds of user silence after an agent message before the conversation ends." })
+  timeOut!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Seconds of user silence before the warning message; less than `timeOut`." })
+  warningTime!: number | null;
+
+  @Field(() => String, { nullable: true, description: "Sent when the conversation times out." })
+  timeoutMessage!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Sent at `warningTime`." })
+  warningMessage!: string | null;
+}

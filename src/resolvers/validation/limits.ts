@@ -1,0 +1,17 @@
+/** Input limits, shared by the validation decorators, their messages and the docs. */
+export const LIMITS = {
+  /** Characters in a message body, and in the timeout and warning messages. */
+  messageLength: 1600,
+  /** Characters in a provider message SID. */
+  messageSidLength: 64,
+  /** Characters in `currPathwayVersion` and `currentNodeId`. */
+  pathwayFieldLength: 256,
+  /** Bytes of `requestData` serialised as JSON (16 KiB). */
+  requestDataBytes: 16 * 1024,
+  /** Seconds in `timeOut` and `warningTime`: 1 to 30 days. */
+  minSeconds: 1,
+  maxSeconds: 2_592_000,
+} as const;
+
+/** Visible ASCII, no spaces: what provider SIDs are made of. */
+export const MESSAGE_SID = /^[\x21-\x7E]+$/;

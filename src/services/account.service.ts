@@ -1,0 +1,49 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { Account } from "../entities/account.entity";
+import { AgentNumber } from "../entities/agent-number.entity";
+import { E164 } from "./phone-number";
+
+export class AccountService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(name: string): Promise<Account> {
+    if (name.trim() === "") throw new Error("account name must not be empty");
+    const repository = this.dataSource.getRepository(Account);
+    const account = repository.create({ id: randomUUID(), name: name.trim() });
+    await repository.insert(account);
+    return account;
+  }
+
+  async exists(accountId: string): Promise<boolean> {
+    return this.dataSource.getRepository(Account).existsBy({ id: accountId });
+  }
+
+  async count(): Promise<number> {
+    return this.dataSource.getRepository(Account).count();
+  }
+
+  /** Registers an agent number to an account, with empty SMS and WhatsApp configs. */
+  async addAgentNumber(accountId: string, number: string): Promise<AgentNumber> {
+    if (!E164.test(number)) throw new Error(`"${number}" is not an E.164 number (expected + and 2 to 15 digits, e.g. +14155550100)`);
+    const repository = this.dataSource.getRepository(AgentNumber);
+    const agentNumber = repository.create({ id: randomUUID(), accountId, number, smsConfig: {}, whatsappConfig: {} });
+    try {
+      await repository.insert(agentNumber);
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === "23505") {
+        throw new Error(`agent number ${number} is already registered`);
+      }
+      throw error;
+    }
+    return agentNumber;
+  }
+
+  async findAgentNumber(accountId: string, number: string): Promise<AgentNumber | null> {
+    return this.dataSource.getRepository(AgentNumber).findOneBy({ accountId, number });
+  }
+
+  async findAgentNumberById(accountId: string, id: string): Promise<AgentNumber | null> {
+    return this.dataSource.getRepository(AgentNumber).findOneBy({ accountId, id });
+  }
+}

@@ -1,0 +1,20 @@
+import type { JsonObject } from "../entities/json";
+import type { SmsSender } from "../entities/sms-sender.enum";
+
+/** What createSmsConversation asks of the service, already validated for shape and range. */
+export interface CreateSmsConversationCommand {
+  userNumber: string;
+  agentNumber: string;
+  message: string;
+  messageSid?: string | null;
+  currPathwayId?: string | null;
+  currPathwayVersion?: string | null;
+  currentNodeId?: string | null;
+  requestData?: JsonObject | null;
+  newConversation?: boolean | null;
+  sender?: SmsSender | null;
+  timeOut?: number | null;
+  timeoutMessage?: string | null;
+  warningTime?: number | null;
+  warningMessage?: string | null;
+}

@@ -1,0 +1,231 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource, EntityManager } from "typeorm";
+import { QueryFailedError } from "typeorm";
+import type { AgentNumber } from "../entities/agent-number.entity";
+import { SmsConversation } from "../entities/sms-conversation.entity";
+import { SmsConversationStatus } from "../entities/sms-conversation-status.enum";
+import { SmsMessage } from "../entities/sms-message.entity";
+import { SmsMessageKind } from "../entities/sms-message-kind.enum";
+import { SmsSender } from "../entities/sms-sender.enum";
+import type { TimeoutSettings } from "../entities/timeout-settings";
+import type { AccountService } from "./account.service";
+import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
+import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig } from "./timeout-config";
+import { UserErrorCode } from "./user-error-code.enum";
+import { type UserInputProblem, UserInputError } from "./user-input-error";
+import type { WorkflowService } from "./workflow.service";
+
+export type CreateSmsConversationResult =
+  | {
+      ok: true;
+      conversation: SmsConversation;
+      workflowId: string;
+      /** The conversation this call replaced (`newConversation: true`), if any. */
+      archivedConversation: SmsConversation | null;
+      /** True when `messageSid` matched an earlier call and nothing was written. */
+      replayed: boolean;
+    }
+  | { ok: false; problem: UserInputProblem };
+
+/** How often a create that lost a race for a pair's ACTIVE slot is retried before giving up. */
+const MAX_ATTEMPTS = 10;
+
+const ONE_ACTIVE_PER_PAIR = "sms_conversation_one_active_per_pair";
+const MESSAGE_SID_KEY = "sms_message_account_message_sid_key";
+
+export class SmsConversationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountService,
+    private readonly workflows: WorkflowService,
+  ) {}
+
+  /**
+   * Records a message, continuing the pair's ACTIVE conversation or starting one, and triggers
+   * the conversation's workflow — all in one transaction. Concurrent calls for one pair or one
+   * messageSid are settled by unique indexes; the losers retry here and never see the race.
+   */
+  async create(accountId: string, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult> {
+    const agentNumber = await this.accounts.findAgentNumber(accountId, command.agentNumber);
+    if (!agentNumber) {
+      // Same answer whether another account has the number or nobody does.
+      return failure({
+        code: UserErrorCode.AGENT_NUMBER_NOT_FOUND,
+        field: "agentNumber",
+        message: `agent number ${command.agentNumber} is not registered to this account`,
+      });
+    }
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.dataSource.transaction((manager) => this.createOnce(manager, agentNumber, command));
+        if (result.ok && !result.replayed) this.workflows.workEnqueued();
+        return result;
+      } catch (error) {
+        if (error instanceof UserInputError) return failure(error.problem);
+        if (isUniqueViolation(error, MESSAGE_SID_KEY)) {
+          // A concurrent call with the same SID committed first: answer as its repeat.
+          const replay = await this.replay(this.dataSource.manager, agentNumber.accountId, command);
+          if (replay) return replay;
+        } else if (!isUniqueViolation(error, ONE_ACTIVE_PER_PAIR) || attempt >= MAX_ATTEMPTS) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  private async createOnce(
+    manager: EntityManager,
+    agentNumber: AgentNumber,
+    command: CreateSmsConversationCommand,
+  ): Promise<CreateSmsConversationResult> {
+    const accountId = agentNumber.accountId;
+    if (command.messageSid) {
+      const replay = await this.replay(manager, accountId, command);
+      if (replay) return replay;
+    }
+
+    const pair = { accountId, agentNumberId: agentNumber.id, userNumber: command.userNumber };
+    let archived: SmsConversation | null = null;
+    let existing: SmsConversation | null = null;
+    if (command.newConversation) {
+      archived = await this.archiveActive(manager, pair);
+    } else {
+      existing = await manager
+        .getRepository(SmsConversation)
+        .findOne({ where: { ...pair, status: SmsConversationStatus.ACTIVE }, lock: { mode: "pessimistic_write" } });
+    }
+
+    const given: TimeoutSettings = {
+      timeOut: command.timeOut,
+      warningTime: command.warningTime,
+      timeoutMessage: command.timeoutMessage,
+      warningMessage: command.warningMessage,
+    };
+    const overrides = mergeTimeoutOverrides(existing ?? {}, given);
+    const problem = checkTimeoutConfig(resolveTimeoutConfig(overrides, agentNumber.smsConfig), given);
+    // Thrown, not returned: an archive done above must roll back too.
+    if (problem) throw new UserInputError(problem);
+
+    const changes = {
+      ...definedOnly({
+        currPathwayId: command.currPathwayId,
+        currPathwayVersion: command.currPathwayVersion,
+        currentNodeId: command.currentNodeId,
+        requestData: command.requestData,
+      }),
+      timeOut: overrides.timeOut ?? null,
+      warningTime: overrides.warningTime ?? null,
+      timeoutMessage: overrides.timeoutMessage ?? null,
+      warningMessage: overrides.warningMessage ?? null,
+    };
+
+    let conversation: SmsConversation;
+    let workflowId: string;
+    if (existing) {
+      conversation = manager.merge(SmsConversation, existing, changes);
+      await manager.update(SmsConversation, { id: existing.id }, changes);
+      const workflow = await this.workflows.findByConversationIn(manager, existing.id);
+      workflowId = workflow.id;
+    } else {
+      conversation = manager.create(SmsConversation, {
+        id: randomUUID(),
+        ...pair,
+        agentNumber: agentNumber.number,
+        status: SmsConversationStatus.ACTIVE,
+        currPathwayId: null,
+        currPathwayVersion: null,
+        currentNodeId: null,
+        requestData: null,
+        archivedAt: null,
+        ...changes,
+      });
+      await manager.insert(SmsConversation, conversation);
+      workflowId = (await this.workflows.start(manager, conversation.id)).id;
+    }
+
+    await manager.insert(SmsMessage, {
+      id: randomUUID(),
+      conversationId: conversation.id,
+      accountId,
+      sender: command.sender ?? SmsSender.USER,
+      kind: SmsMessageKind.NORMAL,
+      body: command.message,
+      messageSid: command.messageSid ?? null,
+    });
+
+    // Re-read so timestamps are the database's, as every later read will see them.
+    const saved = await manager.getRepository(SmsConversation).findOneByOrFail({ id: conversation.id });
+    return { ok: true, conversation: saved, workflowId, archivedConversation: archived, replayed: false };
+  }
+
+  private async archiveActive(
+    manager: EntityManager,
+    pair: { accountId: string; agentNumberId: string; userNumber: string },
+  ): Promise<SmsConversation | null> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(SmsConversation)
+      .set({ status: SmsConversationStatus.ARCHIVED, archivedAt: () => "now()" })
+      .where({ ...pair, status: SmsConversationStatus.ACTIVE })
+      .returning("id")
+      .execute();
+    const id = (result.raw as Array<{ id: string }>)[0]?.id;
+    if (!id) return null;
+    await this.workflows.complete(manager, id);
+    return manager.getRepository(SmsConversation).findOneByOrFail({ id });
+  }
+
+  /**
+   * The answer to a repeat of an earlier call with the same messageSid: the original ids if it
+   * is the same message, MESSAGE_SID_CONFLICT if not, null if the SID is new.
+   */
+  private async replay(
+    manager: EntityManager,
+    accountId: string,
+    command: CreateSmsConversationCommand,
+  ): Promise<CreateSmsConversationResult | null> {
+    if (!command.messageSid) return null;
+    const original = await manager.getRepository(SmsMessage).findOne({
+      where: { accountId, messageSid: command.messageSid },
+      relations: { conversation: true },
+    });
+    if (!original?.conversation) return null;
+    const conversation = original.conversation;
+    const same =
+      conversation.userNumber === command.userNumber &&
+      conversation.agentNumber === command.agentNumber &&
+      original.body === command.message &&
+      original.sender === (command.sender ?? SmsSender.USER);
+    if (!same) {
+      return failure({
+        code: UserErrorCode.MESSAGE_SID_CONFLICT,
+        field: "messageSid",
+        message: `messageSid ${command.messageSid} was already used for a different message (numbers, sender or body differ); use a new messageSid for a new message`,
+      });
+    }
+    const workflow = await this.workflows.findByConversationIn(manager, conversation.id);
+    return { ok: true, conversation, workflowId: workflow.id, archivedConversation: null, replayed: true };
+  }
+
+  async findById(accountId: string, id: string): Promise<SmsConversation | null> {
+    return this.dataSource.getRepository(SmsConversation).findOneBy({ accountId, id });
+  }
+}
+
+function failure(problem: UserInputProblem): CreateSmsConversationResult {
+  return { ok: false, problem };
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === "23505" && driverError.constraint === constraint;
+}
+
+/** Drops undefined and null: an omitted field leaves the stored value alone. */
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== null)) as Partial<{
+    [K in keyof T]: NonNullable<T[K]>;
+  }>;
+}

@@ -1,0 +1,11 @@
+/** Why a request was refused in a way the caller can fix. */
+export enum UserErrorCode {
+  /** A value failed validation (format, length or range); the message names the rule. */
+  INVALID_INPUT = "INVALID_INPUT",
+  /** warningTime is not less than the effective timeOut, or there is no timeOut to warn before. */
+  INVALID_TIMEOUT_CONFIG = "INVALID_TIMEOUT_CONFIG",
+  /** The agent number is not registered to the calling account. */
+  AGENT_NUMBER_NOT_FOUND = "AGENT_NUMBER_NOT_FOUND",
+  /** The messageSid was already used for a different message. */
+  MESSAGE_SID_CONFLICT = "MESSAGE_SID_CONFLICT",
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource, EntityManager } from "typeorm";
+import { In } from "typeorm";
+import { Workflow } from "../entities/workflow.entity";
+import { WorkflowOutbox } from "../entities/workflow-outbox.entity";
+import { WorkflowStatus } from "../entities/workflow-status.enum";
+import { WorkflowTask } from "../workflows/workflow-task.enum";
+
+export class WorkflowService {
+  private readonly enqueuedListeners: Array<() => void> = [];
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Calls `listener` after this process commits new workflow work (the relay picks it up sooner). */
+  onWorkEnqueued(listener: () => void): void {
+    this.enqueuedListeners.push(listener);
+  }
+
+  /** To be called after the commit of a transaction that called `start`. */
+  workEnqueued(): void {
+    for (const listener of this.enqueuedListeners) listener();
+  }
+
+  /**
+   * Creates a conversation's workflow and records its first job in the caller's transaction, so
+   * a rolled-back conversation leaves no work behind and a committed one always gets set up.
+   */
+  async start(manager: EntityManager, conversationId: string): Promise<Workflow> {
+    const workflow = manager.create(Workflow, { id: randomUUID(), conversationId, status: WorkflowStatus.PENDING });
+    await manager.insert(Workflow, { id: workflow.id, conversationId, status: workflow.status });
+    await manager.insert(WorkflowOutbox, {
+      workflowId: workflow.id,
+      task: WorkflowTask.SETUP_CONVERSATION,
+      payload: { workflowId: workflow.id },
+      runAt: null,
+      jobKey: null,
+    });
+    return workflow;
+  }
+
+  /** Marks the workflow of an archived conversation complete: it has nothing left to do. */
+  async complete(manager: EntityManager, conversationId: string): Promise<void> {
+    await manager.update(Workflow, { conversationId }, { status: WorkflowStatus.COMPLETED });
+  }
+
+  /** The setup step: PENDING becomes RUNNING; a repeat (jobs run at least once) changes nothing. */
+  async markRunning(workflowId: string): Promise<void> {
+    await this.dataSource
+      .getRepository(Workflow)
+      .update({ id: workflowId, status: WorkflowStatus.PENDING }, { status: WorkflowStatus.RUNNING });
+  }
+
+  /** The workflow of a conversation, read in the caller's transaction. */
+  async findByConversationIn(manager: EntityManager, conversationId: string): Promise<Workflow> {
+    return manager.getRepository(Workflow).findOneByOrFail({ conversationId });
+  }
+
+  async findByConversation(conversationId: string): Promise<Workflow | null> {
+    return this.dataSource.getRepository(Workflow).findOneBy({ conversationId });
+  }
+
+  async findByConversations(conversationIds: readonly string[]): Promise<Workflow[]> {
+    return this.dataSource.getRepository(Workflow).findBy({ conversationId: In([...conversationIds]) });
+  }
+}

@@ -1,0 +1,99 @@
+import type { Pool } from "pg";
+import type { Logger } from "../logger";
+
+export interface OutboxRelayOptions {
+  pool: Pool;
+  logger: Logger;
+  /** Rows moved per transaction. (Default: 500) */
+  batchSize?: number;
+  /** How often to look for rows written by other processes, in ms. (Default: 100) */
+  pollIntervalMs?: number;
+}
+
+/**
+ * Moves workflow_outbox rows into graphile-worker's queue: delete and add_jobs in one transaction,
+ * so a row becomes exactly one job. Request transactions only insert a plain row; the
+ * `pg_notify` inside add_jobs runs here, once per batch, off their commit path.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Relay soon: called after this process committed outbox rows. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Moves one batch; returns how many rows it moved. */
+  async relayOnce(): Promise<number> {
+    const client = await this.options.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ task: string; payload: unknown; run_at: Date | null; job_key: string | null }>(
+        `DELETE FROM workflow_outbox WHERE id IN (
+           SELECT id FROM workflow_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, task, payload, run_at, job_key`,
+        [this.batchSize],
+      );
+      if (rows.length > 0) {
+        await client.query(
+          `SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
+             SELECT ROW(j.task, j.payload, NULL, j.run_at, NULL, j.job_key, NULL, NULL)::graphile_worker.job_spec
+             FROM json_to_recordset($1::json) AS j(task text, payload json, run_at timestamptz, job_key text)))`,
+          [JSON.stringify(rows)],
+        );
+      }
+      await client.query("COMMIT");
+      return rows.length;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.drain().finally(() => {
+        this.running = undefined;
+        const more = this.again;
+        this.again = false;
+        this.schedule(more ? 0 : this.pollIntervalMs);
+      });
+    }, delayMs);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.relayOnce()) === this.batchSize) {
+        // A full batch: more may be waiting.
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error }, "outbox relay failed; retrying");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+import { createDataSource } from "../../ormconfig";
+import { startEmbeddedPostgres } from "../../src/database/embedded-postgres";
+import { migrateDatabase } from "../../src/database/open-database";
+import { createLogger } from "../../src/logger";
+
+declare global {
+  // eslint-disable-next-line no-var
+  var parleyTestTeardown: (() => Promise<void>) | undefined;
+}
+
+/**
+ * One PostgreSQL for the run (TEST_DATABASE_URL's server, else an embedded one in a temporary
+ * folder) and one migrated template database; every test file clones its own database from it.
+ */
+export default async function globalSetup(): Promise<void> {
+  const logger = createLogger("silent");
+  let adminUrl: string;
+  let stopServer = async () => {};
+  if (process.env.TEST_DATABASE_URL) {
+    adminUrl = process.env.TEST_DATABASE_URL;
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-test-"));
+    fs.chmodSync(dir, 0o755);
+    const server = await startEmbeddedPostgres({ dir: path.join(dir, "data"), port: await freePort(), database: "postgres" });
+    adminUrl = server.url;
+    stopServer = async () => {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  }
+
+  const template = `parley_template_${process.pid}`;
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${template}`);
+  await adminQuery(adminUrl, `CREATE DATABASE ${template}`);
+  const templateUrl = withDatabase(adminUrl, template);
+  const dataSource = createDataSource({ url: templateUrl, poolSize: 2 });
+  await dataSource.initialize();
+  try {
+    await migrateDatabase(dataSource, templateUrl, logger);
+  } finally {
+    await dataSource.destroy();
+  }
+
+  process.env.PARLEY_TEST_ADMIN_URL = adminUrl;
+  process.env.PARLEY_TEST_TEMPLATE = template;
+  globalThis.parleyTestTeardown = async () => {
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => undefined);
+    await stopServer();
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

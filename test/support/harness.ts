@@ -1,0 +1,112 @@
+import { randomInt } from "node:crypto";
+import { Pool } from "pg";
+import type { Config } from "../../src/config";
+import type { TimeoutSettings } from "../../src/entities/timeout-settings";
+import { createLogger } from "../../src/logger";
+import { type Parley, startParley } from "../../src/parley";
+import { toPublicId } from "../../src/services/public-id";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+export interface TestAccount {
+  /** Database id (UUID). */
+  id: string;
+  /** Public id (`acct_…`). */
+  publicId: string;
+  apiKey: string;
+  keyId: string;
+  agentNumbers: string[];
+}
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T | null; errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }> };
+}
+
+/** A running Parley on its own database, reached over real HTTP, plus a pool to check rows. */
+export interface Harness {
+  parley: Parley;
+  database: TestDatabase;
+  /** Base URL, e.g. http://127.0.0.1:12345 */
+  baseUrl: string;
+  /** Direct access to the test database, for asserting rows. */
+  db: Pool;
+  graphql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { apiKey?: string | null; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T>>;
+  createAccount(options?: { numbers?: number; smsConfig?: TimeoutSettings }): Promise<TestAccount>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Run the graphile-worker runner and outbox relay in the server. (Default: true) */
+  runWorker?: boolean;
+  nodeEnv?: Config["nodeEnv"];
+  introspection?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database = await createTestDatabase();
+  const nodeEnv = options.nodeEnv ?? "test";
+  const config: Config = {
+    databaseUrl: database.url,
+    embeddedPostgresDir: "",
+    embeddedPostgresPort: 0,
+    port: 0,
+    nodeEnv,
+    logLevel: (process.env.LOG_LEVEL as Config["logLevel"]) ?? "silent",
+    introspection: options.introspection ?? nodeEnv !== "production",
+    runWorker: options.runWorker ?? true,
+  };
+  const parley = await startParley({
+    config,
+    logger: createLogger(config.logLevel),
+    worker: { pollInterval: 100, relayIntervalMs: 50 },
+  });
+  const db = new Pool({ connectionString: database.url, max: 3 });
+  const baseUrl = `http://127.0.0.1:${parley.port}`;
+
+  const harness: Harness = {
+    parley,
+    database,
+    baseUrl,
+    db,
+    async graphql<T>(query: string, variables?: Record<string, unknown>, { apiKey, headers }: { apiKey?: string | null; headers?: Record<string, string> } = {}): Promise<GraphQLResponse<T>> {
+      const response = await fetch(`${baseUrl}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(apiKey ? { authorization: apiKey } : {}),
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T>["body"] };
+    },
+    async createAccount({ numbers = 1, smsConfig } = {}) {
+      const { accounts, apiKeys } = parley.services;
+      const account = await accounts.create(`Test ${randomInt(1e9)}`);
+      const agentNumbers: string[] = [];
+      for (let i = 0; i < numbers; i++) {
+        const number = await accounts.addAgentNumber(account.id, randomNumber());
+        agentNumbers.push(number.number);
+        if (smsConfig) await db.query("UPDATE agent_number SET sms_config = $1 WHERE id = $2", [smsConfig, number.id]);
+      }
+      const { apiKey, keyId } = await apiKeys.create(account.id);
+      return { id: account.id, publicId: toPublicId("account", account.id), apiKey, keyId, agentNumbers };
+    },
+    async close() {
+      await db.end();
+      await parley.stop();
+      await database.drop();
+    },
+  };
+  return harness;
+}
+
+/** A random number in the fictional +1 555 range, unique enough for one test database. */
+export function randomNumber(): string {
+  return `+1555${String(randomInt(10_000_000)).padStart(7, "0")}`;
+}

@@ -1,0 +1,35 @@
+/** The GraphQL documents the tests send, written as a client would. */
+
+export const CONVERSATION_FIELDS = `
+  id userNumber agentNumber status currPathwayId currPathwayVersion currentNodeId requestData
+  timeoutConfig { timeOut warningTime timeoutMessage warningMessage }
+  effectiveTimeoutConfig {
+    timeOut { value source } warningTime { value source }
+    timeoutMessage { value source } warningMessage { value source }
+  }
+  workflow { id status }
+  createdAt updatedAt archivedAt
+`;
+
+export const CREATE = `
+  mutation Create($input: CreateSmsConversationInput!) {
+    createSmsConversation(input: $input) {
+      message conversationId workflowId
+      conversation { ${CONVERSATION_FIELDS} }
+      archivedConversation { id status archivedAt }
+      userErrors { code field message }
+    }
+  }
+`;
+
+export const CONVERSATION = `
+  query Conversation($id: ID!, $first: Int, $after: String) {
+    smsConversation(id: $id) {
+      ${CONVERSATION_FIELDS}
+      messages(first: $first, after: $after) {
+        edges { cursor node { id sender kind body messageSid createdAt } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+`;
