@@ -1,0 +1,93 @@
+import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+import { CONVERSATION, CREATE } from "./support/operations";
+
+let harness: Harness;
+let accountA: TestAccount;
+let accountB: TestAccount;
+
+beforeAll(async () => {
+  harness = await startHarness({ runWorker: false });
+});
+afterAll(() => harness.close());
+beforeEach(async () => {
+  accountA = await harness.createAccount();
+  accountB = await harness.createAccount();
+});
+
+const input = (account: TestAccount, extra: Record<string, unknown> = {}) => ({
+  input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hi", ...extra },
+});
+const conversationCount = async () => (await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation")).rows[0].n as number;
+
+describe("authentication", () => {
+  it.each([
+    ["no authorization header", null],
+    ["an unknown key", "prl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+    ["a malformed key", "not-a-key"],
+    ["an empty Bearer", "Bearer "],
+  ])("refuses %s with a top-level UNAUTHENTICATED error and writes nothing", async (_name, key) => {
+    const before = await conversationCount();
+    const { body } = await harness.graphql(CREATE, input(accountA), { apiKey: null, headers: key === null ? {} : { authorization: key } });
+
+    expect(body.data).toBeNull();
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ["createSmsConversation"], extensions: { code: "UNAUTHENTICATED" }, message: expect.stringContaining("authorization header") }),
+    ]);
+    expect(await conversationCount()).toBe(before);
+  });
+
+  it("accepts the key raw or as a Bearer token", async () => {
+    const raw = await harness.graphql(CREATE, input(accountA), { headers: { authorization: accountA.apiKey } });
+    const bearer = await harness.graphql(CREATE, input(accountA), { headers: { authorization: `Bearer ${accountA.apiKey}` } });
+    expect(raw.body.data!.createSmsConversation.userErrors).toEqual([]);
+    expect(bearer.body.data!.createSmsConversation.userErrors).toEqual([]);
+  });
+
+  it("refuses a revoked key with UNAUTHENTICATED, while the account's other keys keep working", async () => {
+    const second = await harness.parley.services.apiKeys.create(accountA.id);
+    expect(await harness.parley.services.apiKeys.revoke(accountA.keyId)).toBe(true);
+
+    const revoked = await harness.graphql(CREATE, input(accountA), { apiKey: accountA.apiKey });
+    expect(revoked.body.errors?.[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
+    const other = await harness.graphql(CREATE, input(accountA), { apiKey: second.apiKey });
+    expect(other.body.data!.createSmsConversation.userErrors).toEqual([]);
+    expect((await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1", [accountA.id])).rows[0].n).toBe(1);
+  });
+
+  it("stores only a hash of each key", async () => {
+    const { rows } = await harness.db.query("SELECT key_hash, key_prefix FROM api_key WHERE id = $1", [accountA.keyId]);
+    expect(rows[0].key_hash).toBeInstanceOf(Buffer);
+    expect(rows[0].key_hash.toString("utf8")).not.toContain(accountA.apiKey);
+    expect(rows[0].key_prefix).toBe(accountA.apiKey.slice(0, 8));
+    expect(accountA.apiKey).toMatch(/^prl_[A-Za-z0-9_-]{32,}$/);
+  });
+});
+
+describe("tenancy", () => {
+  it("a key of account A cannot read account B's conversation: it gets null and no error", async () => {
+    const created = await harness.graphql(CREATE, input(accountB), { apiKey: accountB.apiKey });
+    const id = created.body.data!.createSmsConversation.conversationId;
+
+    const asA = await harness.graphql(CONVERSATION, { id }, { apiKey: accountA.apiKey });
+    expect(asA.body).toEqual({ data: { smsConversation: null } });
+    const asB = await harness.graphql(CONVERSATION, { id }, { apiKey: accountB.apiKey });
+    expect(asB.body.data!.smsConversation.id).toBe(id);
+  });
+
+  it("a key of account A cannot write with account B's number, nor touch B's conversation with it", async () => {
+    const userNumber = randomNumber();
+    await harness.graphql(CREATE, input(accountB, { userNumber }), { apiKey: accountB.apiKey });
+
+    const { body } = await harness.graphql(CREATE, input(accountB, { userNumber, newConversation: true }), { apiKey: accountA.apiKey });
+    expect(body.data!.createSmsConversation.userErrors[0].code).toBe("AGENT_NUMBER_NOT_FOUND");
+    const { rows } = await harness.db.query("SELECT account_id, status FROM sms_conversation WHERE user_number = $1", [userNumber]);
+    expect(rows).toEqual([{ account_id: accountB.id, status: "ACTIVE" }]);
+  });
+
+  it("answers null for ids that are not conversation ids at all", async () => {
+    for (const id of ["nope", "conv_123", `wf_${"0".repeat(32)}`, `conv_${"0".repeat(32)}`]) {
+      const { body } = await harness.graphql(CONVERSATION, { id }, { apiKey: accountA.apiKey });
+      expect(body).toEqual({ data: { smsConversation: null } });
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import path from "node:path";
+import { ConfigError, loadConfig } from "../src/config";
+
+describe("loadConfig", () => {
+  it("defaults to the embedded database, port 4000 and development", () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: undefined,
+      embeddedPostgresDir: path.resolve(".data/postgres"),
+      embeddedPostgresPort: 54329,
+      port: 4000,
+      nodeEnv: "development",
+      logLevel: "info",
+      introspection: true,
+      runWorker: true,
+    });
+  });
+
+  it("turns introspection off in production unless INTROSPECTION=true", () => {
+    expect(loadConfig({ NODE_ENV: "production" }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", INTROSPECTION: "true" }).introspection).toBe(true);
+  });
+
+  it("lists every problem at once, naming the allowed values", () => {
+    expect(() => loadConfig({ PORT: "http", NODE_ENV: "prod", LOG_LEVEL: "loud", RUN_WORKER: "maybe" })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: "http", NODE_ENV: "prod", LOG_LEVEL: "loud", RUN_WORKER: "maybe" });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'NODE_ENV must be one of development, production, test (got "prod")',
+        'PORT must be an integer from 0 to 65535 (got "http")',
+        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+        'RUN_WORKER must be one of true, false, 1, 0 (got "maybe")',
+      ]);
+    }
+  });
+
+  it("rejects a DATABASE_URL that is not a postgres URL without echoing it", () => {
+    expect(() => loadConfig({ DATABASE_URL: "mysql://u:secret@h/db" })).toThrow(/postgres:\/\//);
+    expect(() => loadConfig({ DATABASE_URL: "::secret::" })).toThrow(/not a valid URL/);
+    try {
+      loadConfig({ DATABASE_URL: "::secret::" });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("secret");
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import fs from "node:fs";
+import path from "node:path";
+import { createDataSource } from "../ormconfig";
+import { buildParleySchema, printParleySchema } from "../src/schema";
+import { createTestDatabase, type TestDatabase } from "./support/test-database";
+
+describe("schema.graphql", () => {
+  it("is what the code generates (run `npm run schema:print` after changing the API)", async () => {
+    const committed = fs.readFileSync(path.join(__dirname, "..", "schema.graphql"), "utf8");
+    expect(committed).toBe(printParleySchema(await buildParleySchema()));
+  });
+
+  it("describes every type and field", async () => {
+    const schema = await buildParleySchema();
+    const undocumented: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__") || ["String", "Int", "Boolean", "ID", "Float"].includes(type.name)) continue;
+      // Root operation types are documented by their fields.
+      const isRoot = ["Query", "Mutation", "Subscription"].includes(type.name);
+      if (!type.description && !isRoot) undocumented.push(type.name);
+      if ("getFields" in type) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) undocumented.push(`${type.name}.${field.name}`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+});
+
+describe("migrations", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it("produce exactly the schema the entities describe (no drift, nothing left for synchronize)", async () => {
+    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      const pending = await dataSource.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it("enforce one ACTIVE conversation per account, agent number and user number in the database itself", async () => {
+    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      const [{ indexdef }] = await dataSource.query(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'sms_conversation_one_active_per_pair'",
+      );
+      expect(indexdef).toMatch(/UNIQUE INDEX .* \(account_id, agent_number_id, user_number\) WHERE \(status = 'ACTIVE'/);
+      const [{ indexdef: sid }] = await dataSource.query(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'sms_message_account_message_sid_key'",
+      );
+      expect(sid).toMatch(/UNIQUE INDEX .* \(account_id, message_sid\)/);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import { Pool } from "pg";
+import { createLogger } from "../src/logger";
+import { OutboxRelay } from "../src/workflows/outbox-relay";
+import { startWorker } from "../src/workflows/worker";
+import { type Harness, randomNumber, startHarness } from "./support/harness";
+import { CONVERSATION, CREATE } from "./support/operations";
+
+async function eventually<T>(check: () => Promise<T>, { timeoutMs = 10_000, intervalMs = 50 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
+
+describe("the workflow trigger", () => {
+  describe("with the worker running in the API process (as npm start does)", () => {
+    let harness: Harness;
+    beforeAll(async () => {
+      harness = await startHarness({ runWorker: true });
+    });
+    afterAll(() => harness.close());
+
+    it("relays the first job into graphile-worker, which sets the workflow up", async () => {
+      const account = await harness.createAccount();
+      const created = await harness.graphql(
+        CREATE,
+        { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hi" } },
+        { apiKey: account.apiKey },
+      );
+      const { conversationId, workflowId } = created.body.data!.createSmsConversation;
+
+      await eventually(async () => {
+        const { body } = await harness.graphql(CONVERSATION, { id: conversationId }, { apiKey: account.apiKey });
+        expect(body.data!.smsConversation.workflow).toEqual({ id: workflowId, status: "RUNNING" });
+      });
+      expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(0);
+      // graphile-worker deletes a job once it has succeeded.
+      expect((await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs")).rows[0].n).toBe(0);
+    });
+  });
+
+  describe("when no worker runs while the API answers", () => {
+    let harness: Harness;
+    beforeAll(async () => {
+      harness = await startHarness({ runWorker: false });
+    });
+    afterAll(() => harness.close());
+
+    it("keeps every acknowledged conversation's job until a worker starts, then runs each exactly once", async () => {
+      const account = await harness.createAccount();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const { body } = await harness.graphql(
+          CREATE,
+          { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: `m${i}` } },
+          { apiKey: account.apiKey },
+        );
+        ids.push(body.data!.createSmsConversation.conversationId);
+      }
+      expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(5);
+      expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow WHERE status = 'PENDING'")).rows[0].n).toBe(5);
+
+      // A worker started later (another process, after a crash or a deploy) picks everything up.
+      const worker = await startWorker({
+        connectionString: harness.database.url,
+        services: harness.parley.services,
+        logger: createLogger("silent"),
+        pollInterval: 100,
+        relayIntervalMs: 50,
+      });
+      try {
+        await eventually(async () => {
+          const { rows } = await harness.db.query("SELECT status, count(*)::int AS n FROM workflow GROUP BY status");
+          expect(rows).toEqual([{ status: "RUNNING", n: 5 }]);
+        });
+        expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(0);
+        expect((await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs")).rows[0].n).toBe(0);
+      } finally {
+        await worker.stop();
+      }
+    });
+
+    it("moves each outbox row into exactly one graphile-worker job with the same task and payload", async () => {
+      const account = await harness.createAccount();
+      await harness.graphql(
+        CREATE,
+        { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "x" } },
+        { apiKey: account.apiKey },
+      );
+      const { rows: outbox } = await harness.db.query("SELECT workflow_id FROM workflow_outbox");
+      expect(outbox).toHaveLength(1);
+
+      // The relay alone, with no runner: the job must wait in graphile-worker's queue.
+      const pool = new Pool({ connectionString: harness.database.url, max: 2 });
+      const relay = new OutboxRelay({ pool, logger: createLogger("silent") });
+      try {
+        expect(await relay.relayOnce()).toBe(1);
+        expect(await relay.relayOnce()).toBe(0);
+      } finally {
+        await pool.end();
+      }
+      const { rows: jobs } = await harness.db.query(
+        `SELECT t.identifier, j.payload FROM graphile_worker._private_jobs j
+         JOIN graphile_worker._private_tasks t ON t.id = j.task_id`,
+      );
+      expect(jobs).toEqual([{ identifier: "conversation.setup", payload: { workflowId: outbox[0].workflow_id } }]);
+      expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(0);
+    });
+  });
+});
