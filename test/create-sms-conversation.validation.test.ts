@@ -273,5 +273,17 @@ describe("createSmsConversation input validation", () => {
       expect(body.errors![0].message).toContain("$input");
       expect(await rowCounts(account.id)).toEqual(NOTHING_WRITTEN);
     });
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ["a missing field", { message: undefined, userNumber: "+15555550777" }, /Field "message" of required type "String!" was not provided/],
+      ["a number for a string", { userNumber: 15555550777 }, /at "input.userNumber": String cannot represent a non string value\.$/],
+      ["an array for requestData", { requestData: ["SECRET"] }, /at "input.requestData"/],
+      ["an unknown enum value", { sender: "SECRET" }, /at "input.sender": The value is not one of the "SmsSender" enum values\./],
+      ["a string for an Int", { timeOut: "SECRET" }, /at "input.timeOut": Int cannot represent non-integer value\./],
+    ])("names the field and the reason but never echoes the values, for %s", async (_name, input, expected) => {
+      const { body } = await create(input);
+      expect(body.errors![0].message).toMatch(expected);
+      expect(JSON.stringify(body)).not.toMatch(/SECRET|5555550777|\+1555/);
+    });
   });
 });

@@ -35,7 +35,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code;
   if (typeof code === "string" && CALLER_CODES.has(code)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    return { ...formatted, message: withoutValues(formatted.message), extensions };
   }
   const requestId = formatted.extensions?.requestId;
   return {
@@ -69,3 +69,17 @@ export const errorLoggingPlugin: ApolloServerPlugin<Context> = {
     };
   },
 };
+
+/**
+ * graphql-js quotes the submitted value in coercion errors (`Variable "$input" got invalid value
+ * { userNumber: "+1…" }; …`). Inputs hold personal data, so the values are cut out; the path and
+ * the reason stay.
+ */
+export function withoutValues(message: string): string {
+  return message
+    .replace(/^(Variable "\$[^"]+") got invalid value .*?(?= at "|; |$)/s, "$1 got an invalid value")
+    .replace(/got an invalid value( at "[^"]+")?; /, "got an invalid value$1: ")
+    .replace(/\bValue .+? does not exist in "([^"]+)" enum\./s, 'The value is not one of the "$1" enum values.')
+    .replace(/(cannot represent [^:;]*value): .*?(?=; |$)/gs, "$1.")
+    .replace(/, found .*?(\.|; Did you mean|$)/s, ", found an invalid value$1");
+}

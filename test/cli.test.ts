@@ -1,0 +1,194 @@
+import { execFile } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import path from "node:path";
+import { Pool } from "pg";
+import type { Config } from "../src/config";
+import { createLogger } from "../src/logger";
+import { type Parley, startParley } from "../src/parley";
+import { parsePublicId } from "../src/services/public-id";
+import { randomNumber } from "./support/harness";
+import { CREATE } from "./support/operations";
+import { createTestDatabase, type TestDatabase } from "./support/test-database";
+
+/*
+ * Runs the real CLI (`npm run cli`) as a child process against a fresh test database, and checks
+ * what it prints, the rows it writes, and that its keys work against a Parley on that database.
+ * Every run costs a couple of seconds (ts-node), so the runs are few and shared where possible.
+ */
+
+jest.setTimeout(60_000);
+
+const ROOT = path.resolve(__dirname, "..");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let database: TestDatabase;
+let db: Pool;
+let parley: Parley;
+let baseUrl: string;
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      path.join(ROOT, "node_modules/.bin/ts-node"),
+      ["--transpile-only", "src/cli/main.ts", ...args],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: database.url, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The one JSON object a successful run prints, asserting stdout holds nothing else. */
+function printed(run: Run): Record<string, any> {
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  expect(run.stdout).toMatch(/^[^\n]+\n$/);
+  return JSON.parse(run.stdout) as Record<string, any>;
+}
+
+const rows = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
+
+async function graphql(query: string, variables: Record<string, unknown>, apiKey: string) {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: apiKey },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ extensions?: Record<string, any> }> };
+}
+
+/** Starts a conversation on `agentNumber` with `apiKey`: succeeds only for a live key of that number's account. */
+const createConversation = (apiKey: string, agentNumber: string) =>
+  graphql(CREATE, { input: { userNumber: randomNumber(), agentNumber, message: "hello from the CLI test" } }, apiKey);
+
+/** The account of the first account:create run, shared by the tests that extend it. */
+let acme: { accountId: string; uuid: string; apiKey: string; agentNumbers: string[] };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = new Pool({ connectionString: database.url, max: 2 });
+  const config: Config = {
+    databaseUrl: database.url,
+    embeddedPostgresDir: "",
+    embeddedPostgresPort: 0,
+    port: 0,
+    nodeEnv: "test",
+    logLevel: "silent",
+    introspection: true,
+    runWorker: false,
+  };
+  parley = await startParley({ config, logger: createLogger("silent") });
+  baseUrl = `http://127.0.0.1:${parley.port}`;
+});
+
+afterAll(async () => {
+  await db?.end();
+  await parley?.stop();
+  await database?.drop();
+});
+
+describe("cli", () => {
+  it("account:create prints one JSON line with the account id, a new API key and the numbers, and writes the account, its numbers and only a hash of the key", async () => {
+    // Verbose logging on purpose: logs must go to stderr, never into the JSON on stdout.
+    const run = await cli(["account:create", "--name", "Acme", "--number", "+15555550111", "--number", "+15555550112"], { LOG_LEVEL: "debug" });
+    const output = printed(run);
+
+    expect(Object.keys(output).sort()).toEqual(["accountId", "agentNumbers", "apiKey"]);
+    expect(output.accountId).toMatch(/^acct_[0-9a-f]{32}$/);
+    expect(output.apiKey).toMatch(/^prl_[A-Za-z0-9_-]{32,}$/);
+    expect(output.agentNumbers).toEqual(["+15555550111", "+15555550112"]);
+    const uuid = parsePublicId("account", output.accountId)!;
+    acme = { accountId: output.accountId, uuid, apiKey: output.apiKey, agentNumbers: output.agentNumbers };
+
+    expect(await rows("SELECT id, name FROM account")).toEqual([{ id: uuid, name: "Acme" }]);
+    expect(await rows("SELECT account_id, number, sms_config, whatsapp_config FROM agent_number ORDER BY number")).toEqual([
+      { account_id: uuid, number: "+15555550111", sms_config: {}, whatsapp_config: {} },
+      { account_id: uuid, number: "+15555550112", sms_config: {}, whatsapp_config: {} },
+    ]);
+    const keys = await rows("SELECT account_id, encode(key_hash, 'hex') AS key_hash, revoked_at FROM api_key");
+    expect(keys).toEqual([{ account_id: uuid, key_hash: sha256Hex(output.apiKey), revoked_at: null }]);
+    // The key itself (or its secret part) is stored nowhere in the table.
+    const stored = (await rows("SELECT row_to_json(k)::text AS json FROM api_key k")).map((r) => r.json as string).join("\n");
+    expect(stored).not.toContain(output.apiKey);
+    expect(stored).not.toContain(output.apiKey.slice("prl_".length));
+
+    // The printed key works against a running Parley, for this account's numbers.
+    const { data, errors } = await createConversation(output.apiKey, "+15555550112");
+    expect(errors).toBeUndefined();
+    expect(data!.createSmsConversation.userErrors).toEqual([]);
+    expect(await rows("SELECT account_id, agent_number FROM sms_conversation")).toEqual([{ account_id: uuid, agent_number: "+15555550112" }]);
+  });
+
+  it("number:add registers a further number to the account, with empty configs", async () => {
+    const output = printed(await cli(["number:add", "--account", acme.accountId, "--number", "+15555550113"]));
+
+    expect(output).toEqual({ agentNumberId: expect.stringMatching(/^num_[0-9a-f]{32}$/), number: "+15555550113" });
+    expect(await rows("SELECT id, account_id, sms_config, whatsapp_config FROM agent_number WHERE number = '+15555550113'")).toEqual([
+      { id: parsePublicId("agentNumber", output.agentNumberId), account_id: acme.uuid, sms_config: {}, whatsapp_config: {} },
+    ]);
+    expect(await rows("SELECT count(*)::int AS n FROM agent_number WHERE account_id = $1", [acme.uuid])).toEqual([{ n: 3 }]);
+    const { data } = await createConversation(acme.apiKey, "+15555550113");
+    expect(data!.createSmsConversation.userErrors).toEqual([]);
+  });
+
+  it("key:create gives a second working key, and key:revoke revokes exactly that key, once", async () => {
+    const created = printed(await cli(["key:create", "--account", acme.accountId]));
+    expect(created).toEqual({ keyId: expect.stringMatching(/^key_[0-9a-f]{32}$/), apiKey: expect.stringMatching(/^prl_[A-Za-z0-9_-]{32,}$/) });
+    expect(created.apiKey).not.toBe(acme.apiKey);
+    const keyUuid = parsePublicId("apiKey", created.keyId);
+    expect(await rows("SELECT account_id, encode(key_hash, 'hex') AS key_hash, revoked_at FROM api_key WHERE id = $1", [keyUuid])).toEqual([
+      { account_id: acme.uuid, key_hash: sha256Hex(created.apiKey), revoked_at: null },
+    ]);
+    expect((await createConversation(created.apiKey, acme.agentNumbers[0])).data!.createSmsConversation.userErrors).toEqual([]);
+
+    const revoked = printed(await cli(["key:revoke", "--key-id", created.keyId]));
+    expect(revoked).toEqual({ keyId: created.keyId, revoked: true });
+    const [row] = await rows("SELECT revoked_at FROM api_key WHERE id = $1", [keyUuid]);
+    expect(row.revoked_at).toBeInstanceOf(Date);
+    expect(await rows("SELECT count(*)::int AS n FROM api_key WHERE revoked_at IS NULL")).toEqual([{ n: 1 }]);
+
+    const rejected = await createConversation(created.apiKey, acme.agentNumbers[0]);
+    expect(rejected.data).toBeNull();
+    expect(rejected.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    // The first key is untouched.
+    expect((await createConversation(acme.apiKey, acme.agentNumbers[0])).data!.createSmsConversation.userErrors).toEqual([]);
+
+    const again = await cli(["key:revoke", "--key-id", created.keyId]);
+    expect(again).toEqual({ code: 1, stdout: "", stderr: `key:revoke: no active API key ${created.keyId}\n` });
+  });
+
+  describe("errors", () => {
+    it("an unknown command exits 2 with the usage on stderr and nothing on stdout", async () => {
+      const run = await cli(["account:delete", "--name", "Acme"]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain('Unknown command "account:delete"');
+      expect(run.stderr).toContain("Usage: npm run --silent cli -- <command> [options]");
+      expect(run.stderr).toContain("key:revoke --key-id KEY_ID");
+    });
+
+    it("number:add with a number that is not E.164 exits 1 with a clear message, prints nothing and writes nothing", async () => {
+      const run = await cli(["number:add", "--account", acme.accountId, "--number", "555-0100"]);
+      expect(run).toEqual({ code: 1, stdout: "", stderr: expect.stringContaining('"555-0100" is not an E.164 number') });
+      expect(run.stderr).toMatch(/^number:add: /);
+      expect(await rows("SELECT count(*)::int AS n FROM agent_number WHERE account_id = $1", [acme.uuid])).toEqual([{ n: 3 }]);
+    });
+
+    it("number:add for an account that does not exist exits 1 and writes nothing", async () => {
+      const missing = `acct_${randomBytes(16).toString("hex")}`;
+      const run = await cli(["number:add", "--account", missing, "--number", "+15555550199"]);
+      expect(run).toEqual({ code: 1, stdout: "", stderr: `number:add: no account ${missing}\n` });
+      expect(await rows("SELECT count(*)::int AS n FROM agent_number WHERE number = '+15555550199'")).toEqual([{ n: 0 }]);
+    });
+  });
+});
+
+function sha256Hex(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
