@@ -95,7 +95,7 @@ afterAll(async () => {
 
 describe("cli", () => {
   it("account:create prints one JSON line with the account id, a new API key and the numbers, and writes the account, its numbers and only a hash of the key", async () => {
-    // Verbose logging on purpose: logs must go to stderr, never into the JSON on stdout.
+    // Even with verbose logging, stdout carries only the JSON (logs go to stderr).
     const run = await cli(["account:create", "--name", "Acme", "--number", "+15555550111", "--number", "+15555550112"], { LOG_LEVEL: "debug" });
     const output = printed(run);
 
@@ -185,6 +185,18 @@ describe("cli", () => {
       const run = await cli(["number:add", "--account", missing, "--number", "+15555550199"]);
       expect(run).toEqual({ code: 1, stdout: "", stderr: `number:add: no account ${missing}\n` });
       expect(await rows("SELECT count(*)::int AS n FROM agent_number WHERE number = '+15555550199'")).toEqual([{ n: 0 }]);
+    });
+
+    it("account:create with one bad number writes no account, no number and no key", async () => {
+      const run = await cli(["account:create", "--name", "Half", "--number", "+15555550120", "--number", "bogus"]);
+      expect(run).toMatchObject({ code: 1, stdout: "", stderr: expect.stringContaining('"bogus" is not an E.164 number') });
+      expect(await rows("SELECT count(*)::int AS n FROM account WHERE name = 'Half'")).toEqual([{ n: 0 }]);
+      expect(await rows("SELECT count(*)::int AS n FROM agent_number WHERE number = '+15555550120'")).toEqual([{ n: 0 }]);
+    });
+
+    it("a missing required flag is a usage error (exit 2) reported before touching the database", async () => {
+      const run = await cli(["key:create"], { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+      expect(run).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining("key:create: --account required") });
     });
   });
 });

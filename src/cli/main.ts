@@ -35,13 +35,13 @@ const accountIdOf = async (services: Services, id: string): Promise<string> => {
 
 const commands: Record<string, Command> = {
   "account:create": async (services, options) => {
-    const account = await services.accounts.create(required(options.name, "--name"));
-    const agentNumbers: string[] = [];
-    for (const number of options.number ?? []) {
-      agentNumbers.push((await services.accounts.addAgentNumber(account.id, number)).number);
-    }
-    const { apiKey } = await services.apiKeys.create(account.id);
-    return { accountId: toPublicId("account", account.id), apiKey, agentNumbers };
+    const numbers = options.number ?? [];
+    // One transaction: a bad or taken number leaves no half-made account behind.
+    const { account, apiKey } = await services.dataSource.transaction(async (manager) => {
+      const account = await services.accounts.create(required(options.name, "--name"), numbers, manager);
+      return { account, apiKey: (await services.apiKeys.create(account.id, manager)).apiKey };
+    });
+    return { accountId: toPublicId("account", account.id), apiKey, agentNumbers: numbers };
   },
   "number:add": async (services, options) => {
     const accountId = await accountIdOf(services, required(options.account, "--account"));
@@ -61,6 +61,14 @@ const commands: Record<string, Command> = {
     if (!uuid || !(await services.apiKeys.revoke(uuid))) throw new Error(`no active API key ${keyId}`);
     return { keyId, revoked: true };
   },
+};
+
+/** Checked before the database is opened, so usage errors answer at once. */
+const REQUIRED: Record<string, Array<keyof Options>> = {
+  "account:create": ["name"],
+  "number:add": ["account", "number"],
+  "key:create": ["account"],
+  "key:revoke": ["key-id"],
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -84,6 +92,12 @@ async function main(argv: string[]): Promise<number> {
     }).values;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+
+  const missing = (REQUIRED[name] ?? []).filter((flag) => options[flag] === undefined);
+  if (missing.length > 0) {
+    process.stderr.write(`${name}: ${missing.map((flag) => `--${flag}`).join(", ")} required\n\n${USAGE}\n`);
     return 2;
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { Account } from "../entities/account.entity";
 import { AgentNumber } from "../entities/agent-number.entity";
 import { E164 } from "./phone-number";
@@ -7,11 +7,13 @@ import { E164 } from "./phone-number";
 export class AccountService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(name: string): Promise<Account> {
+  /** Creates an account, with its agent numbers, in one transaction: all or nothing. */
+  async create(name: string, numbers: readonly string[] = [], manager?: EntityManager): Promise<Account> {
     if (name.trim() === "") throw new Error("account name must not be empty");
-    const repository = this.dataSource.getRepository(Account);
-    const account = repository.create({ id: randomUUID(), name: name.trim() });
-    await repository.insert(account);
+    if (!manager) return this.dataSource.transaction((m) => this.create(name, numbers, m));
+    const account = manager.create(Account, { id: randomUUID(), name: name.trim() });
+    await manager.insert(Account, account);
+    for (const number of numbers) await this.addAgentNumber(account.id, number, manager);
     return account;
   }
 
@@ -24,9 +26,9 @@ export class AccountService {
   }
 
   /** Registers an agent number to an account, with empty SMS and WhatsApp configs. */
-  async addAgentNumber(accountId: string, number: string): Promise<AgentNumber> {
+  async addAgentNumber(accountId: string, number: string, manager: EntityManager = this.dataSource.manager): Promise<AgentNumber> {
     if (!E164.test(number)) throw new Error(`"${number}" is not an E.164 number (expected + and 2 to 15 digits, e.g. +14155550100)`);
-    const repository = this.dataSource.getRepository(AgentNumber);
+    const repository = manager.getRepository(AgentNumber);
     const agentNumber = repository.create({ id: randomUUID(), accountId, number, smsConfig: {}, whatsappConfig: {} });
     try {
       await repository.insert(agentNumber);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { IsNull } from "typeorm";
 import { ApiKey } from "../entities/api-key.entity";
 
@@ -20,10 +20,10 @@ export function hashApiKey(apiKey: string): Buffer {
 export class ApiKeyService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(accountId: string): Promise<CreatedApiKey> {
+  async create(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<CreatedApiKey> {
     const apiKey = API_KEY_PREFIX + randomBytes(32).toString("base64url");
     const keyId = randomUUID();
-    await this.dataSource.getRepository(ApiKey).insert({
+    await manager.getRepository(ApiKey).insert({
       id: keyId,
       accountId,
       keyHash: hashApiKey(apiKey),

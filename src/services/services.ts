@@ -7,6 +7,7 @@ import { WorkflowService } from "./workflow.service";
 
 /** The domain services, wired once per process. */
 export interface Services {
+  dataSource: DataSource;
   accounts: AccountService;
   apiKeys: ApiKeyService;
   conversations: SmsConversationService;
@@ -18,6 +19,7 @@ export function createServices(dataSource: DataSource): Services {
   const accounts = new AccountService(dataSource);
   const workflows = new WorkflowService(dataSource);
   return {
+    dataSource,
     accounts,
     apiKeys: new ApiKeyService(dataSource),
     conversations: new SmsConversationService(dataSource, accounts, workflows),
