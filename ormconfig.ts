@@ -9,9 +9,21 @@ import { SmsConversation } from "./src/entities/sms-conversation.entity";
 import { SmsMessage } from "./src/entities/sms-message.entity";
 import { Workflow } from "./src/entities/workflow.entity";
 import { WorkflowOutbox } from "./src/entities/workflow-outbox.entity";
+import { WebhookDeliveryAttempt } from "./src/entities/webhook-delivery-attempt.entity";
+import { WorkerHeartbeat } from "./src/entities/worker-heartbeat.entity";
 import { migrations } from "./src/migrations";
 
-export const entities = [Account, ApiKey, AgentNumber, SmsConversation, SmsMessage, Workflow, WorkflowOutbox];
+export const entities = [
+  Account,
+  ApiKey,
+  AgentNumber,
+  SmsConversation,
+  SmsMessage,
+  Workflow,
+  WorkflowOutbox,
+  WebhookDeliveryAttempt,
+  WorkerHeartbeat,
+];
 
 export interface DataSourceOptions {
   url: string;

@@ -24,6 +24,24 @@ export interface Config {
   introspection: boolean;
   /** Whether `npm start` runs a graphile-worker runner in the API process. (Default: true) */
   runWorker: boolean;
+  worker: {
+    /** Jobs one process runs at once. (Default: 5; `WORKER_CONCURRENCY`) */
+    concurrency: number;
+    /** Poll for due timers every this many ms; bounds timer lateness. (Default: 250; `WORKER_POLL_INTERVAL_MS`) */
+    pollInterval: number;
+    /** Heartbeat period of a worker process. (Default: 5000; `WORKER_HEARTBEAT_INTERVAL_MS`) */
+    heartbeatIntervalMs: number;
+    /** Release the jobs of a worker silent this long. (Default: 30000; `WORKER_STALE_AFTER_MS`) */
+    staleWorkerAfterMs: number;
+  };
+  webhook: {
+    /** Delay before the first retry, doubling after. (Default: 1000; `WEBHOOK_RETRY_BASE_MS`) */
+    retryBaseMs: number;
+    /** Attempts before a message is FAILED. (Default: 8; `WEBHOOK_MAX_ATTEMPTS`) */
+    maxAttempts: number;
+    /** Timeout of one POST. (Default: 10000; `WEBHOOK_TIMEOUT_MS`) */
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -66,6 +84,17 @@ export function loadConfig(env: Env = process.env): Config {
     return fallback;
   };
 
+  const positive = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) {
+      problems.push(`${name} must be a positive integer (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
   const nodeEnv = oneOf("NODE_ENV", NODE_ENVS, "development");
 
   let databaseUrl = env.DATABASE_URL || undefined;
@@ -91,6 +120,17 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
     introspection: nodeEnv !== "production" || bool("INTROSPECTION", false),
     runWorker: bool("RUN_WORKER", true),
+    worker: {
+      concurrency: positive("WORKER_CONCURRENCY", 5),
+      pollInterval: positive("WORKER_POLL_INTERVAL_MS", 250),
+      heartbeatIntervalMs: positive("WORKER_HEARTBEAT_INTERVAL_MS", 5_000),
+      staleWorkerAfterMs: positive("WORKER_STALE_AFTER_MS", 30_000),
+    },
+    webhook: {
+      retryBaseMs: positive("WEBHOOK_RETRY_BASE_MS", 1_000),
+      maxAttempts: positive("WEBHOOK_MAX_ATTEMPTS", 8),
+      timeoutMs: positive("WEBHOOK_TIMEOUT_MS", 10_000),
+    },
   };
   if (nodeEnv !== "production" && env.INTROSPECTION !== undefined) bool("INTROSPECTION", true);
 

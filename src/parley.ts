@@ -3,8 +3,15 @@ import type { Config } from "./config";
 import { type Database, openDatabase } from "./database/open-database";
 import { createHttpApp, type HttpApp } from "./http/create-http-app";
 import type { Logger } from "./logger";
+import type { WebhookSenderOptions } from "./services/outbound/webhook-sender";
 import { createServices, type Services } from "./services/services";
-import { startWorker, type Worker } from "./workflows/worker";
+import { startWorker, type Worker, type WorkerOptions } from "./workflows/worker";
+
+/** Worker settings a deployment or a test may tune. */
+export type WorkerTuning = Pick<
+  WorkerOptions,
+  "concurrency" | "pollInterval" | "relayIntervalMs" | "heartbeatIntervalMs" | "staleWorkerAfterMs"
+>;
 
 export interface Parley {
   database: Database;
@@ -20,19 +27,19 @@ export interface Parley {
 export interface StartOptions {
   config: Config;
   logger: Logger;
-  /** Worker tuning, for tests. */
-  worker?: { pollInterval?: number; relayIntervalMs?: number };
+  worker?: WorkerTuning;
+  webhook?: WebhookSenderOptions;
 }
 
 /** Starts everything `npm start` runs: database and migrations, the HTTP API and a worker. */
-export async function startParley({ config, logger, worker: workerOptions }: StartOptions): Promise<Parley> {
+export async function startParley({ config, logger, worker: workerOptions, webhook }: StartOptions): Promise<Parley> {
   const database = await openDatabase(config, logger);
-  const services = createServices(database.dataSource);
+  const services = createServices(database.dataSource, { webhook: { ...config.webhook, ...webhook } });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;
   try {
     if (config.runWorker) {
-      worker = await startWorker({ connectionString: database.url, services, logger, ...workerOptions });
+      worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker, ...workerOptions });
       const relay = worker.relay;
       services.workflows.onWorkEnqueued(() => relay.nudge());
     }

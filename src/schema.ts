@@ -2,10 +2,12 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { authChecker } from "./resolvers/auth-checker";
+import { AgentNumberResolver } from "./resolvers/agent-number.resolver";
 import { SmsConversationResolver } from "./resolvers/sms-conversation.resolver";
+import { SmsMessageResolver } from "./resolvers/sms-message.resolver";
 import type { Services } from "./services/services";
 
-export const resolvers = [SmsConversationResolver] as const;
+export const resolvers = [SmsConversationResolver, SmsMessageResolver, AgentNumberResolver] as const;
 
 /**
  * Builds the executable schema. Without services it still prints (for `schema.graphql`), but

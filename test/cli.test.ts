@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { Pool } from "pg";
-import type { Config } from "../src/config";
+import { type Config, loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
 import { type Parley, startParley } from "../src/parley";
 import { parsePublicId } from "../src/services/public-id";
@@ -73,16 +73,7 @@ let acme: { accountId: string; uuid: string; apiKey: string; agentNumbers: strin
 beforeAll(async () => {
   database = await createTestDatabase();
   db = new Pool({ connectionString: database.url, max: 2 });
-  const config: Config = {
-    databaseUrl: database.url,
-    embeddedPostgresDir: "",
-    embeddedPostgresPort: 0,
-    port: 0,
-    nodeEnv: "test",
-    logLevel: "silent",
-    introspection: true,
-    runWorker: false,
-  };
+  const config: Config = { ...loadConfig({ NODE_ENV: "test" }), databaseUrl: database.url, port: 0, runWorker: false };
   parley = await startParley({ config, logger: createLogger("silent") });
   baseUrl = `http://127.0.0.1:${parley.port}`;
 });

@@ -13,13 +13,15 @@ Commands:
   number:add --account ACCOUNT_ID --number E164    register an agent number to an account
   key:create --account ACCOUNT_ID                  create an API key (printed once)
   key:revoke --key-id KEY_ID                       revoke an API key
+  webhook:set --account ACCOUNT_ID --url URL       POST the account's outbound messages to URL (prints the signing secret once)
+  webhook:clear --account ACCOUNT_ID               queue outbound messages for the SMS provider again
 
 Each command prints one JSON object on stdout. Uses DATABASE_URL, or the embedded PostgreSQL
 in .data/postgres (shared with a running \`npm start\`).`;
 
 class UsageError extends Error {}
 
-type Options = { name?: string; number?: string[]; account?: string; "key-id"?: string };
+type Options = { name?: string; number?: string[]; account?: string; "key-id"?: string; url?: string };
 type Command = (services: Services, options: Options) => Promise<object>;
 
 const required = (value: string | undefined, flag: string): string => {
@@ -55,6 +57,16 @@ const commands: Record<string, Command> = {
     const { keyId, apiKey } = await services.apiKeys.create(accountId);
     return { keyId: toPublicId("apiKey", keyId), apiKey };
   },
+  "webhook:set": async (services, options) => {
+    const accountId = await accountIdOf(services, required(options.account, "--account"));
+    const { url, secret } = await services.accounts.setWebhook(accountId, required(options.url, "--url"));
+    return { accountId: options.account, webhookUrl: url, webhookSecret: secret };
+  },
+  "webhook:clear": async (services, options) => {
+    const accountId = await accountIdOf(services, required(options.account, "--account"));
+    await services.accounts.setWebhook(accountId, null);
+    return { accountId: options.account, webhookUrl: null };
+  },
   "key:revoke": async (services, options) => {
     const keyId = required(options["key-id"], "--key-id");
     const uuid = parsePublicId("apiKey", keyId);
@@ -69,6 +81,8 @@ const REQUIRED: Record<string, Array<keyof Options>> = {
   "number:add": ["account", "number"],
   "key:create": ["account"],
   "key:revoke": ["key-id"],
+  "webhook:set": ["account", "url"],
+  "webhook:clear": ["account"],
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -87,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
         number: { type: "string", multiple: true },
         account: { type: "string" },
         "key-id": { type: "string" },
+        url: { type: "string" },
       },
       strict: true,
     }).values;

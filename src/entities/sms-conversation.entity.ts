@@ -77,4 +77,16 @@ export class SmsConversation {
 
   @Column({ name: "archived_at", type: "timestamptz", nullable: true })
   archivedAt!: Date | null;
+
+  /** When the pending warning timer fires; null when none is pending. */
+  @Column({ name: "warning_at", type: "timestamptz", nullable: true })
+  warningAt!: Date | null;
+
+  /** When the pending timeout (end) timer fires; null when none is pending. */
+  @Column({ name: "timeout_at", type: "timestamptz", nullable: true })
+  timeoutAt!: Date | null;
+
+  /** When the timeout flow ended the conversation. */
+  @Column({ name: "timed_out_at", type: "timestamptz", nullable: true })
+  timedOutAt!: Date | null;
 }

@@ -3,6 +3,7 @@ import { Account } from "./account.entity";
 import { SmsConversation } from "./sms-conversation.entity";
 import { SmsMessageKind } from "./sms-message-kind.enum";
 import { SmsSender } from "./sms-sender.enum";
+import { DeliveryStatus } from "./delivery-status.enum";
 
 /** One message of a conversation. */
 @Entity({ name: "sms_message" })
@@ -38,6 +39,10 @@ export class SmsMessage {
 
   @Column({ name: "message_sid", type: "text", nullable: true })
   messageSid!: string | null;
+
+  /** For outbound messages Parley sends (the timeout flow's): where delivery stands. */
+  @Column({ name: "delivery_status", type: "enum", enum: DeliveryStatus, enumName: "sms_delivery_status", nullable: true })
+  deliveryStatus!: DeliveryStatus | null;
 
   // clock_timestamp(), not now(): messages of one transaction still get increasing times.
   @Column({ name: "created_at", type: "timestamptz", default: () => "clock_timestamp()" })

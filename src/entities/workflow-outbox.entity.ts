@@ -18,7 +18,7 @@ export class WorkflowOutbox {
   task!: string;
 
   @Column({ type: "jsonb" })
-  payload!: Record<string, unknown>;
+  payload!: object;
 
   /** When the job may run; null means now. */
   @Column({ name: "run_at", type: "timestamptz", nullable: true })
@@ -27,6 +27,10 @@ export class WorkflowOutbox {
   /** graphile-worker job_key: a later job with the same key replaces a pending one. */
   @Column({ name: "job_key", type: "text", nullable: true })
   jobKey!: string | null;
+
+  /** Remove the pending job with `jobKey` instead of adding one (a cancelled timer). */
+  @Column({ name: "remove_job", type: "boolean", default: false })
+  removeJob!: boolean;
 
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;

@@ -18,6 +18,14 @@ export class Workflow {
   @Column({ type: "enum", enum: WorkflowStatus, enumName: "workflow_status", default: WorkflowStatus.PENDING })
   status!: WorkflowStatus;
 
+  /** Task runs so far, failed ones included. */
+  @Column({ type: "integer", default: 0 })
+  attempts!: number;
+
+  /** The last task failure's message; null after a success. */
+  @Column({ name: "last_error", type: "text", nullable: true })
+  lastError!: string | null;
+
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 

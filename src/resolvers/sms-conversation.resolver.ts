@@ -79,7 +79,7 @@ export class SmsConversationResolver {
   async workflow(@Root() conversation: SmsConversationType): Promise<WorkflowType> {
     const workflow = await this.services.workflows.findByConversation(conversation.entity.id);
     if (!workflow) throw new Error(`conversation ${conversation.entity.id} has no workflow`);
-    return WorkflowType.from(workflow);
+    return WorkflowType.from(workflow, conversation.entity);
   }
 
   @FieldResolver(() => EffectiveTimeoutConfig, {

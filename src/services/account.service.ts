@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { Account } from "../entities/account.entity";
 import { AgentNumber } from "../entities/agent-number.entity";
@@ -15,6 +15,26 @@ export class AccountService {
     await manager.insert(Account, account);
     for (const number of numbers) await this.addAgentNumber(account.id, number, manager);
     return account;
+  }
+
+  /**
+   * Sends the account's outbound messages to `url` (POST, signed) instead of the provider queue,
+   * with a new signing secret, returned once. `null` switches back to the queue.
+   */
+  async setWebhook(accountId: string, url: string | null): Promise<{ url: string | null; secret: string | null }> {
+    if (url !== null) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new Error(`"${url}" is not a URL (expected http:// or https://…)`);
+      }
+      if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error("the webhook URL must be http:// or https://");
+    }
+    const secret = url === null ? null : `whsec_${randomBytes(32).toString("base64url")}`;
+    const result = await this.dataSource.getRepository(Account).update({ id: accountId }, { webhookUrl: url, webhookSecret: secret });
+    if (!result.affected) throw new Error("no such account");
+    return { url, secret };
   }
 
   async exists(accountId: string): Promise<boolean> {

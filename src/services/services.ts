@@ -1,29 +1,43 @@
 import type { DataSource } from "typeorm";
 import { AccountService } from "./account.service";
+import { AgentNumberService } from "./agent-number.service";
 import { ApiKeyService } from "./api-key.service";
 import { SmsConversationService } from "./sms-conversation.service";
 import { SmsMessageService } from "./sms-message.service";
+import { OutboundDelivery } from "./outbound/outbound-delivery";
+import { WebhookSender, type WebhookSenderOptions } from "./outbound/webhook-sender";
+import { TimeoutFlowService } from "./timeout-flow.service";
 import { WorkflowService } from "./workflow.service";
 
 /** The domain services, wired once per process. */
 export interface Services {
   dataSource: DataSource;
   accounts: AccountService;
+  agentNumbers: AgentNumberService;
   apiKeys: ApiKeyService;
   conversations: SmsConversationService;
   messages: SmsMessageService;
   workflows: WorkflowService;
+  timeoutFlow: TimeoutFlowService;
+  webhooks: WebhookSender;
 }
 
-export function createServices(dataSource: DataSource): Services {
+export interface ServicesOptions {
+  webhook?: WebhookSenderOptions;
+}
+
+export function createServices(dataSource: DataSource, options: ServicesOptions = {}): Services {
   const accounts = new AccountService(dataSource);
   const workflows = new WorkflowService(dataSource);
   return {
     dataSource,
     accounts,
+    agentNumbers: new AgentNumberService(dataSource),
     apiKeys: new ApiKeyService(dataSource),
     conversations: new SmsConversationService(dataSource, accounts, workflows),
     messages: new SmsMessageService(dataSource),
     workflows,
+    timeoutFlow: new TimeoutFlowService(dataSource, workflows, new OutboundDelivery()),
+    webhooks: new WebhookSender(dataSource, options.webhook),
   };
 }

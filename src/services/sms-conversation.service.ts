@@ -10,6 +10,7 @@ import { SmsSender } from "../entities/sms-sender.enum";
 import type { TimeoutSettings } from "../entities/timeout-settings";
 import type { AccountService } from "./account.service";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
+import { NO_TIMERS, type PendingTimers, planTimers } from "./conversation-timers";
 import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig } from "./timeout-config";
 import { UserErrorCode } from "./user-error-code.enum";
 import { type UserInputProblem, UserInputError } from "./user-input-error";
@@ -24,6 +25,8 @@ export type CreateSmsConversationResult =
       archivedConversation: SmsConversation | null;
       /** True when `messageSid` matched an earlier call and nothing was written. */
       replayed: boolean;
+      /** True when workflow jobs were recorded (the relay is nudged after the commit). */
+      enqueued?: boolean;
     }
   | { ok: false; problem: UserInputProblem };
 
@@ -59,7 +62,7 @@ export class SmsConversationService {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.dataSource.transaction((manager) => this.createOnce(manager, agentNumber, command));
-        if (result.ok && !result.replayed) this.workflows.workEnqueued();
+        if (result.ok && result.enqueued) this.workflows.workEnqueued();
         return result;
       } catch (error) {
         if (error instanceof UserInputError) return failure(error.problem);
@@ -103,9 +106,14 @@ export class SmsConversationService {
       warningMessage: command.warningMessage,
     };
     const overrides = mergeTimeoutOverrides(existing ?? {}, given);
-    const problem = checkTimeoutConfig(resolveTimeoutConfig(overrides, agentNumber.smsConfig), given);
+    const effective = resolveTimeoutConfig(overrides, agentNumber.smsConfig);
+    const problem = checkTimeoutConfig(effective, given);
     // Thrown, not returned: an archive done above must roll back too.
     if (problem) throw new UserInputError(problem);
+
+    const sender = command.sender ?? SmsSender.USER;
+    const timersBefore: PendingTimers = existing ? { warningAt: existing.warningAt, timeoutAt: existing.timeoutAt } : NO_TIMERS;
+    const timers = planTimers(sender, effective, new Date());
 
     const changes = {
       ...definedOnly({
@@ -118,10 +126,12 @@ export class SmsConversationService {
       warningTime: overrides.warningTime ?? null,
       timeoutMessage: overrides.timeoutMessage ?? null,
       warningMessage: overrides.warningMessage ?? null,
+      ...timers,
     };
 
     let conversation: SmsConversation;
     let workflowId: string;
+    let enqueued = archived !== null;
     if (existing) {
       conversation = manager.merge(SmsConversation, existing, changes);
       await manager.update(SmsConversation, { id: existing.id }, changes);
@@ -138,17 +148,21 @@ export class SmsConversationService {
         currentNodeId: null,
         requestData: null,
         archivedAt: null,
+        timedOutAt: null,
         ...changes,
       });
       await manager.insert(SmsConversation, conversation);
       workflowId = (await this.workflows.start(manager, conversation.id)).id;
+      enqueued = true;
     }
+    const ids = { workflowId, conversationId: conversation.id };
+    enqueued = (await this.workflows.scheduleTimers(manager, ids, timersBefore, timers)) || enqueued;
 
     await manager.insert(SmsMessage, {
       id: randomUUID(),
       conversationId: conversation.id,
       accountId,
-      sender: command.sender ?? SmsSender.USER,
+      sender,
       kind: SmsMessageKind.NORMAL,
       body: command.message,
       messageSid: command.messageSid ?? null,
@@ -156,7 +170,7 @@ export class SmsConversationService {
 
     // Re-read so timestamps are the database's, as every later read will see them.
     const saved = await manager.getRepository(SmsConversation).findOneByOrFail({ id: conversation.id });
-    return { ok: true, conversation: saved, workflowId, archivedConversation: archived, replayed: false };
+    return { ok: true, conversation: saved, workflowId, archivedConversation: archived, replayed: false, enqueued };
   }
 
   private async archiveActive(
@@ -166,13 +180,17 @@ export class SmsConversationService {
     const result = await manager
       .createQueryBuilder()
       .update(SmsConversation)
-      .set({ status: SmsConversationStatus.ARCHIVED, archivedAt: () => "now()" })
+      .set({ status: SmsConversationStatus.ARCHIVED, archivedAt: () => "now()", warningAt: null, timeoutAt: null })
       .where({ ...pair, status: SmsConversationStatus.ACTIVE })
       .returning("id")
       .execute();
     const id = (result.raw as Array<{ id: string }>)[0]?.id;
     if (!id) return null;
     await this.workflows.complete(manager, id);
+    // Its timers are void (the timer task checks the status too); remove their pending jobs.
+    const workflow = await this.workflows.findByConversationIn(manager, id);
+    const pending = { warningAt: new Date(0), timeoutAt: new Date(0) };
+    await this.workflows.scheduleTimers(manager, { workflowId: workflow.id, conversationId: id }, pending, NO_TIMERS);
     return manager.getRepository(SmsConversation).findOneByOrFail({ id });
   }
 

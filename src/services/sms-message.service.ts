@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { SmsMessage } from "../entities/sms-message.entity";
+import { WebhookDeliveryAttempt } from "../entities/webhook-delivery-attempt.entity";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { InvalidArgumentError } from "./user-input-error";
 
@@ -38,5 +39,8 @@ export class SmsMessageService {
     const edges = page.map((node) => ({ cursor: encodeCursor(CURSOR_KIND, node.id), node }));
     return { edges, hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null };
   }
-}
 
+  async webhookAttempts(messageId: string): Promise<WebhookDeliveryAttempt[]> {
+    return this.dataSource.getRepository(WebhookDeliveryAttempt).find({ where: { messageId }, order: { attempt: "ASC" } });
+  }
+}

@@ -5,6 +5,15 @@ import { Workflow } from "../entities/workflow.entity";
 import { WorkflowOutbox } from "../entities/workflow-outbox.entity";
 import { WorkflowStatus } from "../entities/workflow-status.enum";
 import { WorkflowTask } from "../workflows/workflow-task.enum";
+import type { PendingTimers } from "./conversation-timers";
+import { TimerKind, timerJobKey } from "./timer-kind.enum";
+
+/** Payload of a conversation.timer job. */
+export interface ConversationTimerPayload {
+  workflowId: string;
+  conversationId: string;
+  kind: TimerKind;
+}
 
 export class WorkflowService {
   private readonly enqueuedListeners: Array<() => void> = [];
@@ -34,15 +43,52 @@ export class WorkflowService {
       payload: { workflowId: workflow.id },
       runAt: null,
       jobKey: null,
+      removeJob: false,
     });
     return workflow;
   }
 
-  /** Marks the workflow of an archived conversation complete: it has nothing left to do. */
+  /** Marks the workflow of an ended conversation complete: it has nothing left to do. */
   async complete(manager: EntityManager, conversationId: string): Promise<void> {
     await manager.update(Workflow, { conversationId }, { status: WorkflowStatus.COMPLETED });
   }
 
+  /**
+   * Records, in the caller's transaction, the jobs that bring graphile-worker's timers from
+   * `before` to `after`: a job per pending timer (its job_key replaces an older schedule) and a
+   * removal per cancelled one. Returns whether anything was recorded.
+   */
+  async scheduleTimers(
+    manager: EntityManager,
+    ids: { workflowId: string; conversationId: string },
+    before: PendingTimers,
+    after: PendingTimers,
+  ): Promise<boolean> {
+    const rows: Array<Partial<WorkflowOutbox>> = [];
+    for (const [kind, previous, next] of [
+      [TimerKind.WARNING, before.warningAt, after.warningAt],
+      [TimerKind.TIMEOUT, before.timeoutAt, after.timeoutAt],
+    ] as const) {
+      const jobKey = timerJobKey(ids.conversationId, kind);
+      if (next) {
+        const payload: ConversationTimerPayload = { ...ids, kind };
+        rows.push({ workflowId: ids.workflowId, task: WorkflowTask.CONVERSATION_TIMER, payload: { ...payload }, runAt: next, jobKey, removeJob: false });
+      } else if (previous) {
+        rows.push({ workflowId: ids.workflowId, task: WorkflowTask.CONVERSATION_TIMER, payload: {}, runAt: null, jobKey, removeJob: true });
+      }
+    }
+    if (rows.length > 0) await manager.insert(WorkflowOutbox, rows);
+    return rows.length > 0;
+  }
+
+  /** Counts a task run of the workflow and keeps its error (null after a success). */
+  async recordAttempt(workflowId: string, error: unknown): Promise<void> {
+    const lastError = error === null ? null : String(error instanceof Error ? error.message : error).slice(0, 500);
+    await this.dataSource.query("UPDATE workflow SET attempts = attempts + 1, last_error = $2, updated_at = now() WHERE id = $1", [
+      workflowId,
+      lastError,
+    ]);
+  }
   /** The setup step: PENDING becomes RUNNING; a repeat (jobs run at least once) changes nothing. */
   async markRunning(workflowId: string): Promise<void> {
     await this.dataSource

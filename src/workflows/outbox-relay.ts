@@ -1,6 +1,36 @@
 import type { Pool } from "pg";
 import type { Logger } from "../logger";
 
+// Any fixed number, distinct from the migration lock.
+const RELAY_LOCK = 7_246_134;
+
+interface OutboxRow {
+  id: string;
+  task: string;
+  payload: unknown;
+  run_at: Date | null;
+  job_key: string | null;
+  remove_job: boolean;
+}
+
+/** Within a batch only the newest row of a job_key counts: a later schedule or cancel wins. */
+function latestPerJobKey(rows: OutboxRow[]): { adds: OutboxRow[]; removals: string[] } {
+  const latest = new Map<string, OutboxRow>();
+  const adds: OutboxRow[] = [];
+  for (const row of [...rows].sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
+    if (row.job_key === null) adds.push(row);
+    else {
+      latest.delete(row.job_key);
+      latest.set(row.job_key, row);
+    }
+  }
+  const keyed = [...latest.values()];
+  return {
+    adds: [...adds, ...keyed.filter((row) => !row.remove_job)],
+    removals: keyed.filter((row) => row.remove_job).map((row) => row.job_key!),
+  };
+}
+
 export interface OutboxRelayOptions {
   pool: Pool;
   logger: Logger;
@@ -45,24 +75,34 @@ export class OutboxRelay {
     await this.running;
   }
 
-  /** Moves one batch; returns how many rows it moved. */
+  /** Moves one batch; returns how many rows it moved (0 also when another relay holds the turn). */
   async relayOnce(): Promise<number> {
     const client = await this.options.pool.connect();
     try {
       await client.query("BEGIN");
-      const { rows } = await client.query<{ task: string; payload: unknown; run_at: Date | null; job_key: string | null }>(
+      // One relay at a time across processes, so rows of one job_key reach graphile-worker in order.
+      const { rows: turn } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [RELAY_LOCK]);
+      if (!turn[0].ok) {
+        await client.query("ROLLBACK");
+        return 0;
+      }
+      const { rows } = await client.query<OutboxRow>(
         `DELETE FROM workflow_outbox WHERE id IN (
            SELECT id FROM workflow_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, task, payload, run_at, job_key`,
+         RETURNING id, task, payload, run_at, job_key, remove_job`,
         [this.batchSize],
       );
-      if (rows.length > 0) {
+      const { adds, removals } = latestPerJobKey(rows);
+      if (adds.length > 0) {
         await client.query(
           `SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
              SELECT ROW(j.task, j.payload, NULL, j.run_at, NULL, j.job_key, NULL, NULL)::graphile_worker.job_spec
              FROM json_to_recordset($1::json) AS j(task text, payload json, run_at timestamptz, job_key text)))`,
-          [JSON.stringify(rows)],
+          [JSON.stringify(adds)],
         );
+      }
+      if (removals.length > 0) {
+        await client.query("SELECT graphile_worker.remove_job(key) FROM unnest($1::text[]) AS key", [removals]);
       }
       await client.query("COMMIT");
       return rows.length;

@@ -1,9 +1,14 @@
-import { run, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import { Pool } from "pg";
 import type { Logger } from "../logger";
 import type { Services } from "../services/services";
 import { OutboxRelay } from "./outbox-relay";
+import { conversationTimerTask } from "./tasks/conversation-timer.task";
+import { deliverWebhookTask } from "./tasks/deliver-webhook.task";
+import { recordingAttempts } from "./tasks/record-attempt";
 import { setupConversationTask } from "./tasks/setup-conversation.task";
+import { WorkerHeartbeat } from "./worker-heartbeat";
 import { createWorkerLogger } from "./worker-logger";
 import { WorkflowTask } from "./workflow-task.enum";
 
@@ -13,10 +18,18 @@ export interface WorkerOptions {
   logger: Logger;
   /** Jobs run at once by this process. (Default: 5) */
   concurrency?: number;
-  /** How often graphile-worker polls for due jobs, in ms. (Default: 500) */
+  /**
+   * How often graphile-worker polls for due jobs, in ms. New jobs are announced at once by
+   * LISTEN/NOTIFY; timers (jobs with a future run_at) are found by this poll, so it bounds how
+   * late a timer fires. (Default: 250)
+   */
   pollInterval?: number;
   /** How often the outbox relay looks for rows, in ms. (Default: 100) */
   relayIntervalMs?: number;
+  /** Heartbeat of this process's workers, in ms. (Default: 5000) */
+  heartbeatIntervalMs?: number;
+  /** A worker silent this long is dead and its jobs are released, in ms. (Default: 30000) */
+  staleWorkerAfterMs?: number;
 }
 
 export interface Worker {
@@ -32,17 +45,29 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   pool.on("error", (error) => options.logger.error({ err: error }, "worker pool error"));
   pool.on("connect", (client) => client.on("error", (error) => options.logger.error({ err: error }, "worker connection error")));
   const relay = new OutboxRelay({ pool, logger: options.logger, pollIntervalMs: options.relayIntervalMs });
+  const heartbeat = new WorkerHeartbeat({
+    pool,
+    logger: options.logger,
+    intervalMs: options.heartbeatIntervalMs,
+    staleAfterMs: options.staleWorkerAfterMs,
+  });
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => heartbeat.add(worker.workerId));
+  const { services } = options;
   let runner: Runner;
   try {
     runner = await run({
       pgPool: pool,
       concurrency,
-      pollInterval: options.pollInterval ?? 500,
+      pollInterval: options.pollInterval ?? 250,
       noHandleSignals: true,
       parsedCronItems: [],
+      events,
       logger: createWorkerLogger(options.logger),
       taskList: {
-        [WorkflowTask.SETUP_CONVERSATION]: setupConversationTask(options.services),
+        [WorkflowTask.SETUP_CONVERSATION]: recordingAttempts(services, setupConversationTask(services)),
+        [WorkflowTask.CONVERSATION_TIMER]: recordingAttempts(services, conversationTimerTask(services)),
+        [WorkflowTask.DELIVER_WEBHOOK]: deliverWebhookTask(services),
       },
     });
   } catch (error) {
@@ -50,11 +75,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     throw error;
   }
   relay.start();
+  heartbeat.start();
   return {
     relay,
     stop: async () => {
       await relay.stop();
       await runner.stop();
+      await heartbeat.stop();
       await pool.end();
     },
   };

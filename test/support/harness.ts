@@ -1,9 +1,10 @@
 import { randomInt } from "node:crypto";
 import { Pool } from "pg";
-import type { Config } from "../../src/config";
+import { type Config, loadConfig } from "../../src/config";
 import type { TimeoutSettings } from "../../src/entities/timeout-settings";
 import { createLogger } from "../../src/logger";
-import { type Parley, startParley } from "../../src/parley";
+import { type Parley, startParley, type WorkerTuning } from "../../src/parley";
+import type { WebhookSenderOptions } from "../../src/services/outbound/webhook-sender";
 import { toPublicId } from "../../src/services/public-id";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
@@ -45,25 +46,27 @@ export interface HarnessOptions {
   runWorker?: boolean;
   nodeEnv?: Config["nodeEnv"];
   introspection?: boolean;
+  /** Worker tuning. (Default: poll every 100 ms, relay every 50 ms) */
+  worker?: WorkerTuning;
+  /** (Default: retries after 100 ms, doubling) */
+  webhook?: WebhookSenderOptions;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const nodeEnv = options.nodeEnv ?? "test";
   const config: Config = {
+    ...loadConfig({ NODE_ENV: nodeEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" }),
     databaseUrl: database.url,
-    embeddedPostgresDir: "",
-    embeddedPostgresPort: 0,
     port: 0,
-    nodeEnv,
-    logLevel: (process.env.LOG_LEVEL as Config["logLevel"]) ?? "silent",
     introspection: options.introspection ?? nodeEnv !== "production",
     runWorker: options.runWorker ?? true,
   };
   const parley = await startParley({
     config,
     logger: createLogger(config.logLevel),
-    worker: { pollInterval: 100, relayIntervalMs: 50 },
+    worker: { pollInterval: 100, relayIntervalMs: 50, ...options.worker },
+    webhook: { retryBaseMs: 100, ...options.webhook },
   });
   const db = new Pool({ connectionString: database.url, max: 3 });
   const baseUrl = `http://127.0.0.1:${parley.port}`;

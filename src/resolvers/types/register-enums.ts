@@ -3,6 +3,9 @@ import { SmsConversationStatus } from "../../entities/sms-conversation-status.en
 import { SmsMessageKind } from "../../entities/sms-message-kind.enum";
 import { SmsSender } from "../../entities/sms-sender.enum";
 import { WorkflowStatus } from "../../entities/workflow-status.enum";
+import { DeliveryStatus } from "../../entities/delivery-status.enum";
+import { AgentNumberChannel } from "../../services/agent-number-channel.enum";
+import { TimerKind } from "../../services/timer-kind.enum";
 import { TimeoutConfigSource } from "../../services/timeout-config";
 import { UserErrorCode } from "../../services/user-error-code.enum";
 
@@ -63,5 +66,33 @@ registerEnumType(UserErrorCode, {
     },
     AGENT_NUMBER_NOT_FOUND: { description: "The agent number is not registered to the calling account." },
     MESSAGE_SID_CONFLICT: { description: "The `messageSid` was already used for a different message." },
+  },
+});
+
+registerEnumType(TimerKind, {
+  name: "TimerKind",
+  description: "The timers of the silence-timeout flow.",
+  valuesConfig: {
+    WARNING: { description: "Sends the warning message after `warningTime` seconds of user silence." },
+    TIMEOUT: { description: "Sends the timeout message and ends the conversation after `timeOut` seconds." },
+  },
+});
+
+registerEnumType(DeliveryStatus, {
+  name: "DeliveryStatus",
+  description: "Where delivery of a message Parley sends stands.",
+  valuesConfig: {
+    QUEUED: { description: "Waiting for an SMS provider to pick it up, or for the account's webhook to accept it." },
+    SENT: { description: "Accepted by the webhook (a 2xx answer) or sent by the provider." },
+    FAILED: { description: "The webhook refused it on every attempt." },
+  },
+});
+
+registerEnumType(AgentNumberChannel, {
+  name: "AgentNumberChannel",
+  description: "A messaging channel of an agent number, each with its own timeout defaults.",
+  valuesConfig: {
+    SMS: { description: "`smsConfig`: the defaults of SMS conversations." },
+    WHATSAPP: { description: "`whatsappConfig`: the defaults of WhatsApp conversations." },
   },
 });

@@ -47,6 +47,21 @@ export class SmsConversationType {
   @Field(() => DateTimeISOResolver, { nullable: true, description: "When a newer conversation replaced it." })
   archivedAt!: Date | null;
 
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: "When the pending warning timer fires (the user has been silent since an agent message); null when none is pending.",
+  })
+  warningAt!: Date | null;
+
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: "When the pending timeout fires and ends the conversation; null when none is pending.",
+  })
+  timeoutAt!: Date | null;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: "When the timeout flow ended the conversation." })
+  timedOutAt!: Date | null;
+
   static from(conversation: SmsConversation): SmsConversationType {
     return Object.assign(new SmsConversationType(), {
       entity: conversation,
@@ -67,6 +82,9 @@ export class SmsConversationType {
       createdAt: conversation.createdAt,
       updatedAt: conversation.updatedAt,
       archivedAt: conversation.archivedAt,
+      warningAt: conversation.warningAt,
+      timeoutAt: conversation.timeoutAt,
+      timedOutAt: conversation.timedOutAt,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
 import type { SmsMessage } from "../../entities/sms-message.entity";
+import { DeliveryStatus } from "../../entities/delivery-status.enum";
 import { SmsMessageKind } from "../../entities/sms-message-kind.enum";
 import { SmsSender } from "../../entities/sms-sender.enum";
 import { toPublicId } from "../../services/public-id";
@@ -8,6 +9,9 @@ import "./register-enums";
 
 @ObjectType("SmsMessage", { description: "One message of a conversation." })
 export class SmsMessageType {
+  /** Database id, for field resolvers. Not exposed. */
+  internalId!: string;
+
   @Field(() => ID, { description: "Opaque id (`msg_…`)." })
   id!: string;
 
@@ -23,16 +27,24 @@ export class SmsMessageType {
   @Field(() => String, { nullable: true, description: "The provider's message SID, when given." })
   messageSid!: string | null;
 
+  @Field(() => DeliveryStatus, {
+    nullable: true,
+    description: "For messages Parley sends itself (the timeout flow's): where delivery stands. Null for recorded messages.",
+  })
+  deliveryStatus!: DeliveryStatus | null;
+
   @Field(() => DateTimeISOResolver, { description: "When Parley recorded it." })
   createdAt!: Date;
 
   static from(message: SmsMessage): SmsMessageType {
     return Object.assign(new SmsMessageType(), {
+      internalId: message.id,
       id: toPublicId("message", message.id),
       sender: message.sender,
       kind: message.kind,
       body: message.body,
       messageSid: message.messageSid,
+      deliveryStatus: message.deliveryStatus,
       createdAt: message.createdAt,
     });
   }

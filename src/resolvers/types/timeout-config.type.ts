@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 
 @ObjectType({
   description:
-    "Timeout settings stored on the conversation. Each overrides the agent number's `smsConfig` and persists until a later call replaces it; null means not overridden.",
+    "Timeout settings: a conversation's overrides (each beats the agent number's `smsConfig` and persists until replaced), or an agent number's channel defaults. Null means not set here.",
 })
 export class TimeoutConfig {
   @Field(() => Int, { nullable: true, description: "Seconds of user silence after an agent message before the conversation ends." })

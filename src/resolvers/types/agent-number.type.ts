@@ -1,0 +1,43 @@
+import { DateTimeISOResolver } from "graphql-scalars";
+import { Field, ID, ObjectType } from "type-graphql";
+import type { AgentNumber } from "../../entities/agent-number.entity";
+import type { TimeoutSettings } from "../../entities/timeout-settings";
+import { toPublicId } from "../../services/public-id";
+import { TimeoutConfig } from "./timeout-config.type";
+
+@ObjectType("AgentNumber", { description: "An E.164 number of the account's agent, with its default timeout settings per channel." })
+export class AgentNumberType {
+  @Field(() => ID, { description: "Opaque id (`num_…`)." })
+  id!: string;
+
+  @Field({ description: "The E.164 number." })
+  number!: string;
+
+  @Field(() => TimeoutConfig, { description: "Timeout defaults of SMS conversations on this number." })
+  smsConfig!: TimeoutConfig;
+
+  @Field(() => TimeoutConfig, { description: "Timeout defaults of WhatsApp conversations on this number." })
+  whatsappConfig!: TimeoutConfig;
+
+  @Field(() => DateTimeISOResolver, { description: "When the number was registered." })
+  createdAt!: Date;
+
+  static from(number: AgentNumber): AgentNumberType {
+    return Object.assign(new AgentNumberType(), {
+      id: toPublicId("agentNumber", number.id),
+      number: number.number,
+      smsConfig: timeoutConfig(number.smsConfig),
+      whatsappConfig: timeoutConfig(number.whatsappConfig),
+      createdAt: number.createdAt,
+    });
+  }
+}
+
+function timeoutConfig(settings: TimeoutSettings): TimeoutConfig {
+  return Object.assign(new TimeoutConfig(), {
+    timeOut: settings.timeOut ?? null,
+    warningTime: settings.warningTime ?? null,
+    timeoutMessage: settings.timeoutMessage ?? null,
+    warningMessage: settings.warningMessage ?? null,
+  });
+}

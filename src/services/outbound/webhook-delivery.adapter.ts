@@ -1,0 +1,25 @@
+import type { EntityManager } from "typeorm";
+import type { Account } from "../../entities/account.entity";
+import type { SmsMessage } from "../../entities/sms-message.entity";
+import { WorkflowOutbox } from "../../entities/workflow-outbox.entity";
+import { WorkflowTask } from "../../workflows/workflow-task.enum";
+import type { OutboundDeliveryPort } from "./outbound-delivery.port";
+
+export interface DeliverWebhookPayload {
+  messageId: string;
+}
+
+/** For accounts with a webhook: records a job that POSTs the message (see WebhookSender). */
+export class WebhookDeliveryAdapter implements OutboundDeliveryPort {
+  async handOff(manager: EntityManager, message: SmsMessage, _account: Account, workflowId: string): Promise<void> {
+    const payload: DeliverWebhookPayload = { messageId: message.id };
+    await manager.insert(WorkflowOutbox, {
+      workflowId,
+      task: WorkflowTask.DELIVER_WEBHOOK,
+      payload,
+      runAt: null,
+      jobKey: `webhook:${message.id}`,
+      removeJob: false,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { Account } from "../entities/account.entity";
+import { AgentNumber } from "../entities/agent-number.entity";
+import { DeliveryStatus } from "../entities/delivery-status.enum";
+import { SmsConversation } from "../entities/sms-conversation.entity";
+import { SmsConversationStatus } from "../entities/sms-conversation-status.enum";
+import { SmsMessage } from "../entities/sms-message.entity";
+import { SmsMessageKind } from "../entities/sms-message-kind.enum";
+import { SmsSender } from "../entities/sms-sender.enum";
+import type { OutboundDeliveryPort } from "./outbound/outbound-delivery.port";
+import { resolveTimeoutConfig } from "./timeout-config";
+import { TimerKind } from "./timer-kind.enum";
+import type { ConversationTimerPayload, WorkflowService } from "./workflow.service";
+
+export type TimerOutcome =
+  /** The timer fired: its messages are recorded and handed off. */
+  | { kind: "fired"; sent: SmsMessageKind[] }
+  /** Not due yet (an early or replaced job): run again at `fireAt`. */
+  | { kind: "not-due"; fireAt: Date }
+  /** Nothing to do: cancelled, restarted, already fired, or the conversation ended. */
+  | { kind: "stale" };
+
+/** A job may run this much before its time (clock steps, poll jitter) and still fire. */
+const EARLY_TOLERANCE_MS = 50;
+
+/**
+ * The silence-timeout flow. Jobs run at least once and several workers share them, so firing is
+ * decided under the conversation's row lock from the conversation's own state: a timer fires only
+ * if it is still pending and due, and firing clears it in the same transaction that records the
+ * message — a second run, on any worker, finds nothing to do.
+ */
+export class TimeoutFlowService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflows: WorkflowService,
+    private readonly delivery: OutboundDeliveryPort,
+  ) {}
+
+  async fireTimer({ workflowId, conversationId, kind }: ConversationTimerPayload): Promise<TimerOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const conversation = await manager
+        .getRepository(SmsConversation)
+        .findOne({ where: { id: conversationId }, lock: { mode: "pessimistic_write" } });
+      if (!conversation || conversation.status !== SmsConversationStatus.ACTIVE) return { kind: "stale" };
+      const fireAt = kind === TimerKind.WARNING ? conversation.warningAt : conversation.timeoutAt;
+      if (!fireAt) return { kind: "stale" };
+      if (fireAt.getTime() > Date.now() + EARLY_TOLERANCE_MS) return { kind: "not-due", fireAt };
+
+      const number = await manager.getRepository(AgentNumber).findOneByOrFail({ id: conversation.agentNumberId });
+      const account = await manager.getRepository(Account).findOneByOrFail({ id: conversation.accountId });
+      const config = resolveTimeoutConfig(conversation, number.smsConfig);
+      const send = async (messageKind: SmsMessageKind, body: string | null) => {
+        if (!body) return null;
+        const message = manager.create(SmsMessage, {
+          id: randomUUID(),
+          conversationId,
+          accountId: conversation.accountId,
+          sender: SmsSender.AGENT,
+          kind: messageKind,
+          body,
+          messageSid: null,
+          deliveryStatus: DeliveryStatus.QUEUED,
+        });
+        await manager.insert(SmsMessage, message);
+        await this.delivery.handOff(manager, message, account, workflowId);
+        return messageKind;
+      };
+
+      const sent: Array<SmsMessageKind | null> = [];
+      // A warning still pending when the end fires (a worker was down) goes out first: in order.
+      const warningDue = conversation.warningAt !== null && conversation.warningAt.getTime() <= Date.now() + EARLY_TOLERANCE_MS;
+      if (kind === TimerKind.WARNING || warningDue) {
+        sent.push(await send(SmsMessageKind.TIMEOUT_WARNING, config.warningMessage.value));
+      }
+      if (kind === TimerKind.WARNING) {
+        await manager.update(SmsConversation, { id: conversationId }, { warningAt: null });
+      } else {
+        sent.push(await send(SmsMessageKind.TIMEOUT_END, config.timeoutMessage.value));
+        await manager.update(
+          SmsConversation,
+          { id: conversationId },
+          { status: SmsConversationStatus.TIMED_OUT, timedOutAt: () => "now()", warningAt: null, timeoutAt: null },
+        );
+        await this.workflows.complete(manager, conversationId);
+      }
+      return { kind: "fired", sent: sent.filter((k): k is SmsMessageKind => k !== null) };
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import "reflect-metadata";
+import { loadConfig } from "./config";
+import { openDatabase } from "./database/open-database";
+import { createLogger } from "./logger";
+import { createServices } from "./services/services";
+import { exitOnStartupFailure, stopOnSignals } from "./shutdown";
+import { startWorker } from "./workflows/worker";
+
+/**
+ * `npm run worker`: a worker alone (graphile-worker runner, outbox relay, heartbeat), so a
+ * deployment can run N API processes and M workers against one database.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel).child({ process: "worker" });
+  const database = await openDatabase(config, logger);
+  const services = createServices(database.dataSource, { webhook: config.webhook });
+  const worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker });
+  stopOnSignals(async () => {
+    await worker.stop();
+    await database.close();
+  }, logger);
+  logger.info("Parley worker is running");
+}
+
+main().catch(exitOnStartupFailure("Parley worker"));

@@ -1,0 +1,80 @@
+import type { Pool } from "pg";
+import type { Logger } from "../logger";
+
+export interface WorkerHeartbeatOptions {
+  pool: Pool;
+  logger: Logger;
+  /** How often this process records that its workers are alive. (Default: 5000 ms) */
+  intervalMs?: number;
+  /** After how long without a beat a worker counts as dead. (Default: 30000 ms) */
+  staleAfterMs?: number;
+}
+
+/**
+ * graphile-worker only unlocks a crashed worker's jobs after 4 hours. Each Parley worker process
+ * beats for its workers, and releases the jobs of workers that stopped beating (a SIGKILLed or
+ * lost machine), so their timers run within `staleAfterMs`, not hours later.
+ */
+export class WorkerHeartbeat {
+  private readonly workerIds = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> | undefined;
+  private readonly intervalMs: number;
+  private readonly staleAfterMs: number;
+
+  constructor(private readonly options: WorkerHeartbeatOptions) {
+    this.intervalMs = options.intervalMs ?? 5_000;
+    this.staleAfterMs = options.staleAfterMs ?? 30_000;
+  }
+
+  add(workerId: string): void {
+    this.workerIds.add(workerId);
+    void this.beat();
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.beat(), this.intervalMs);
+    void this.beat();
+  }
+
+  /** Stops beating and forgets this process's workers (their jobs were released by graphile-worker). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.beating;
+    if (this.workerIds.size > 0) {
+      await this.options.pool
+        .query("DELETE FROM worker_heartbeat WHERE worker_id = ANY($1)", [[...this.workerIds]])
+        .catch(() => undefined);
+    }
+  }
+
+  /** Records this process's workers as alive, then releases the jobs of dead ones. */
+  beat(): Promise<void> {
+    this.beating = (this.beating ?? Promise.resolve()).then(() => this.beatOnce()).catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, "worker heartbeat failed");
+    });
+    return this.beating;
+  }
+
+  private async beatOnce(): Promise<void> {
+    const { pool } = this.options;
+    if (this.workerIds.size > 0) {
+      await pool.query(
+        `INSERT INTO worker_heartbeat (worker_id, last_seen_at) SELECT unnest($1::text[]), now()
+         ON CONFLICT (worker_id) DO UPDATE SET last_seen_at = now()`,
+        [[...this.workerIds]],
+      );
+    }
+    const { rows } = await pool.query<{ worker_id: string }>(
+      `WITH dead AS (
+         DELETE FROM worker_heartbeat WHERE last_seen_at < now() - make_interval(secs => $1) RETURNING worker_id)
+       SELECT worker_id FROM dead`,
+      [this.staleAfterMs / 1000],
+    );
+    if (rows.length > 0) {
+      const ids = rows.map((row) => row.worker_id);
+      await pool.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [ids]);
+      this.options.logger.warn({ workerIds: ids }, "released the jobs of workers that stopped beating");
+    }
+  }
+}
