@@ -3,19 +3,8 @@ import { createLogger } from "../src/logger";
 import { OutboxRelay } from "../src/workflows/outbox-relay";
 import { startWorker } from "../src/workflows/worker";
 import { type Harness, randomNumber, startHarness } from "./support/harness";
+import { eventually } from "./support/eventually";
 import { CONVERSATION, CREATE } from "./support/operations";
-
-async function eventually<T>(check: () => Promise<T>, { timeoutMs = 10_000, intervalMs = 50 } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
 
 describe("the workflow trigger", () => {
   describe("with the worker running in the API process (as npm start does)", () => {
@@ -36,7 +25,7 @@ describe("the workflow trigger", () => {
 
       await eventually(async () => {
         const { body } = await harness.graphql(CONVERSATION, { id: conversationId }, { apiKey: account.apiKey });
-        expect(body.data!.smsConversation.workflow).toEqual({ id: workflowId, status: "RUNNING" });
+        expect(body.data!.smsConversation.workflow).toMatchObject({ id: workflowId, status: "RUNNING", attempts: 1, lastError: null, pendingTimer: null });
       });
       expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(0);
       // graphile-worker deletes a job once it has succeeded.

@@ -39,7 +39,8 @@ export class AgentNumberService {
       const touched = command.timeOut !== undefined || command.warningTime !== undefined;
       if (touched && config.warningTime != null) {
         if (config.timeOut == null) {
-          return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, "warningTime", `warningTime (${config.warningTime} s) needs a timeOut in the same config; set timeOut too`);
+          // Blame what this call changed: a cleared timeOut, else the new warningTime.
+          return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, command.timeOut === null ? "timeOut" : "warningTime", `warningTime (${config.warningTime} s) needs a timeOut in the same config; set timeOut too`);
         }
         if (config.warningTime >= config.timeOut) {
           const field = command.warningTime !== undefined ? "warningTime" : "timeOut";

@@ -52,6 +52,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     staleAfterMs: options.staleWorkerAfterMs,
   });
   const events: WorkerEvents = new EventEmitter();
+  // graphile-worker 0.17 locks jobs with the pool's id (and, without a local queue, the worker's).
+  events.on("pool:create", ({ workerPool }) => heartbeat.add(workerPool.id));
   events.on("worker:create", ({ worker }) => heartbeat.add(worker.workerId));
   const { services } = options;
   let runner: Runner;

@@ -7,7 +7,8 @@ export const CONVERSATION_FIELDS = `
     timeOut { value source } warningTime { value source }
     timeoutMessage { value source } warningMessage { value source }
   }
-  workflow { id status }
+  workflow { id status pendingTimer { kind fireAt } attempts lastError updatedAt }
+  warningAt timeoutAt timedOutAt
   createdAt updatedAt archivedAt
 `;
 
@@ -27,7 +28,7 @@ export const CONVERSATION = `
     smsConversation(id: $id) {
       ${CONVERSATION_FIELDS}
       messages(first: $first, after: $after) {
-        edges { cursor node { id sender kind body messageSid createdAt } }
+        edges { cursor node { id sender kind body messageSid deliveryStatus createdAt webhookAttempts { attempt attemptedAt statusCode latencyMs error } } }
         pageInfo { hasNextPage endCursor }
       }
     }

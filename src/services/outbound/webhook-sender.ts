@@ -85,7 +85,7 @@ export class WebhookSender {
       await response.arrayBuffer().catch(() => undefined);
       if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
     } catch (caught) {
-      error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+      error = describeFailure(caught);
     }
     const latencyMs = Date.now() - attemptedAt.getTime();
 
@@ -102,4 +102,12 @@ export class WebhookSender {
     const delay = Math.min(this.retryBaseMs * 2 ** (attempt - 1), 300_000);
     return { kind: "retry", runAt: new Date(Date.now() + delay), attempt: attempt + 1 };
   }
+}
+
+/** fetch hides the reason (ECONNREFUSED, a timeout) in `cause`; operators need it. */
+function describeFailure(caught: unknown): string {
+  if (!(caught instanceof Error)) return String(caught);
+  const cause = caught.cause as { code?: string; message?: string } | undefined;
+  const reason = cause?.code ?? cause?.message;
+  return reason ? `${caught.name}: ${caught.message} (${reason})` : `${caught.name}: ${caught.message}`;
 }
