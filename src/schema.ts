@@ -3,11 +3,15 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { authChecker } from "./resolvers/auth-checker";
 import { AgentNumberResolver } from "./resolvers/agent-number.resolver";
+import { NodeResolver } from "./resolvers/node.resolver";
 import { SmsConversationResolver } from "./resolvers/sms-conversation.resolver";
 import { SmsMessageResolver } from "./resolvers/sms-message.resolver";
+import { AgentNumberType } from "./resolvers/types/agent-number.type";
+import { SmsConversationType } from "./resolvers/types/sms-conversation.type";
+import { SmsMessageType } from "./resolvers/types/sms-message.type";
 import type { Services } from "./services/services";
 
-export const resolvers = [SmsConversationResolver, SmsMessageResolver, AgentNumberResolver] as const;
+export const resolvers = [SmsConversationResolver, SmsMessageResolver, AgentNumberResolver, NodeResolver] as const;
 
 /**
  * Builds the executable schema. Without services it still prints (for `schema.graphql`), but
@@ -15,8 +19,11 @@ export const resolvers = [SmsConversationResolver, SmsMessageResolver, AgentNumb
  */
 export async function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
   const instances = new Map<unknown, unknown>(resolvers.map((Resolver) => [Resolver, new Resolver(services as Services)]));
+  // Node's concrete types are listed so that `node(id:)` can return them.
+  const orphanedTypes = [SmsConversationType, SmsMessageType, AgentNumberType];
   return buildSchema({
     resolvers,
+    orphanedTypes,
     authChecker,
     // Inputs are validated by the resolvers so that failures become userErrors, not top-level errors.
     validate: false,

@@ -10,7 +10,14 @@ import { SmsConversationStatus } from "./sms-conversation-status.enum";
   unique: true,
   where: `"status" = 'ACTIVE'`,
 })
+// Keyset pages for every order and filter of smsConversations: (filter columns, sort key, id).
 @Index("sms_conversation_account_created_idx", ["accountId", "createdAt", "id"])
+@Index("sms_conversation_account_updated_idx", ["accountId", "updatedAt", "id"])
+@Index("sms_conversation_account_status_created_idx", ["accountId", "status", "createdAt", "id"])
+@Index("sms_conversation_account_status_updated_idx", ["accountId", "status", "updatedAt", "id"])
+@Index("sms_conversation_account_agent_created_idx", ["accountId", "agentNumber", "createdAt", "id"])
+@Index("sms_conversation_account_agent_updated_idx", ["accountId", "agentNumber", "updatedAt", "id"])
+@Index("sms_conversation_account_user_idx", ["accountId", "userNumber", "createdAt"])
 export class SmsConversation {
   @PrimaryColumn("uuid")
   id!: string;

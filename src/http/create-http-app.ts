@@ -11,6 +11,7 @@ import { pinoHttp } from "pino-http";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../logger";
 import type { Context } from "../resolvers/context.type";
+import { createLoaders } from "../resolvers/loaders";
 import { buildParleySchema } from "../schema";
 import type { Services } from "../services/services";
 import { parseAuthorization } from "./authorization";
@@ -94,7 +95,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
         const apiKey = parseAuthorization(req.headers.authorization);
         try {
           const accountId = apiKey ? await services.apiKeys.authenticate(apiKey) : null;
-          return { requestId, accountId, logger: reqLogger };
+          return { requestId, accountId, logger: reqLogger, loaders: createLoaders(services, accountId) };
         } catch (error) {
           reqLogger.error({ err: error, requestId }, "authentication failed");
           throw new GraphQLError(INTERNAL_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });

@@ -1,7 +1,9 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Services } from "../services/services";
-import type { AuthenticatedContext } from "./context.type";
+import type { AuthenticatedContext, Context } from "./context.type";
+import { ConnectionArgs } from "./inputs/connection.args";
 import { UpdateAgentNumberConfigInput } from "./inputs/update-agent-number-config.input";
+import { AgentNumberConnection } from "./types/agent-number-connection.type";
 import { AgentNumberType } from "./types/agent-number.type";
 import { UpdateAgentNumberConfigPayload } from "./types/update-agent-number-config.payload";
 import { UserError } from "./types/user-error.type";
@@ -10,6 +12,29 @@ import { validateInput } from "./validate-input";
 @Resolver(() => AgentNumberType)
 export class AgentNumberResolver {
   constructor(private readonly services: Services) {}
+
+  @Authorized()
+  @Query(() => AgentNumberConnection, { description: "The account's agent numbers, in number order." })
+  async agentNumbers(@Args(() => ConnectionArgs) paging: ConnectionArgs, @Ctx() { accountId, loaders }: AuthenticatedContext): Promise<AgentNumberConnection> {
+    const page = await this.services.agentNumbers.list(accountId, paging);
+    for (const { node } of page.edges) loaders.agentNumber.prime(node.id, node);
+    return { edges: page.edges.map(({ cursor, node }) => ({ cursor, node: AgentNumberType.from(node) })), pageInfo: page.pageInfo };
+  }
+
+  @Authorized()
+  @Query(() => AgentNumberType, { nullable: true, description: "One of the account's agent numbers; null when it is not registered to this account." })
+  async agentNumber(
+    @Arg("number", { description: "The E.164 number, e.g. `+14155550100`." }) number: string,
+    @Ctx() { accountId }: AuthenticatedContext,
+  ): Promise<AgentNumberType | null> {
+    const found = await this.services.agentNumbers.findByNumber(accountId, number);
+    return found ? AgentNumberType.from(found) : null;
+  }
+
+  @FieldResolver(() => Int, { description: "How many conversations (any status) this number has had." })
+  conversationCount(@Root() number: AgentNumberType, @Ctx() { loaders }: Context): Promise<number> {
+    return loaders.conversationCount.load(number.internalId);
+  }
 
   @Authorized()
   @Mutation(() => UpdateAgentNumberConfigPayload, {

@@ -1,4 +1,5 @@
 import type { Logger } from "../logger";
+import type { Loaders } from "./loaders";
 
 /** Per-request GraphQL context. */
 export interface Context {
@@ -7,6 +8,8 @@ export interface Context {
   /** The account of the request's API key; null when the key is missing, unknown or revoked. */
   accountId: string | null;
   logger: Logger;
+  /** Per-request DataLoaders, scoped to `accountId`. */
+  loaders: Loaders;
 }
 
 /** Context of a resolver behind `@Authorized()`: the account is known. */

@@ -1,19 +1,23 @@
-import { GraphQLError } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { toPageRequest } from "../services/pagination";
 import { parsePublicId, toPublicId } from "../services/public-id";
 import type { Services } from "../services/services";
 import { resolveTimeoutConfig } from "../services/timeout-config";
-import type { AuthenticatedContext } from "./context.type";
+import type { AuthenticatedContext, Context } from "./context.type";
+import { ConnectionArgs } from "./inputs/connection.args";
 import { CreateSmsConversationInput } from "./inputs/create-sms-conversation.input";
-import { MessagesArgs } from "./inputs/messages.args";
+import { SmsConversationFilterInput } from "./inputs/sms-conversation-filter.input";
+import { SmsConversationOrderInput } from "./inputs/sms-conversation-order.input";
+import { AgentNumberType } from "./types/agent-number.type";
 import { CreateSmsConversationPayload } from "./types/create-sms-conversation.payload";
 import { EffectiveTimeoutConfig } from "./types/effective-timeout-config.type";
+import { SmsConversationConnection } from "./types/sms-conversation-connection.type";
 import { SmsConversationType } from "./types/sms-conversation.type";
 import { SmsMessageConnection } from "./types/sms-message-connection.type";
 import { SmsMessageType } from "./types/sms-message.type";
 import { UserError } from "./types/user-error.type";
 import { WorkflowType } from "./types/workflow.type";
-import { validateInput } from "./validate-input";
+import { assertValidArgs, validateInput } from "./validate-input";
 
 export const CREATED_MESSAGE = "SMS conversation created successfully";
 
@@ -28,11 +32,37 @@ export class SmsConversationResolver {
   })
   async smsConversation(
     @Arg("id", () => ID, { description: "A `conversationId` (`conv_…`)." }) id: string,
-    @Ctx() { accountId }: AuthenticatedContext,
+    @Ctx() { loaders }: AuthenticatedContext,
   ): Promise<SmsConversationType | null> {
     const uuid = parsePublicId("conversation", id);
-    const conversation = uuid ? await this.services.conversations.findById(accountId, uuid) : null;
+    const conversation = uuid ? await loaders.conversation.load(uuid) : null;
     return conversation ? SmsConversationType.from(conversation) : null;
+  }
+
+  @Authorized()
+  @Query(() => SmsConversationConnection, {
+    description: "The account's conversations, filtered and ordered, as a Relay connection (keyset paging, opaque cursors).",
+  })
+  async smsConversations(
+    @Args(() => ConnectionArgs) paging: ConnectionArgs,
+    @Arg("filter", () => SmsConversationFilterInput, { nullable: true, description: "Conditions, all of which must hold." })
+    filter: SmsConversationFilterInput | null,
+    @Arg("orderBy", () => SmsConversationOrderInput, {
+      nullable: true,
+      description: "Order of the list. (Default: `{ field: CREATED_AT, direction: DESC }`)",
+    })
+    orderBy: SmsConversationOrderInput | null,
+    @Ctx() { accountId, loaders }: AuthenticatedContext,
+  ): Promise<SmsConversationConnection> {
+    if (filter) await assertValidArgs(filter, "filter");
+    const page = await this.services.conversationQueries.list(accountId, { ...paging, filter, orderBy });
+    // Later field resolvers (smsConversation, node) find these rows without another query.
+    for (const { node } of page.edges) loaders.conversation.prime(node.id, node);
+    return Object.assign(new SmsConversationConnection(), {
+      edges: page.edges.map(({ cursor, node }) => ({ cursor, node: SmsConversationType.from(node) })),
+      pageInfo: page.pageInfo,
+      count: page.totalCount,
+    });
   }
 
   @Authorized()
@@ -63,21 +93,34 @@ export class SmsConversationResolver {
   }
 
   @FieldResolver(() => SmsMessageConnection, { description: "The conversation's messages, oldest first." })
-  async messages(@Root() conversation: SmsConversationType, @Args(() => MessagesArgs) args: MessagesArgs): Promise<SmsMessageConnection> {
-    const invalid = await validateInput(args, "messages");
-    if (invalid.length > 0) {
-      throw new GraphQLError(invalid.map((error) => error.message).join("; "), { extensions: { code: "BAD_USER_INPUT" } });
-    }
-    const page = await this.services.messages.listForConversation(conversation.entity.id, args.first, args.after);
+  async messages(
+    @Root() conversation: SmsConversationType,
+    @Args(() => ConnectionArgs) paging: ConnectionArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<SmsMessageConnection> {
+    const request = toPageRequest(paging);
+    const conversationId = conversation.entity.id;
+    // Without a cursor, pages of many conversations load in one statement.
+    const page =
+      request.cursor === null
+        ? await loaders.firstMessages.load({ conversationId, request })
+        : await this.services.messages.listForConversation(conversationId, paging);
     return {
       edges: page.edges.map(({ cursor, node }) => ({ cursor, node: SmsMessageType.from(node) })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      pageInfo: page.pageInfo,
     };
   }
 
+  @FieldResolver(() => AgentNumberType, { description: "The agent number of the conversation, with its configs." })
+  async agent(@Root() conversation: SmsConversationType, @Ctx() { loaders }: Context): Promise<AgentNumberType> {
+    const number = await loaders.agentNumber.load(conversation.entity.agentNumberId);
+    if (!number) throw new Error(`conversation ${conversation.entity.id} has no agent number`);
+    return AgentNumberType.from(number);
+  }
+
   @FieldResolver(() => WorkflowType, { description: "The workflow processing this conversation." })
-  async workflow(@Root() conversation: SmsConversationType): Promise<WorkflowType> {
-    const workflow = await this.services.workflows.findByConversation(conversation.entity.id);
+  async workflow(@Root() conversation: SmsConversationType, @Ctx() { loaders }: Context): Promise<WorkflowType> {
+    const workflow = await loaders.workflow.load(conversation.entity.id);
     if (!workflow) throw new Error(`conversation ${conversation.entity.id} has no workflow`);
     return WorkflowType.from(workflow, conversation.entity);
   }
@@ -85,9 +128,9 @@ export class SmsConversationResolver {
   @FieldResolver(() => EffectiveTimeoutConfig, {
     description: "The timeout settings in force, each with its source: the conversation's override, else the agent number's `smsConfig`.",
   })
-  async effectiveTimeoutConfig(@Root() conversation: SmsConversationType): Promise<EffectiveTimeoutConfig> {
+  async effectiveTimeoutConfig(@Root() conversation: SmsConversationType, @Ctx() { loaders }: Context): Promise<EffectiveTimeoutConfig> {
     const { entity } = conversation;
-    const number = await this.services.accounts.findAgentNumberById(entity.accountId, entity.agentNumberId);
+    const number = await loaders.agentNumber.load(entity.agentNumberId);
     return resolveTimeoutConfig(entity, number?.smsConfig ?? {});
   }
 }

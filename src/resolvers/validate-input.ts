@@ -1,4 +1,5 @@
 import { validate } from "class-validator";
+import { GraphQLError } from "graphql";
 import { UserErrorCode } from "../services/user-error-code.enum";
 import { UserError } from "./types/user-error.type";
 
@@ -17,4 +18,14 @@ export async function validateInput(input: object, argumentName = "input"): Prom
       Object.assign(new UserError(), { code: UserErrorCode.INVALID_INPUT, field: [argumentName, error.property], message }),
     ),
   );
+}
+
+/** For query arguments: broken rules become one top-level BAD_USER_INPUT error. */
+export async function assertValidArgs(args: object, argumentName: string): Promise<void> {
+  const invalid = await validateInput(args, argumentName);
+  if (invalid.length > 0) {
+    throw new GraphQLError(invalid.map((error) => error.message).join("; "), {
+      extensions: { code: "BAD_USER_INPUT", argument: argumentName },
+    });
+  }
 }

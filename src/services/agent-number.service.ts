@@ -1,9 +1,14 @@
 import type { DataSource } from "typeorm";
+import { In } from "typeorm";
 import { AgentNumber } from "../entities/agent-number.entity";
 import type { TimeoutSettings } from "../entities/timeout-settings";
 import { AgentNumberChannel } from "./agent-number-channel.enum";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { type Page, type PageArgs, toPage, toPageRequest } from "./pagination";
 import { UserErrorCode } from "./user-error-code.enum";
-import type { UserInputProblem } from "./user-input-error";
+import { InvalidArgumentError, type UserInputProblem } from "./user-input-error";
+
+const CURSOR_KIND = "num";
 
 export interface UpdateAgentNumberConfigCommand extends TimeoutSettings {
   agentNumber: string;
@@ -53,8 +58,43 @@ export class AgentNumberService {
     });
   }
 
-  async listForAccount(accountId: string): Promise<AgentNumber[]> {
-    return this.dataSource.getRepository(AgentNumber).find({ where: { accountId }, order: { number: "ASC" } });
+  /** The account's numbers in number order, paged by keyset. */
+  async list(accountId: string, args: PageArgs): Promise<Page<AgentNumber>> {
+    const request = toPageRequest(args);
+    const query = this.dataSource
+      .getRepository(AgentNumber)
+      .createQueryBuilder("n")
+      .where("n.account_id = :accountId", { accountId })
+      .orderBy("n.number", request.forward ? "ASC" : "DESC")
+      .limit(request.size + 1);
+    if (request.cursor !== null) {
+      const argument = request.forward ? "after" : "before";
+      const id = decodeCursor(CURSOR_KIND, request.cursor);
+      const anchor = id ? await this.dataSource.getRepository(AgentNumber).findOneBy({ id, accountId }) : null;
+      if (!anchor) throw new InvalidArgumentError(argument, `${argument} is not a cursor of this account's agent numbers`);
+      query.andWhere(`n.number ${request.forward ? ">" : "<"} :number`, { number: anchor.number });
+    }
+    return toPage(await query.getMany(), request, (number) => encodeCursor(CURSOR_KIND, number.id));
+  }
+
+  async findByNumber(accountId: string, number: string): Promise<AgentNumber | null> {
+    return this.dataSource.getRepository(AgentNumber).findOneBy({ accountId, number });
+  }
+
+  async findByIds(accountId: string, ids: readonly string[]): Promise<AgentNumber[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(AgentNumber).findBy({ accountId, id: In([...ids]) });
+  }
+
+  /** How many conversations (any status) each number has. */
+  async conversationCounts(ids: readonly string[]): Promise<Map<string, number>> {
+    const rows: Array<{ id: string; n: number }> = ids.length
+      ? await this.dataSource.query(
+          "SELECT agent_number_id AS id, count(*)::int AS n FROM sms_conversation WHERE agent_number_id = ANY($1) GROUP BY agent_number_id",
+          [ids],
+        )
+      : [];
+    return new Map(rows.map((row) => [row.id, row.n]));
   }
 }
 

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { AccountService } from "./account.service";
 import { AgentNumberService } from "./agent-number.service";
 import { ApiKeyService } from "./api-key.service";
+import { SmsConversationQueryService } from "./sms-conversation-query.service";
 import { SmsConversationService } from "./sms-conversation.service";
 import { SmsMessageService } from "./sms-message.service";
 import { OutboundDelivery } from "./outbound/outbound-delivery";
@@ -16,6 +17,7 @@ export interface Services {
   agentNumbers: AgentNumberService;
   apiKeys: ApiKeyService;
   conversations: SmsConversationService;
+  conversationQueries: SmsConversationQueryService;
   messages: SmsMessageService;
   workflows: WorkflowService;
   timeoutFlow: TimeoutFlowService;
@@ -35,6 +37,7 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
     agentNumbers: new AgentNumberService(dataSource),
     apiKeys: new ApiKeyService(dataSource),
     conversations: new SmsConversationService(dataSource, accounts, workflows),
+    conversationQueries: new SmsConversationQueryService(dataSource),
     messages: new SmsMessageService(dataSource),
     workflows,
     timeoutFlow: new TimeoutFlowService(dataSource, workflows, new OutboundDelivery()),

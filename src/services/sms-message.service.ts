@@ -1,46 +1,81 @@
 import type { DataSource } from "typeorm";
+import { In } from "typeorm";
 import { SmsMessage } from "../entities/sms-message.entity";
 import { WebhookDeliveryAttempt } from "../entities/webhook-delivery-attempt.entity";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { type Page, type PageArgs, type PageRequest, toPage, toPageRequest } from "./pagination";
 import { InvalidArgumentError } from "./user-input-error";
 
-export interface MessagePage {
-  edges: Array<{ cursor: string; node: SmsMessage }>;
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
 const CURSOR_KIND = "msg";
+const cursorOf = (message: SmsMessage) => encodeCursor(CURSOR_KIND, message.id);
 
 export class SmsMessageService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** A conversation's messages in time order, `first` after the `after` cursor (keyset, no OFFSET). */
-  async listForConversation(conversationId: string, first: number, after?: string | null): Promise<MessagePage> {
-    const query = this.dataSource
+  /** A conversation's messages in time order, paged Relay-style by keyset (no OFFSET). */
+  async listForConversation(conversationId: string, args: PageArgs): Promise<Page<SmsMessage>> {
+    const request = toPageRequest(args);
+    if (request.cursor === null) return (await this.firstPages([conversationId], request)).get(conversationId)!;
+
+    const argument = request.forward ? "after" : "before";
+    const cursorId = decodeCursor(CURSOR_KIND, request.cursor);
+    const known = cursorId !== null && (await this.dataSource.getRepository(SmsMessage).existsBy({ id: cursorId, conversationId }));
+    if (!known) throw new InvalidArgumentError(argument, `${argument} is not a cursor of this conversation's messages`);
+    const direction = request.forward ? "ASC" : "DESC";
+    const rows = await this.dataSource
       .getRepository(SmsMessage)
-      .createQueryBuilder("message")
-      .where("message.conversation_id = :conversationId", { conversationId })
-      .orderBy("message.created_at", "ASC")
-      .addOrderBy("message.id", "ASC")
-      .limit(first + 1);
-    if (after) {
-      const afterId = decodeCursor(CURSOR_KIND, after);
-      const known = afterId !== null && (await this.dataSource.getRepository(SmsMessage).existsBy({ id: afterId, conversationId }));
-      if (!known) throw new InvalidArgumentError("after", "after is not a cursor of this conversation's messages");
+      .createQueryBuilder("m")
+      .where("m.conversation_id = :conversationId", { conversationId })
       // Compared in SQL: timestamps keep their microseconds, which a JS Date would drop.
-      query.andWhere(
-        "(message.created_at, message.id) > (SELECT created_at, id FROM sms_message WHERE id = :afterId)",
-        { afterId },
-      );
-    }
-    const rows = await query.getMany();
-    const page = rows.slice(0, first);
-    const edges = page.map((node) => ({ cursor: encodeCursor(CURSOR_KIND, node.id), node }));
-    return { edges, hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null };
+      .andWhere(`(m.created_at, m.id) ${request.forward ? ">" : "<"} (SELECT created_at, id FROM sms_message WHERE id = :cursorId)`, {
+        cursorId,
+      })
+      .orderBy("m.created_at", direction)
+      .addOrderBy("m.id", direction)
+      .limit(request.size + 1)
+      .getMany();
+    return toPage(rows, request, cursorOf);
   }
 
-  async webhookAttempts(messageId: string): Promise<WebhookDeliveryAttempt[]> {
-    return this.dataSource.getRepository(WebhookDeliveryAttempt).find({ where: { messageId }, order: { attempt: "ASC" } });
+  /**
+   * The first (or, walking backward, last) page of many conversations in one statement: what
+   * a list of conversations with their latest messages needs, whatever the list's length.
+   */
+  async firstPages(conversationIds: readonly string[], request: PageRequest): Promise<Map<string, Page<SmsMessage>>> {
+    const pages = new Map<string, Page<SmsMessage>>();
+    if (conversationIds.length === 0) return pages;
+    const direction = request.forward ? "ASC" : "DESC";
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT m.* FROM unnest($1::uuid[]) AS ids(id)
+       CROSS JOIN LATERAL (
+         SELECT * FROM sms_message WHERE conversation_id = ids.id
+         ORDER BY created_at ${direction}, id ${direction} LIMIT $2) m`,
+      [conversationIds, request.size + 1],
+    );
+    const metadata = this.dataSource.getMetadata(SmsMessage);
+    const byConversation = new Map<string, SmsMessage[]>(conversationIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const message = this.dataSource.manager.create(SmsMessage, fromRow(metadata.columns, row));
+      byConversation.get(message.conversationId)!.push(message);
+    }
+    for (const [id, messages] of byConversation) pages.set(id, toPage(messages, request, cursorOf));
+    return pages;
   }
+
+  async findByIds(accountId: string, ids: readonly string[]): Promise<SmsMessage[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(SmsMessage).findBy({ accountId, id: In([...ids]) });
+  }
+
+  async webhookAttempts(messageIds: readonly string[]): Promise<WebhookDeliveryAttempt[]> {
+    if (messageIds.length === 0) return [];
+    return this.dataSource
+      .getRepository(WebhookDeliveryAttempt)
+      .find({ where: { messageId: In([...messageIds]) }, order: { messageId: "ASC", attempt: "ASC" } });
+  }
+}
+
+/** A raw row (snake_case columns) as entity properties. */
+function fromRow(columns: ReadonlyArray<{ databaseName: string; propertyName: string }>, row: Record<string, unknown>): Partial<SmsMessage> {
+  return Object.fromEntries(columns.map((column) => [column.propertyName, row[column.databaseName]])) as Partial<SmsMessage>;
 }

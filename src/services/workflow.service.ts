@@ -106,6 +106,7 @@ export class WorkflowService {
   }
 
   async findByConversations(conversationIds: readonly string[]): Promise<Workflow[]> {
+    if (conversationIds.length === 0) return [];
     return this.dataSource.getRepository(Workflow).findBy({ conversationId: In([...conversationIds]) });
   }
 }

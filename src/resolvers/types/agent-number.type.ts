@@ -1,12 +1,16 @@
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
+import { NodeInterface } from "./node.interface";
 import type { AgentNumber } from "../../entities/agent-number.entity";
 import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { toPublicId } from "../../services/public-id";
 import { TimeoutConfig } from "./timeout-config.type";
 
-@ObjectType("AgentNumber", { description: "An E.164 number of the account's agent, with its default timeout settings per channel." })
-export class AgentNumberType {
+@ObjectType("AgentNumber", { implements: NodeInterface, description: "An E.164 number of the account's agent, with its default timeout settings per channel." })
+export class AgentNumberType implements NodeInterface {
+  /** Database id, for field resolvers. Not exposed. */
+  internalId!: string;
+
   @Field(() => ID, { description: "Opaque id (`num_…`)." })
   id!: string;
 
@@ -24,6 +28,7 @@ export class AgentNumberType {
 
   static from(number: AgentNumber): AgentNumberType {
     return Object.assign(new AgentNumberType(), {
+      internalId: number.id,
       id: toPublicId("agentNumber", number.id),
       number: number.number,
       smsConfig: timeoutConfig(number.smsConfig),

@@ -5,6 +5,7 @@ import { SmsSender } from "../../entities/sms-sender.enum";
 import { WorkflowStatus } from "../../entities/workflow-status.enum";
 import { DeliveryStatus } from "../../entities/delivery-status.enum";
 import { AgentNumberChannel } from "../../services/agent-number-channel.enum";
+import { OrderDirection, SmsConversationOrderField } from "../../services/conversation-order";
 import { TimerKind } from "../../services/timer-kind.enum";
 import { TimeoutConfigSource } from "../../services/timeout-config";
 import { UserErrorCode } from "../../services/user-error-code.enum";
@@ -95,4 +96,19 @@ registerEnumType(AgentNumberChannel, {
     SMS: { description: "`smsConfig`: the defaults of SMS conversations." },
     WHATSAPP: { description: "`whatsappConfig`: the defaults of WhatsApp conversations." },
   },
+});
+
+registerEnumType(SmsConversationOrderField, {
+  name: "SmsConversationOrderField",
+  description: "A timestamp conversations can be ordered by.",
+  valuesConfig: {
+    CREATED_AT: { description: "When the conversation started. Stable: new conversations never shift a walk's pages." },
+    UPDATED_AT: { description: "When the conversation last changed (its latest message). An inbox order; conversations move as they get messages." },
+  },
+});
+
+registerEnumType(OrderDirection, {
+  name: "OrderDirection",
+  description: "A sort direction.",
+  valuesConfig: { ASC: { description: "Oldest first." }, DESC: { description: "Newest first." } },
 });

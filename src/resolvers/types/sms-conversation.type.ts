@@ -1,13 +1,14 @@
 import { DateTimeISOResolver, JSONObjectResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
+import { NodeInterface } from "./node.interface";
 import type { SmsConversation } from "../../entities/sms-conversation.entity";
 import { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
 import { toPublicId } from "../../services/public-id";
 import "./register-enums";
 import { TimeoutConfig } from "./timeout-config.type";
 
-@ObjectType("SmsConversation", { description: "A conversation between a user number and one of the account's agent numbers." })
-export class SmsConversationType {
+@ObjectType("SmsConversation", { implements: NodeInterface, description: "A conversation between a user number and one of the account's agent numbers." })
+export class SmsConversationType implements NodeInterface {
   /** The row behind this object, for field resolvers. Not exposed. */
   entity!: SmsConversation;
 

@@ -11,7 +11,7 @@ export class SmsMessageEdge {
   node!: SmsMessageType;
 }
 
-@ObjectType({ description: "A page of messages in the order they were recorded." })
+@ObjectType({ description: "A page of messages, oldest first." })
 export class SmsMessageConnection {
   @Field(() => [SmsMessageEdge], { description: "The messages of this page." })
   edges!: SmsMessageEdge[];

@@ -1,5 +1,6 @@
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
+import { NodeInterface } from "./node.interface";
 import type { SmsMessage } from "../../entities/sms-message.entity";
 import { DeliveryStatus } from "../../entities/delivery-status.enum";
 import { SmsMessageKind } from "../../entities/sms-message-kind.enum";
@@ -7,10 +8,11 @@ import { SmsSender } from "../../entities/sms-sender.enum";
 import { toPublicId } from "../../services/public-id";
 import "./register-enums";
 
-@ObjectType("SmsMessage", { description: "One message of a conversation." })
-export class SmsMessageType {
-  /** Database id, for field resolvers. Not exposed. */
+@ObjectType("SmsMessage", { implements: NodeInterface, description: "One message of a conversation." })
+export class SmsMessageType implements NodeInterface {
+  /** Database ids, for field resolvers. Not exposed. */
   internalId!: string;
+  conversationId!: string;
 
   @Field(() => ID, { description: "Opaque id (`msg_…`)." })
   id!: string;
@@ -39,6 +41,7 @@ export class SmsMessageType {
   static from(message: SmsMessage): SmsMessageType {
     return Object.assign(new SmsMessageType(), {
       internalId: message.id,
+      conversationId: message.conversationId,
       id: toPublicId("message", message.id),
       sender: message.sender,
       kind: message.kind,

@@ -1,0 +1,64 @@
+import { InvalidArgumentError } from "./user-input-error";
+
+/** Page sizes: `first`/`last` default to 20 and are capped at 100. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** A page request made plain: walk `forward` from `cursor` (exclusive) and take `size` items. */
+export interface PageRequest {
+  size: number;
+  forward: boolean;
+  cursor: string | null;
+}
+
+/**
+ * Relay's paging arguments, checked: `first` with `after`, or `last` with `before`; sizes from
+ * 0 to 100. Anything else is a clear BAD_USER_INPUT error naming the argument.
+ */
+export function toPageRequest({ first, after, last, before }: PageArgs): PageRequest {
+  const given = (value: unknown) => value !== undefined && value !== null;
+  if (given(first) && given(last)) throw new InvalidArgumentError("last", "pass first (with after) or last (with before), not both");
+  if (given(after) && given(before)) throw new InvalidArgumentError("before", "pass after (with first) or before (with last), not both");
+  if (given(last) && given(after)) throw new InvalidArgumentError("after", "after goes with first; use before with last");
+  if (given(first) && given(before)) throw new InvalidArgumentError("before", "before goes with last; use after with first");
+  for (const [name, value] of [["first", first], ["last", last]] as const) {
+    if (given(value) && (!Number.isInteger(value) || value! < 0 || value! > MAX_PAGE_SIZE)) {
+      throw new InvalidArgumentError(name, `${name} must be an integer from 0 to ${MAX_PAGE_SIZE}`);
+    }
+  }
+  const forward = !given(last) && !given(before);
+  return { size: (forward ? first : last) ?? DEFAULT_PAGE_SIZE, forward, cursor: (forward ? after : before) ?? null };
+}
+
+export interface Page<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/**
+ * Builds a page from rows fetched in walking order with one extra row (which tells whether more
+ * follow). Items come back in the connection's order whichever way we walked.
+ */
+export function toPage<T>(rows: T[], request: PageRequest, cursorOf: (row: T) => string): Page<T> {
+  const more = rows.length > request.size;
+  const taken = rows.slice(0, request.size);
+  const ordered = request.forward ? taken : taken.reverse();
+  const edges = ordered.map((node) => ({ cursor: cursorOf(node), node }));
+  return {
+    edges,
+    pageInfo: {
+      // The cursor we walked from names an item, so there is one on that side.
+      hasNextPage: request.forward ? more : request.cursor !== null,
+      hasPreviousPage: request.forward ? request.cursor !== null : more,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
