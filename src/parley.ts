@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import type { Logger as QueryLogger } from "typeorm";
 import type { Config } from "./config";
 import { type Database, openDatabase } from "./database/open-database";
 import { createHttpApp, type HttpApp } from "./http/create-http-app";
@@ -29,11 +30,13 @@ export interface StartOptions {
   logger: Logger;
   worker?: WorkerTuning;
   webhook?: WebhookSenderOptions;
+  /** Sees every statement of the API's pool (tests count them). */
+  queryLogger?: QueryLogger;
 }
 
 /** Starts everything `npm start` runs: database and migrations, the HTTP API and a worker. */
-export async function startParley({ config, logger, worker: workerOptions, webhook }: StartOptions): Promise<Parley> {
-  const database = await openDatabase(config, logger);
+export async function startParley({ config, logger, worker: workerOptions, webhook, queryLogger }: StartOptions): Promise<Parley> {
+  const database = await openDatabase(config, logger, { queryLogger });
   const services = createServices(database.dataSource, { webhook: { ...config.webhook, ...webhook } });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;

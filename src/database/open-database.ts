@@ -1,5 +1,5 @@
 import { runMigrations as runWorkerMigrations } from "graphile-worker";
-import type { DataSource } from "typeorm";
+import type { DataSource, Logger as QueryLogger } from "typeorm";
 import { createDataSource } from "../../ormconfig";
 import type { Config } from "../config";
 import type { Logger } from "../logger";
@@ -21,13 +21,13 @@ const MIGRATION_LOCK = 7_246_133;
 export async function openDatabase(
   config: Pick<Config, "databaseUrl" | "embeddedPostgresDir" | "embeddedPostgresPort">,
   logger: Logger,
-  { migrate = true }: { migrate?: boolean } = {},
+  { migrate = true, queryLogger }: { migrate?: boolean; queryLogger?: QueryLogger } = {},
 ): Promise<Database> {
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dir: config.embeddedPostgresDir, port: config.embeddedPostgresPort, logger });
   const url = config.databaseUrl ?? embedded!.url;
-  const dataSource = createDataSource({ url });
+  const dataSource = createDataSource({ url, queryLogger });
   try {
     await dataSource.initialize();
     if (migrate) await migrateDatabase(dataSource, url, logger);

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { Pool } from "pg";
+import type { Logger as QueryLogger } from "typeorm";
 import { type Config, loadConfig } from "../../src/config";
 import type { TimeoutSettings } from "../../src/entities/timeout-settings";
 import { createLogger } from "../../src/logger";
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   worker?: WorkerTuning;
   /** (Default: retries after 100 ms, doubling) */
   webhook?: WebhookSenderOptions;
+  /** Sees every statement the API sends. */
+  queryLogger?: QueryLogger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -67,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: createLogger(config.logLevel),
     worker: { pollInterval: 100, relayIntervalMs: 50, ...options.worker },
     webhook: { retryBaseMs: 100, ...options.webhook },
+    queryLogger: options.queryLogger,
   });
   const db = new Pool({ connectionString: database.url, max: 3 });
   const baseUrl = `http://127.0.0.1:${parley.port}`;

@@ -1,0 +1,81 @@
+import type { Logger as QueryLogger } from "typeorm";
+import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+
+/** Counts the statements the API sends to PostgreSQL while enabled. */
+class StatementCounter implements QueryLogger {
+  statements: string[] = [];
+  enabled = false;
+  logQuery(query: string): void {
+    if (this.enabled) this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+const PAGE = `
+  query Page($first: Int!) {
+    smsConversations(first: $first, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      totalCount
+      edges {
+        node {
+          id status userNumber
+          agent { number conversationCount smsConfig { timeOut } }
+          effectiveTimeoutConfig { timeOut { value source } warningTime { value source } }
+          workflow { id status pendingTimer { kind fireAt } }
+          messages(last: 20) {
+            edges { node { id body sender webhookAttempts { attempt } conversation { id } } }
+            pageInfo { hasPreviousPage }
+          }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
+
+describe("statement count of nested reads", () => {
+  const counter = new StatementCounter();
+  let harness: Harness;
+  let account: TestAccount;
+
+  beforeAll(async () => {
+    harness = await startHarness({ runWorker: false, queryLogger: counter });
+    account = await harness.createAccount({ numbers: 2, smsConfig: { timeOut: 600 } });
+    for (let i = 0; i < 60; i++) {
+      const userNumber = randomNumber();
+      for (let m = 0; m < 3; m++) {
+        const result = await harness.parley.services.conversations.create(account.id, {
+          userNumber,
+          agentNumber: account.agentNumbers[i % 2],
+          message: `message ${m}`,
+          sender: m % 2 ? "AGENT" : "USER",
+        } as never);
+        expect(result.ok).toBe(true);
+      }
+    }
+  });
+  afterAll(() => harness.close());
+
+  async function statementsFor(first: number): Promise<string[]> {
+    counter.statements = [];
+    counter.enabled = true;
+    const { body } = await harness.graphql(PAGE, { first }, { apiKey: account.apiKey });
+    counter.enabled = false;
+    expect(body.errors).toBeUndefined();
+    const edges = body.data!.smsConversations.edges;
+    expect(edges).toHaveLength(first);
+    expect(edges.every((edge: any) => edge.node.messages.edges.length === 3)).toBe(true);
+    return counter.statements;
+  }
+
+  it("a page of 50 conversations with their messages, agent number, config and workflow takes as many statements as a page of 5", async () => {
+    const five = await statementsFor(5);
+    const fifty = await statementsFor(50);
+    expect(fifty.length).toBe(five.length);
+    // A fixed, small number: auth, page, count, one per nested field — not one per row.
+    expect(fifty.length).toBeLessThanOrEqual(10);
+  });
+});
