@@ -24,6 +24,8 @@ export interface Config {
   introspection: boolean;
   /** Whether `npm start` runs a graphile-worker runner in the API process. (Default: true) */
   runWorker: boolean;
+  /** How long an API key's account is cached in a process; bounds how long a key revoked elsewhere still works. (Default: 5000; `AUTH_CACHE_TTL_MS`) */
+  authCacheTtlMs: number;
   worker: {
     /** Jobs one process runs at once. (Default: 5; `WORKER_CONCURRENCY`) */
     concurrency: number;
@@ -95,6 +97,17 @@ export function loadConfig(env: Env = process.env): Config {
     return value;
   };
 
+  const nonNegative = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) {
+      problems.push(`${name} must be an integer of 0 or more (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
   const nodeEnv = oneOf("NODE_ENV", NODE_ENVS, "development");
 
   let databaseUrl = env.DATABASE_URL || undefined;
@@ -120,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf("LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info"),
     introspection: nodeEnv !== "production" || bool("INTROSPECTION", false),
     runWorker: bool("RUN_WORKER", true),
+    authCacheTtlMs: nonNegative("AUTH_CACHE_TTL_MS", 5_000),
     worker: {
       concurrency: positive("WORKER_CONCURRENCY", 5),
       pollInterval: positive("WORKER_POLL_INTERVAL_MS", 250),

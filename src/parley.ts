@@ -37,7 +37,10 @@ export interface StartOptions {
 /** Starts everything `npm start` runs: database and migrations, the HTTP API and a worker. */
 export async function startParley({ config, logger, worker: workerOptions, webhook, queryLogger }: StartOptions): Promise<Parley> {
   const database = await openDatabase(config, logger, { queryLogger });
-  const services = createServices(database.dataSource, { webhook: { ...config.webhook, ...webhook } });
+  const services = createServices(database.dataSource, {
+    webhook: { ...config.webhook, ...webhook },
+    apiKeys: { cacheTtlMs: config.authCacheTtlMs },
+  });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;
   try {

@@ -1,3 +1,4 @@
+import { ApiKeyService } from "../src/services/api-key.service";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CONVERSATION, CREATE } from "./support/operations";
 
@@ -89,5 +90,27 @@ describe("tenancy", () => {
       const { body } = await harness.graphql(CONVERSATION, { id }, { apiKey: accountA.apiKey });
       expect(body).toEqual({ data: { smsConversation: null } });
     }
+  });
+});
+
+describe("the API key cache", () => {
+  let cached: Harness;
+  beforeAll(async () => {
+    cached = await startHarness({ runWorker: false, authCacheTtlMs: 400 });
+  });
+  afterAll(() => cached.close());
+
+  it("stops accepting a key revoked by another process within the cache's lifetime", async () => {
+    const account = await cached.createAccount();
+    const send = () => cached.graphql(CREATE, input(account), { apiKey: account.apiKey });
+    expect((await send()).body.data!.createSmsConversation.userErrors).toEqual([]);
+
+    // Another process (the CLI, another gateway) revokes the key: this one does not hear of it.
+    const elsewhere = new ApiKeyService(cached.parley.database.dataSource, { cacheTtlMs: 0 });
+    expect(await elsewhere.revoke(account.keyId)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const after = await send();
+    expect(after.body.errors?.[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
   });
 });

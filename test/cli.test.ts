@@ -73,7 +73,8 @@ let acme: { accountId: string; uuid: string; apiKey: string; agentNumbers: strin
 beforeAll(async () => {
   database = await createTestDatabase();
   db = new Pool({ connectionString: database.url, max: 2 });
-  const config: Config = { ...loadConfig({ NODE_ENV: "test" }), databaseUrl: database.url, port: 0, runWorker: false };
+  // No key cache: this server must see the CLI's revocation (another process) at once.
+  const config: Config = { ...loadConfig({ NODE_ENV: "test" }), databaseUrl: database.url, port: 0, runWorker: false, authCacheTtlMs: 0 };
   parley = await startParley({ config, logger: createLogger("silent") });
   baseUrl = `http://127.0.0.1:${parley.port}`;
 });

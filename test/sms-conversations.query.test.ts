@@ -487,6 +487,21 @@ describe("smsConversations: cursors", () => {
     expect(await refusal(big, { first: 3, after: cursor })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "after" } });
     expect(await refusal(big, { last: 3, before: cursor })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "before" } });
   });
+
+  // Cursors are base64url JSON and not signed, so a client can edit one and keep its scope tag. An
+  // edited sort key or id that is not a timestamp or UUID is the caller's mistake: BAD_USER_INPUT,
+  // never an internal error.
+  it.each([
+    ["a sort key that is only a year", { t: "2024" }],
+    ["a sort key on a day that does not exist", { t: "2024-02-30T00:00:00.000000Z" }],
+    ["an id of 36 zeros", { i: "0".repeat(36) }],
+    ["an id of 36 dashes", { i: "-".repeat(36) }],
+  ])("refuses an edited cursor with %s with BAD_USER_INPUT", async (_name, change) => {
+    const { pageInfo } = await list(big, { first: 3 });
+    const payload = JSON.parse(Buffer.from(pageInfo.endCursor!, "base64url").toString("utf8"));
+    const edited = Buffer.from(JSON.stringify({ ...payload, ...change }), "utf8").toString("base64url");
+    expect(await refusal(big, { first: 3, after: edited })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "after" } });
+  });
 });
 
 describe("smsConversations: paging arguments", () => {

@@ -10,8 +10,12 @@ export class WorkflowOutbox {
   @PrimaryGeneratedColumn({ type: "bigint", primaryKeyConstraintName: "workflow_outbox_pkey" })
   id!: string;
 
-  @Column({ name: "workflow_id", type: "uuid" })
-  workflowId!: string;
+  /**
+   * For tracing. Null when the one-statement write continued a conversation created by a
+   * concurrent transaction, whose workflow row that statement's snapshot cannot see.
+   */
+  @Column({ name: "workflow_id", type: "uuid", nullable: true })
+  workflowId!: string | null;
 
   /** graphile-worker task identifier. */
   @Column("text")

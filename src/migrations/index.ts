@@ -1,6 +1,12 @@
 import { InitialSchema1795815628623 } from "./1795815628623-InitialSchema";
 import { TimeoutFlow1795816793422 } from "./1795816793422-TimeoutFlow";
 import { QueryIndexes1795818067211 } from "./1795818067211-QueryIndexes";
+import { OutboxWorkflowOptional1795818845588 } from "./1795818845588-OutboxWorkflowOptional";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
-export const migrations = [InitialSchema1795815628623, TimeoutFlow1795816793422, QueryIndexes1795818067211];
+export const migrations = [
+  InitialSchema1795815628623,
+  TimeoutFlow1795816793422,
+  QueryIndexes1795818067211,
+  OutboxWorkflowOptional1795818845588,
+];

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { IsNull } from "typeorm";
 import { ApiKey } from "../entities/api-key.entity";
+import { TtlCache } from "./ttl-cache";
 
 /** Keys look like `prl_` + 43 URL-safe characters (32 random bytes), a shape secret scanners match. */
 export const API_KEY_PREFIX = "prl_";
@@ -17,8 +18,24 @@ export function hashApiKey(apiKey: string): Buffer {
   return createHash("sha256").update(apiKey).digest();
 }
 
+export interface ApiKeyServiceOptions {
+  /**
+   * How long a key's account is remembered in this process. A key revoked in another process
+   * keeps working here for at most this long; revoked in this one, it stops at once. 0 disables
+   * the cache. (Default: 5000 ms)
+   */
+  cacheTtlMs?: number;
+}
+
 export class ApiKeyService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly cache: TtlCache<string, string>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: ApiKeyServiceOptions = {},
+  ) {
+    this.cache = new TtlCache(options.cacheTtlMs ?? 5_000);
+  }
 
   async create(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<CreatedApiKey> {
     const apiKey = API_KEY_PREFIX + randomBytes(32).toString("base64url");
@@ -38,17 +55,26 @@ export class ApiKeyService {
     const result = await this.dataSource
       .getRepository(ApiKey)
       .update({ id: keyId, revokedAt: IsNull() }, { revokedAt: () => "now()" });
+    // The revoked key's hash is not known here; forget every key rather than serve it again.
+    this.cache.clear();
     return (result.affected ?? 0) > 0;
   }
 
   /** The account a live key belongs to, or null for a malformed, unknown or revoked key. */
   async authenticate(apiKey: string): Promise<string | null> {
     if (!API_KEY_SHAPE.test(apiKey)) return null;
+    const hash = hashApiKey(apiKey);
+    const cacheKey = hash.toString("base64");
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached;
     // Lookup by hash of a high-entropy key: no timing oracle on the key itself.
     const rows: Array<{ account_id: string }> = await this.dataSource.query(
       "SELECT account_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL",
-      [hashApiKey(apiKey)],
+      [hash],
     );
-    return rows[0]?.account_id ?? null;
+    const accountId = rows[0]?.account_id ?? null;
+    // Only live keys are remembered: a new key works at once, a bad one is never cached.
+    if (accountId) this.cache.set(cacheKey, accountId);
+    return accountId;
   }
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { AccountService } from "./account.service";
 import { AgentNumberService } from "./agent-number.service";
-import { ApiKeyService } from "./api-key.service";
+import { ApiKeyService, type ApiKeyServiceOptions } from "./api-key.service";
 import { SmsConversationQueryService } from "./sms-conversation-query.service";
 import { SmsConversationService } from "./sms-conversation.service";
 import { SmsMessageService } from "./sms-message.service";
@@ -26,6 +26,7 @@ export interface Services {
 
 export interface ServicesOptions {
   webhook?: WebhookSenderOptions;
+  apiKeys?: ApiKeyServiceOptions;
 }
 
 export function createServices(dataSource: DataSource, options: ServicesOptions = {}): Services {
@@ -35,7 +36,7 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
     dataSource,
     accounts,
     agentNumbers: new AgentNumberService(dataSource),
-    apiKeys: new ApiKeyService(dataSource),
+    apiKeys: new ApiKeyService(dataSource, options.apiKeys),
     conversations: new SmsConversationService(dataSource, accounts, workflows),
     conversationQueries: new SmsConversationQueryService(dataSource),
     messages: new SmsMessageService(dataSource),

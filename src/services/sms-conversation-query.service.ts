@@ -91,6 +91,16 @@ function scopeTag(accountId: string, order: SmsConversationOrder): string {
   return createHash("sha256").update(`${accountId}|${order.field}|${order.direction}`).digest("base64url").slice(0, 12);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const EXACT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The sort-key text the server writes, naming a real instant (PostgreSQL would reject others). */
+function isExactTime(value: unknown): value is string {
+  if (typeof value !== "string" || !EXACT_TIME.test(value)) return false;
+  const date = new Date(`${value.slice(0, 23)}Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
 function encodeConversationCursor(payload: CursorPayload): string {
   return Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
 }
@@ -98,9 +108,7 @@ function encodeConversationCursor(payload: CursorPayload): string {
 function decodeConversationCursor(cursor: string, scope: string, argument: string): CursorPayload {
   try {
     const payload = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as CursorPayload;
-    if (payload.s === scope && typeof payload.t === "string" && !Number.isNaN(Date.parse(payload.t)) && /^[0-9a-f-]{36}$/.test(payload.i)) {
-      return payload;
-    }
+    if (payload.s === scope && isExactTime(payload.t) && UUID.test(payload.i)) return payload;
   } catch {
     // fall through
   }

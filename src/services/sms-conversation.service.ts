@@ -8,7 +8,10 @@ import { SmsMessage } from "../entities/sms-message.entity";
 import { SmsMessageKind } from "../entities/sms-message-kind.enum";
 import { SmsSender } from "../entities/sms-sender.enum";
 import type { TimeoutSettings } from "../entities/timeout-settings";
-import type { AccountService } from "./account.service";
+import type { Pool } from "pg";
+import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
+import type { AccountService, AgentNumberRef } from "./account.service";
+import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
 import { NO_TIMERS, type PendingTimers, planTimers } from "./conversation-timers";
 import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig } from "./timeout-config";
@@ -49,8 +52,8 @@ export class SmsConversationService {
    * messageSid are settled by unique indexes; the losers retry here and never see the race.
    */
   async create(accountId: string, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult> {
-    const agentNumber = await this.accounts.findAgentNumber(accountId, command.agentNumber);
-    if (!agentNumber) {
+    const ref = await this.accounts.findAgentNumberRef(accountId, command.agentNumber);
+    if (!ref) {
       // Same answer whether another account has the number or nobody does.
       return failure({
         code: UserErrorCode.AGENT_NUMBER_NOT_FOUND,
@@ -58,7 +61,12 @@ export class SmsConversationService {
         message: `agent number ${command.agentNumber} is not registered to this account`,
       });
     }
+    if (!command.newConversation && command.timeOut == null && command.warningTime == null) {
+      return this.recordFast(ref, command);
+    }
 
+    const agentNumber = await this.accounts.findAgentNumberById(accountId, ref.id);
+    if (!agentNumber) throw new Error(`agent number ${ref.id} disappeared`);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.dataSource.transaction((manager) => this.createOnce(manager, agentNumber, command));
@@ -75,6 +83,47 @@ export class SmsConversationService {
         }
       }
     }
+  }
+
+  /**
+   * The common case in one statement (see RECORD_MESSAGE_SQL), as a named prepared statement.
+   * A repeated messageSid fails the statement on its unique index, and is answered as a replay.
+   */
+  private async recordFast(ref: AgentNumberRef, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const values = [
+      ref.accountId,
+      ref.id,
+      ref.number,
+      command.userNumber,
+      command.sender ?? SmsSender.USER,
+      command.message,
+      command.messageSid ?? null,
+      command.currPathwayId ?? null,
+      command.currPathwayVersion ?? null,
+      command.currentNodeId ?? null,
+      command.requestData == null ? null : JSON.stringify(command.requestData),
+      command.timeoutMessage ?? null,
+      command.warningMessage ?? null,
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+    ];
+    let row: Record<string, unknown>;
+    try {
+      ({ rows: [row] } = await pool.query({ name: "parley_record_message", text: RECORD_MESSAGE_SQL, values }));
+    } catch (error) {
+      if (isUniqueViolation(error, MESSAGE_SID_KEY)) {
+        const replay = await this.replay(this.dataSource.manager, ref.accountId, command);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+    const conversation = this.dataSource.manager.create(SmsConversation, fromRow(this.dataSource.getMetadata(SmsConversation).columns, row));
+    if ((row.jobs as number) > 0) this.workflows.workEnqueued();
+    // Continuing a conversation a concurrent transaction just created: its workflow is visible now.
+    const workflowId = (row.workflow_id as string | null) ?? (await this.workflows.findByConversationIn(this.dataSource.manager, conversation.id)).id;
+    return { ok: true, conversation, workflowId, archivedConversation: null, replayed: false };
   }
 
   private async createOnce(
@@ -236,9 +285,13 @@ function failure(problem: UserInputProblem): CreateSmsConversationResult {
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; constraint?: string };
-  return driverError.code === "23505" && driverError.constraint === constraint;
+  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string; constraint?: string } | null;
+  return driverError?.code === "23505" && driverError.constraint === constraint;
+}
+
+/** A raw row (snake_case columns) as entity properties. */
+function fromRow<T>(columns: ReadonlyArray<{ databaseName: string; propertyName: string }>, row: Record<string, unknown>): Partial<T> {
+  return Object.fromEntries(columns.map((column) => [column.propertyName, row[column.databaseName]])) as Partial<T>;
 }
 
 /** Drops undefined and null: an omitted field leaves the stored value alone. */

@@ -10,7 +10,8 @@ import { TimerKind, timerJobKey } from "./timer-kind.enum";
 
 /** Payload of a conversation.timer job. */
 export interface ConversationTimerPayload {
-  workflowId: string;
+  /** Null when the writer could not see it yet; the conversation id identifies the workflow too. */
+  workflowId: string | null;
   conversationId: string;
   kind: TimerKind;
 }
@@ -81,13 +82,14 @@ export class WorkflowService {
     return rows.length > 0;
   }
 
-  /** Counts a task run of the workflow and keeps its error (null after a success). */
-  async recordAttempt(workflowId: string, error: unknown): Promise<void> {
+  /** Counts a task run of a workflow (by its id, else its conversation's) and keeps its error (null after a success). */
+  async recordAttempt(ids: { workflowId?: string | null; conversationId?: string | null }, error: unknown): Promise<void> {
     const lastError = error === null ? null : String(error instanceof Error ? error.message : error).slice(0, 500);
-    await this.dataSource.query("UPDATE workflow SET attempts = attempts + 1, last_error = $2, updated_at = now() WHERE id = $1", [
-      workflowId,
-      lastError,
-    ]);
+    await this.dataSource.query(
+      `UPDATE workflow SET attempts = attempts + 1, last_error = $3, updated_at = now()
+       WHERE ($1::uuid IS NOT NULL AND id = $1) OR ($1::uuid IS NULL AND conversation_id = $2)`,
+      [ids.workflowId ?? null, ids.conversationId ?? null, lastError],
+    );
   }
   /** The setup step: PENDING becomes RUNNING; a repeat (jobs run at least once) changes nothing. */
   async markRunning(workflowId: string): Promise<void> {

@@ -53,6 +53,8 @@ export interface HarnessOptions {
   webhook?: WebhookSenderOptions;
   /** Sees every statement the API sends. */
   queryLogger?: QueryLogger;
+  /** (Default: 5000, as in production) */
+  authCacheTtlMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -64,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     port: 0,
     introspection: options.introspection ?? nodeEnv !== "production",
     runWorker: options.runWorker ?? true,
+    ...(options.authCacheTtlMs === undefined ? {} : { authCacheTtlMs: options.authCacheTtlMs }),
   };
   const parley = await startParley({
     config,

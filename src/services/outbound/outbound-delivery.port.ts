@@ -7,5 +7,5 @@ import type { SmsMessage } from "../../entities/sms-message.entity";
  * transaction that records the message, so a message is handed off if and only if it exists.
  */
 export interface OutboundDeliveryPort {
-  handOff(manager: EntityManager, message: SmsMessage, account: Account, workflowId: string): Promise<void>;
+  handOff(manager: EntityManager, message: SmsMessage, account: Account, workflowId: string | null): Promise<void>;
 }

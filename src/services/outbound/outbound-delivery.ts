@@ -12,7 +12,7 @@ export class OutboundDelivery implements OutboundDeliveryPort {
     private readonly webhook: OutboundDeliveryPort = new WebhookDeliveryAdapter(),
   ) {}
 
-  handOff(manager: EntityManager, message: SmsMessage, account: Account, workflowId: string): Promise<void> {
+  handOff(manager: EntityManager, message: SmsMessage, account: Account, workflowId: string | null): Promise<void> {
     return (account.webhookUrl ? this.webhook : this.queued).handOff(manager, message, account, workflowId);
   }
 }

@@ -11,7 +11,7 @@ export interface DeliverWebhookPayload {
 
 /** For accounts with a webhook: records a job that POSTs the message (see WebhookSender). */
 export class WebhookDeliveryAdapter implements OutboundDeliveryPort {
-  async handOff(manager: EntityManager, message: SmsMessage, _account: Account, workflowId: string): Promise<void> {
+  async handOff(manager: EntityManager, message: SmsMessage, _account: Account, workflowId: string | null): Promise<void> {
     const payload: DeliverWebhookPayload = { messageId: message.id };
     await manager.insert(WorkflowOutbox, {
       workflowId,

@@ -4,13 +4,14 @@ import type { Services } from "../../services/services";
 /** Wraps a workflow task so each run counts in `Workflow.attempts` and failures show as `lastError`. */
 export function recordingAttempts(services: Services, task: Task): Task {
   return async (payload, helpers) => {
-    const workflowId = (payload as { workflowId?: string }).workflowId;
+    const ids = payload as { workflowId?: string | null; conversationId?: string | null };
+    if (!ids.workflowId && !ids.conversationId) return task(payload, helpers);
     try {
       await task(payload, helpers);
     } catch (error) {
-      if (workflowId) await services.workflows.recordAttempt(workflowId, error).catch(() => undefined);
+      await services.workflows.recordAttempt(ids, error).catch(() => undefined);
       throw error;
     }
-    if (workflowId) await services.workflows.recordAttempt(workflowId, null);
+    await services.workflows.recordAttempt(ids, null);
   };
 }
