@@ -3,6 +3,7 @@ import type { Logger as QueryLogger } from "typeorm";
 import type { Config } from "./config";
 import { type Database, openDatabase } from "./database/open-database";
 import { createHttpApp, type HttpApp } from "./http/create-http-app";
+import { EventBus } from "./events/event-bus";
 import type { Logger } from "./logger";
 import type { WebhookSenderOptions } from "./services/outbound/webhook-sender";
 import { createServices, type Services } from "./services/services";
@@ -43,7 +44,9 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;
+  const events = new EventBus({ connectionString: database.url, logger });
   try {
+    await events.start();
     if (config.runWorker) {
       worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker, ...workerOptions });
       const relay = worker.relay;
@@ -55,6 +58,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       logger,
       landingPage: config.nodeEnv !== "production",
       introspection: config.introspection,
+      pubSub: events.pubSub,
     });
     const server = http.server;
     await new Promise<void>((resolve, reject) => {
@@ -64,6 +68,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   } catch (error) {
     await http?.stop().catch(() => undefined);
     await worker?.stop().catch(() => undefined);
+    await events.stop();
     await database.close();
     throw error;
   }
@@ -79,6 +84,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       logger.debug("http stopped");
       await worker?.stop();
       logger.debug("worker stopped");
+      await events.stop();
       await database.close();
       logger.debug("database closed");
     },

@@ -10,6 +10,7 @@ import { AgentNumberType } from "./resolvers/types/agent-number.type";
 import { SmsConversationType } from "./resolvers/types/sms-conversation.type";
 import { SmsMessageType } from "./resolvers/types/sms-message.type";
 import type { Services } from "./services/services";
+import { createEventPubSub, type EventPubSub } from "./events/event-bus";
 
 export const resolvers = [SmsConversationResolver, SmsMessageResolver, AgentNumberResolver, NodeResolver] as const;
 
@@ -17,7 +18,7 @@ export const resolvers = [SmsConversationResolver, SmsMessageResolver, AgentNumb
  * Builds the executable schema. Without services it still prints (for `schema.graphql`), but
  * resolvers cannot run.
  */
-export async function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
+export async function buildParleySchema(services?: Services, pubSub: EventPubSub = createEventPubSub()): Promise<GraphQLSchema> {
   const instances = new Map<unknown, unknown>(resolvers.map((Resolver) => [Resolver, new Resolver(services as Services)]));
   // Node's concrete types are listed so that `node(id:)` can return them.
   const orphanedTypes = [SmsConversationType, SmsMessageType, AgentNumberType];
@@ -25,6 +26,7 @@ export async function buildParleySchema(services?: Services): Promise<GraphQLSch
     resolvers,
     orphanedTypes,
     authChecker,
+    pubSub,
     // Inputs are validated by the resolvers so that failures become userErrors, not top-level errors.
     validate: false,
     container: { get: (someClass) => instances.get(someClass) },

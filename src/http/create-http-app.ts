@@ -17,6 +17,8 @@ import type { Services } from "../services/services";
 import { parseAuthorization } from "./authorization";
 import { errorLoggingPlugin, formatError, INTERNAL_ERROR_MESSAGE } from "./error-masking";
 import { assignRequestId } from "./request-id";
+import { serveSubscriptions } from "./subscriptions";
+import type { EventPubSub } from "../events/event-bus";
 
 export interface HttpAppOptions {
   dataSource: DataSource;
@@ -28,6 +30,8 @@ export interface HttpAppOptions {
   introspection: boolean;
   /** Largest accepted request body. (Default: `256kb`) */
   bodyLimit?: string;
+  /** Where subscriptions hear events (the process's EventBus). */
+  pubSub: EventPubSub;
 }
 
 export interface HttpApp {
@@ -43,8 +47,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const server = http.createServer(app);
   app.disable("x-powered-by");
 
+  const schema = await buildParleySchema(services, options.pubSub);
+  const subscriptions = serveSubscriptions({ server, schema, services, logger });
   const apollo = new ApolloServer<Context>({
-    schema: await buildParleySchema(services),
+    schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals: it drains HTTP, then the worker, then the database.
@@ -53,6 +59,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       options.landingPage ? ApolloServerPluginLandingPageLocalDefault({ includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin,
     ],

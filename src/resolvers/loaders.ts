@@ -62,3 +62,8 @@ export function createLoaders(services: Services, accountId: string | null): Loa
     ),
   };
 }
+
+/** Forgets everything loaded: a subscription's context lives long, and each event must read fresh rows. */
+export function clearLoaders(loaders: Loaders): void {
+  for (const loader of Object.values(loaders)) (loader as DataLoader<unknown, unknown>).clearAll();
+}

@@ -1,4 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
+import { clearLoaders } from "./loaders";
+import { isAccountEvent } from "./subscription-filter";
 import { toPageRequest } from "../services/pagination";
 import { parsePublicId, toPublicId } from "../services/public-id";
 import type { Services } from "../services/services";
@@ -90,6 +93,24 @@ export class SmsConversationResolver {
       archivedConversation: result.archivedConversation ? SmsConversationType.from(result.archivedConversation) : null,
       userErrors: [],
     });
+  }
+
+  @Authorized()
+  @Subscription(() => SmsConversationType, {
+    topics: ParleyEventType.SMS_CONVERSATION_UPDATED,
+    filter: isAccountEvent,
+    description:
+      "A conversation of the account (or the given one) as it is after each change: a message, pathway state, status (archived, timed out), timers scheduled or fired.",
+  })
+  async smsConversationUpdated(
+    @Root() event: ParleyEvent,
+    @Arg("conversationId", () => ID, { nullable: true, description: "Only this conversation." }) _conversationId: string | null,
+    @Ctx() { loaders }: Context,
+  ): Promise<SmsConversationType> {
+    clearLoaders(loaders);
+    const conversation = await loaders.conversation.load(event.conversationId);
+    if (!conversation) throw new Error(`conversation ${event.conversationId} of an event is not readable`);
+    return SmsConversationType.from(conversation);
   }
 
   @FieldResolver(() => SmsMessageConnection, { description: "The conversation's messages, oldest first." })

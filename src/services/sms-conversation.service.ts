@@ -12,6 +12,7 @@ import type { Pool } from "pg";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import type { AccountService, AgentNumberRef } from "./account.service";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
+import { ParleyEventType } from "../events/parley-event";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
 import { NO_TIMERS, type PendingTimers, planTimers } from "./conversation-timers";
 import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig } from "./timeout-config";
@@ -207,8 +208,9 @@ export class SmsConversationService {
     const ids = { workflowId, conversationId: conversation.id };
     enqueued = (await this.workflows.scheduleTimers(manager, ids, timersBefore, timers)) || enqueued;
 
+    const messageId = randomUUID();
     await manager.insert(SmsMessage, {
-      id: randomUUID(),
+      id: messageId,
       conversationId: conversation.id,
       accountId,
       sender,
@@ -216,6 +218,13 @@ export class SmsConversationService {
       body: command.message,
       messageSid: command.messageSid ?? null,
     });
+
+    await this.workflows.recordEvents(manager, [
+      { type: ParleyEventType.SMS_MESSAGE_ADDED, accountId, conversationId: conversation.id, messageId },
+      { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId: conversation.id },
+      ...(archived ? [{ type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId: archived.id }] : []),
+    ]);
+    enqueued = true;
 
     // Re-read so timestamps are the database's, as every later read will see them.
     const saved = await manager.getRepository(SmsConversation).findOneByOrFail({ id: conversation.id });

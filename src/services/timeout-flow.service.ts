@@ -8,6 +8,7 @@ import { SmsConversationStatus } from "../entities/sms-conversation-status.enum"
 import { SmsMessage } from "../entities/sms-message.entity";
 import { SmsMessageKind } from "../entities/sms-message-kind.enum";
 import { SmsSender } from "../entities/sms-sender.enum";
+import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { OutboundDeliveryPort } from "./outbound/outbound-delivery.port";
 import { resolveTimeoutConfig } from "./timeout-config";
 import { TimerKind } from "./timer-kind.enum";
@@ -37,7 +38,14 @@ export class TimeoutFlowService {
     private readonly delivery: OutboundDeliveryPort,
   ) {}
 
-  async fireTimer({ workflowId, conversationId, kind }: ConversationTimerPayload): Promise<TimerOutcome> {
+  async fireTimer(payload: ConversationTimerPayload): Promise<TimerOutcome> {
+    const outcome = await this.fireTimerOnce(payload);
+    // Its messages' deliveries and events wait in the outbox: tell this process's relay.
+    if (outcome.kind === "fired") this.workflows.workEnqueued();
+    return outcome;
+  }
+
+  private async fireTimerOnce({ workflowId, conversationId, kind }: ConversationTimerPayload): Promise<TimerOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const conversation = await manager
         .getRepository(SmsConversation)
@@ -64,9 +72,11 @@ export class TimeoutFlowService {
         });
         await manager.insert(SmsMessage, message);
         await this.delivery.handOff(manager, message, account, workflowId);
+        events.push({ type: ParleyEventType.SMS_MESSAGE_ADDED, accountId: conversation.accountId, conversationId, messageId: message.id });
         return messageKind;
       };
 
+      const events: ParleyEvent[] = [];
       const sent: Array<SmsMessageKind | null> = [];
       // A warning still pending when the end fires (a worker was down) goes out first: in order.
       const warningDue = conversation.warningAt !== null && conversation.warningAt.getTime() <= Date.now() + EARLY_TOLERANCE_MS;
@@ -84,6 +94,8 @@ export class TimeoutFlowService {
         );
         await this.workflows.complete(manager, conversationId);
       }
+      events.push({ type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: conversation.accountId, conversationId });
+      await this.workflows.recordEvents(manager, events);
       return { kind: "fired", sent: sent.filter((k): k is SmsMessageKind => k !== null) };
     });
   }

@@ -5,6 +5,7 @@ import { Workflow } from "../entities/workflow.entity";
 import { WorkflowOutbox } from "../entities/workflow-outbox.entity";
 import { WorkflowStatus } from "../entities/workflow-status.enum";
 import { WorkflowTask } from "../workflows/workflow-task.enum";
+import type { ParleyEvent } from "../events/parley-event";
 import type { PendingTimers } from "./conversation-timers";
 import { TimerKind, timerJobKey } from "./timer-kind.enum";
 
@@ -80,6 +81,15 @@ export class WorkflowService {
     }
     if (rows.length > 0) await manager.insert(WorkflowOutbox, rows);
     return rows.length > 0;
+  }
+
+  /** Records events for subscribers in the caller's transaction (published by the relay after it commits). */
+  async recordEvents(manager: EntityManager, events: ParleyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await manager.insert(
+      WorkflowOutbox,
+      events.map(({ type, ...payload }) => ({ workflowId: null, task: type, payload, runAt: null, jobKey: null, removeJob: false })),
+    );
   }
 
   /** Counts a task run of a workflow (by its id, else its conversation's) and keeps its error (null after a success). */

@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { EVENTS_CHANNEL, isEventTask } from "../events/parley-event";
 import type { Logger } from "../logger";
 
 // Any fixed number, distinct from the migration lock.
@@ -29,6 +30,24 @@ function latestPerJobKey(rows: OutboxRow[]): { adds: OutboxRow[]; removals: stri
     adds: [...adds, ...keyed.filter((row) => !row.remove_job)],
     removals: keyed.filter((row) => row.remove_job).map((row) => row.job_key!),
   };
+}
+
+function chunkEvents(events: object[], maxBytes = 7_000): string[] {
+  const chunks: string[] = [];
+  let current: object[] = [];
+  let size = 2;
+  for (const event of events) {
+    const length = Buffer.byteLength(JSON.stringify(event)) + 1;
+    if (current.length > 0 && size + length > maxBytes) {
+      chunks.push(JSON.stringify(current));
+      current = [];
+      size = 2;
+    }
+    current.push(event);
+    size += length;
+  }
+  if (current.length > 0) chunks.push(JSON.stringify(current));
+  return chunks;
 }
 
 export interface OutboxRelayOptions {
@@ -92,7 +111,8 @@ export class OutboxRelay {
          RETURNING id, task, payload, run_at, job_key, remove_job`,
         [this.batchSize],
       );
-      const { adds, removals } = latestPerJobKey(rows);
+      const events = rows.filter((row) => isEventTask(row.task));
+      const { adds, removals } = latestPerJobKey(rows.filter((row) => !isEventTask(row.task)));
       if (adds.length > 0) {
         await client.query(
           `SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
@@ -103,6 +123,10 @@ export class OutboxRelay {
       }
       if (removals.length > 0) {
         await client.query("SELECT graphile_worker.remove_job(key) FROM unnest($1::text[]) AS key", [removals]);
+      }
+      // Delivered on commit, to every listening gateway; NOTIFY payloads stay under 8000 bytes.
+      for (const chunk of chunkEvents(events.map((row) => ({ type: row.task, ...(row.payload as object) })))) {
+        await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, chunk]);
       }
       await client.query("COMMIT");
       return rows.length;

@@ -1,8 +1,8 @@
 /**
  * The hot path of createSmsConversation as ONE statement (one round trip, autocommit): continue
  * the pair's ACTIVE conversation or start one (the partial unique index arbitrates races), record
- * the message, create the workflow of a new conversation, and write the workflow's jobs to the
- * outbox — atomically, since a statement is its own transaction.
+ * the message, create the workflow of a new conversation, and write the workflow's jobs and the
+ * subscribers' events to the outbox — atomically, since a statement is its own transaction.
  *
  * Used when no rule needs the stored conversation first: no newConversation, no timeOut or
  * warningTime in the request. Timers are computed here from the conversation's overrides, else
@@ -64,7 +64,7 @@ ids AS (
 ),
 jobs AS (
   INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
-  SELECT ids.workflow_id, j.task, j.payload, j.run_at, j.job_key, j.remove_job
+  SELECT CASE WHEN j.task LIKE 'event.%' THEN NULL ELSE ids.workflow_id END, j.task, j.payload, j.run_at, j.job_key, j.remove_job
   FROM ids, conv, LATERAL (
     SELECT 'conversation.setup' AS task, jsonb_build_object('workflowId', ids.workflow_id) AS payload,
       NULL::timestamptz AS run_at, NULL::text AS job_key, false AS remove_job
@@ -75,6 +75,10 @@ jobs AS (
     FROM (VALUES ('WARNING', conv.warning_at, (SELECT warning_at FROM prev)),
                  ('TIMEOUT', conv.timeout_at, (SELECT timeout_at FROM prev))) AS t(kind, fire_at, previous)
     WHERE t.fire_at IS NOT NULL OR t.previous IS NOT NULL
+    UNION ALL
+    SELECT e.task, jsonb_strip_nulls(jsonb_build_object('accountId', $1::uuid, 'conversationId', conv.id, 'messageId', e.message_id)),
+      NULL, NULL, false
+    FROM (VALUES ('event.sms_message_added', $16::uuid), ('event.sms_conversation_updated', NULL::uuid)) AS e(task, message_id)
   ) j
   RETURNING 1
 )
