@@ -3,7 +3,7 @@ import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** A real `npm run worker` process (ts-node src/worker-main.ts) on a test database. */
+/** A real Parley process (`npm run worker` or `npm start`, through ts-node) on a test database. */
 export interface WorkerProcess {
   child: ChildProcess;
   /** Everything it has logged so far (JSON lines). */
@@ -15,7 +15,16 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(databaseUrl: string, env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/ts-node"), ["--transpile-only", "src/worker-main.ts"], {
+  return startProcess("src/worker-main.ts", "Parley worker is running", databaseUrl, env);
+}
+
+/** A real `npm start` process (API and, unless RUN_WORKER=false, a worker) on `port`. */
+export function startGatewayProcess(databaseUrl: string, port: number, env: Record<string, string> = {}): WorkerProcess {
+  return startProcess("src/main.ts", "Parley is serving", databaseUrl, { PORT: String(port), ...env });
+}
+
+function startProcess(script: string, readyText: string, databaseUrl: string, env: Record<string, string>): WorkerProcess {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/ts-node"), ["--transpile-only", script], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -34,7 +43,7 @@ export function startWorkerProcess(databaseUrl: string, env: Record<string, stri
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString("utf8");
-      if (output.includes("Parley worker is running")) resolve();
+      if (output.includes(readyText)) resolve();
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
