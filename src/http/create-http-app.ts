@@ -16,6 +16,7 @@ import { buildParleySchema } from "../schema";
 import type { Services } from "../services/services";
 import { parseAuthorization } from "./authorization";
 import { errorLoggingPlugin, formatError, INTERNAL_ERROR_MESSAGE } from "./error-masking";
+import { legacyJsonStatusPlugin } from "./legacy-json-status";
 import { assignRequestId } from "./request-id";
 import { serveSubscriptions } from "./subscriptions";
 import type { EventPubSub } from "../events/event-bus";
@@ -62,6 +63,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       options.landingPage ? ApolloServerPluginLandingPageLocalDefault({ includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin,
+      legacyJsonStatusPlugin,
     ],
   });
   await apollo.start();

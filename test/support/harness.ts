@@ -3,7 +3,7 @@ import { Pool } from "pg";
 import type { Logger as QueryLogger } from "typeorm";
 import { type Config, loadConfig } from "../../src/config";
 import type { TimeoutSettings } from "../../src/entities/timeout-settings";
-import { createLogger } from "../../src/logger";
+import { createLogger, type Logger } from "../../src/logger";
 import { type Parley, startParley, type WorkerTuning } from "../../src/parley";
 import type { WebhookSenderOptions } from "../../src/services/outbound/webhook-sender";
 import { toPublicId } from "../../src/services/public-id";
@@ -55,6 +55,8 @@ export interface HarnessOptions {
   queryLogger?: QueryLogger;
   /** (Default: 5000, as in production) */
   authCacheTtlMs?: number;
+  /** Where the server logs. (Default: silent, or LOG_LEVEL to stdout) */
+  logger?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -70,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const parley = await startParley({
     config,
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
     worker: { pollInterval: 100, relayIntervalMs: 50, ...options.worker },
     webhook: { retryBaseMs: 100, ...options.webhook },
     queryLogger: options.queryLogger,
@@ -88,6 +90,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         method: "POST",
         headers: {
           "content-type": "application/json",
+          // As Apollo Client and graphql-http clients send it.
+          accept: "application/graphql-response+json, application/json;q=0.9",
           ...(apiKey ? { authorization: apiKey } : {}),
           ...headers,
         },
