@@ -74,24 +74,26 @@ describe("the workflow trigger", () => {
       }
     });
 
-    it("moves each outbox row into exactly one graphile-worker job with the same task and payload", async () => {
+    it("moves the outbox into graphile-worker in one transaction, the setups of a batch as one job", async () => {
       const account = await harness.createAccount();
-      await harness.graphql(
-        CREATE,
-        { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "x" } },
-        { apiKey: account.apiKey },
-      );
-      const { rows: outbox } = await harness.db.query("SELECT workflow_id FROM workflow_outbox WHERE task NOT LIKE 'event.%'");
-      expect(outbox).toHaveLength(1);
-      // Subscribers' events ride the same outbox: the message added, the conversation updated.
+      for (let i = 0; i < 3; i++) {
+        await harness.graphql(
+          CREATE,
+          { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: `x${i}` } },
+          { apiKey: account.apiKey },
+        );
+      }
+      const { rows: outbox } = await harness.db.query("SELECT workflow_id FROM workflow_outbox WHERE task NOT LIKE 'event.%' ORDER BY id");
+      expect(outbox).toHaveLength(3);
+      // Subscribers' events ride the same outbox: a message added and a conversation updated each.
       const { rows: events } = await harness.db.query("SELECT task FROM workflow_outbox WHERE task LIKE 'event.%' ORDER BY id");
-      expect(events.map((row) => row.task)).toEqual(["event.sms_message_added", "event.sms_conversation_updated"]);
+      expect(events.map((row) => row.task)).toEqual(Array(3).fill(["event.sms_message_added", "event.sms_conversation_updated"]).flat());
 
       // The relay alone, with no runner: the job must wait in graphile-worker's queue.
       const pool = new Pool({ connectionString: harness.database.url, max: 2 });
       const relay = new OutboxRelay({ pool, logger: createLogger("silent") });
       try {
-        expect(await relay.relayOnce()).toBe(3);
+        expect(await relay.relayOnce()).toBe(9);
         expect(await relay.relayOnce()).toBe(0);
       } finally {
         await pool.end();
@@ -100,7 +102,7 @@ describe("the workflow trigger", () => {
         `SELECT t.identifier, j.payload FROM graphile_worker._private_jobs j
          JOIN graphile_worker._private_tasks t ON t.id = j.task_id`,
       );
-      expect(jobs).toEqual([{ identifier: "conversation.setup", payload: { workflowId: outbox[0].workflow_id } }]);
+      expect(jobs).toEqual([{ identifier: "conversation.setup", payload: { workflowIds: outbox.map((row) => row.workflow_id) } }]);
       expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(0);
     });
   });

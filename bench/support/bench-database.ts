@@ -22,7 +22,13 @@ export async function createBenchDatabase(name = `parley_bench_${process.pid}`):
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-"));
   fs.chmodSync(dir, 0o755);
-  const server = await startEmbeddedPostgres({ dir: path.join(dir, "data"), port: await freePort(), database: name });
+  const server = await startEmbeddedPostgres({
+    dir: path.join(dir, "data"),
+    port: await freePort(),
+    database: name,
+    // Lets `npm run bench` count statements per request.
+    postgresFlags: ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "max_connections=200"],
+  });
   return {
     url: server.url,
     close: async () => {

@@ -20,6 +20,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Database created on first use. (Default: `parley`) */
   database?: string;
+  /** Extra server settings, e.g. `["-c", "shared_preload_libraries=pg_stat_statements"]`. (Default: none) */
+  postgresFlags?: string[];
   logger?: Logger;
 }
 
@@ -50,7 +52,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: "scram-sha-256",
     persistent: true,
     createPostgresUser: isRoot,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", ...(options.postgresFlags ?? [])],
     onLog: (message: string) => options.logger?.trace({ postgres: message.trim() }, "embedded postgres"),
     onError: (error: unknown) => options.logger?.debug({ postgres: String(error) }, "embedded postgres"),
   });

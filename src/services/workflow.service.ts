@@ -101,11 +101,13 @@ export class WorkflowService {
       [ids.workflowId ?? null, ids.conversationId ?? null, lastError],
     );
   }
-  /** The setup step: PENDING becomes RUNNING; a repeat (jobs run at least once) changes nothing. */
-  async markRunning(workflowId: string): Promise<void> {
-    await this.dataSource
-      .getRepository(Workflow)
-      .update({ id: workflowId, status: WorkflowStatus.PENDING }, { status: WorkflowStatus.RUNNING });
+  /** The setup step, for many workflows at once: PENDING becomes RUNNING (one run counted); a repeat changes nothing. */
+  async markRunning(workflowIds: readonly string[]): Promise<void> {
+    if (workflowIds.length === 0) return;
+    await this.dataSource.query(
+      "UPDATE workflow SET status = 'RUNNING', attempts = attempts + 1, last_error = NULL, updated_at = now() WHERE id = ANY($1) AND status = 'PENDING'",
+      [workflowIds],
+    );
   }
 
   /** The workflow of a conversation, read in the caller's transaction. */

@@ -1,6 +1,7 @@
 import type { Pool } from "pg";
 import { EVENTS_CHANNEL, isEventTask } from "../events/parley-event";
 import type { Logger } from "../logger";
+import { WorkflowTask } from "./workflow-task.enum";
 
 // Any fixed number, distinct from the migration lock.
 const RELAY_LOCK = 7_246_134;
@@ -14,18 +15,27 @@ interface OutboxRow {
   remove_job: boolean;
 }
 
-/** Within a batch only the newest row of a job_key counts: a later schedule or cancel wins. */
+/**
+ * Within a batch only the newest row of a job_key counts: a later schedule or cancel wins. The
+ * setups of a batch become one job: under load that is one worker run per batch, not per
+ * conversation.
+ */
 function latestPerJobKey(rows: OutboxRow[]): { adds: OutboxRow[]; removals: string[] } {
   const latest = new Map<string, OutboxRow>();
   const adds: OutboxRow[] = [];
+  const setups: string[] = [];
   for (const row of [...rows].sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
-    if (row.job_key === null) adds.push(row);
+    if (row.task === WorkflowTask.SETUP_CONVERSATION) setups.push((row.payload as { workflowId: string }).workflowId);
+    else if (row.job_key === null) adds.push(row);
     else {
       latest.delete(row.job_key);
       latest.set(row.job_key, row);
     }
   }
   const keyed = [...latest.values()];
+  if (setups.length > 0) {
+    adds.push({ id: "0", task: WorkflowTask.SETUP_CONVERSATION, payload: { workflowIds: setups }, run_at: null, job_key: null, remove_job: false });
+  }
   return {
     adds: [...adds, ...keyed.filter((row) => !row.remove_job)],
     removals: keyed.filter((row) => row.remove_job).map((row) => row.job_key!),

@@ -67,7 +67,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       events,
       logger: createWorkerLogger(options.logger),
       taskList: {
-        [WorkflowTask.SETUP_CONVERSATION]: recordingAttempts(services, setupConversationTask(services)),
+        // Counts its own run, for the whole batch, in the statement that sets the workflows up.
+        [WorkflowTask.SETUP_CONVERSATION]: setupConversationTask(services),
         [WorkflowTask.CONVERSATION_TIMER]: recordingAttempts(services, conversationTimerTask(services)),
         [WorkflowTask.DELIVER_WEBHOOK]: deliverWebhookTask(services),
       },

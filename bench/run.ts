@@ -1,0 +1,280 @@
+import "reflect-metadata";
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { Pool } from "pg";
+import { loadConfig } from "../src/config";
+import { openDatabase } from "../src/database/open-database";
+import { createLogger } from "../src/logger";
+import { toPublicId } from "../src/services/public-id";
+import { createServices } from "../src/services/services";
+import { createBenchDatabase, freePort } from "./support/bench-database";
+
+/*
+ * `npm run bench`: createSmsConversation throughput and the reads, against a raw-SQL floor.
+ * Parley runs as `npm start` does (one process: API + worker; production mode) on a fresh,
+ * seeded and ANALYZEd database (embedded, or BENCH_DATABASE_URL). autocannon loads it for
+ * BENCH_DURATION seconds (default 20) per scenario at 10 and 50 connections, alternating floor
+ * and Parley runs of scenario 1 so that machine drift hits both.
+ */
+const ROOT = path.resolve(__dirname, "..");
+const DURATION = Number(process.env.BENCH_DURATION ?? 20);
+const SEED_CONVERSATIONS = Number(process.env.BENCH_SEED ?? 20_000);
+const AGENT = "+15555550100";
+
+const CREATE = "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId workflowId userErrors { code message } } }";
+const READ_ONE = "query($id: ID!) { smsConversation(id: $id) { id status messages(last: 20) { edges { node { id sender body createdAt } } } } }";
+const READ_PAGE = "query { smsConversations(first: 50) { edges { cursor node { id userNumber status updatedAt } } pageInfo { hasNextPage endCursor } } }";
+
+interface Result {
+  name: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  peakRssMb: number;
+  statementsPerRequest?: number;
+}
+
+/** Starts a server process and resolves once `readyUrl` answers. */
+async function start(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let output = "";
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}):\n${output}`);
+    const up = await fetch(readyUrl, { method: "POST", body: "{}" }).then(() => true, () => false);
+    if (up) return child;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`${script} did not start:\n${output}`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** Peak resident memory of a process while `during` runs, sampled every 100 ms. */
+async function peakRss<T>(pid: number, during: () => Promise<T>): Promise<[T, number]> {
+  let peak = 0;
+  const sample = () => {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (match) peak = Math.max(peak, Number(match[1]) / 1024);
+    } catch {
+      // process gone
+    }
+  };
+  const timer = setInterval(sample, 100);
+  try {
+    return [await during(), peak];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function load(
+  name: string,
+  pid: number,
+  url: string,
+  connections: number,
+  request: () => { headers?: Record<string, string>; body: string },
+  isError: (body: string) => boolean,
+  duration = DURATION,
+): Promise<Result> {
+  let errors = 0;
+  const [result, peak] = await peakRss(pid, () =>
+    autocannon({
+      url,
+      connections,
+      duration,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req) => {
+            const { headers, body } = request();
+            return { ...req, headers: { ...req.headers, "content-type": "application/json", ...headers }, body };
+          },
+          onResponse: (_status, body) => {
+            if (isError(body)) errors++;
+          },
+        },
+      ],
+    }),
+  );
+  return {
+    name,
+    connections,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors,
+    peakRssMb: peak,
+  };
+}
+
+const gqlError = (body: string) => body.includes('"errors"') || /"userErrors":\[\{/.test(body);
+
+async function statementCount(pool: Pool): Promise<number> {
+  const { rows } = await pool.query("SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements");
+  return Number(rows[0].n);
+}
+
+async function main(): Promise<void> {
+  const database = await createBenchDatabase("parley_bench");
+  const logger = createLogger("warn");
+  const db = await openDatabase({ ...loadConfig({ NODE_ENV: "production" }), databaseUrl: database.url }, logger);
+  const services = createServices(db.dataSource);
+  const pool = new Pool({ connectionString: database.url, max: 2 });
+  const children: ChildProcess[] = [];
+  try {
+    await pool.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    const account = await services.accounts.create("bench", [AGENT]);
+    const { apiKey } = await services.apiKeys.create(account.id);
+    const [number] = await pool.query("SELECT id FROM agent_number WHERE number = $1", [AGENT]).then((r) => r.rows);
+
+    // Volume first, then ANALYZE: plans made on empty tables would seq-scan the FK checks.
+    await pool.query(
+      `INSERT INTO sms_conversation (id, account_id, agent_number_id, agent_number, user_number, status, created_at, updated_at)
+       SELECT gen_random_uuid(), $1, $2, $3, '+1888' || lpad(g::text, 7, '0'), 'ACTIVE', now() - make_interval(secs => g), now() - make_interval(secs => g)
+       FROM generate_series(1, $4) g`,
+      [account.id, number.id, AGENT, SEED_CONVERSATIONS],
+    );
+    await pool.query("INSERT INTO workflow (id, conversation_id, status) SELECT gen_random_uuid(), id, 'RUNNING' FROM sms_conversation");
+    await pool.query(
+      `INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, created_at)
+       SELECT gen_random_uuid(), c.id, c.account_id, 'USER', 'NORMAL', 'seed ' || k, c.created_at + make_interval(secs => k)
+       FROM sms_conversation c, generate_series(1, 25) k`,
+    );
+    await pool.query("VACUUM ANALYZE");
+    const [one] = (await pool.query("SELECT id FROM sms_conversation ORDER BY created_at DESC LIMIT 1")).rows;
+    const conversationId = toPublicId("conversation", one.id);
+    const pairs = Array.from({ length: 1000 }, (_, i) => `+1888${String(i + 1).padStart(7, "0")}`);
+
+    const parleyPort = await freePort();
+    const floorPort = await freePort();
+    const parley = await start(
+      "src/main.ts",
+      { NODE_ENV: "production", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", DATABASE_URL: database.url, PORT: String(parleyPort) },
+      `http://127.0.0.1:${parleyPort}/healthz`,
+    );
+    children.push(parley);
+    const floor = await start(
+      "bench/floor-server.ts",
+      { DATABASE_URL: database.url, PORT: String(floorPort), ACCOUNT_ID: account.id, AGENT_NUMBER_ID: number.id, AGENT_NUMBER: AGENT },
+      `http://127.0.0.1:${floorPort}/`,
+    );
+    children.push(floor);
+    const parleyUrl = `http://127.0.0.1:${parleyPort}/graphql`;
+    const floorUrl = `http://127.0.0.1:${floorPort}/`;
+    const auth = { authorization: apiKey };
+
+    let n = 0;
+    const newUser = () => `+1777${String(n++).padStart(7, "0")}`;
+    const createNew = () => ({ headers: auth, body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: newUser(), agentNumber: AGENT, message: "hello" } } }) });
+    const floorNew = () => ({ body: JSON.stringify({ userNumber: newUser(), message: "hello" }) });
+    let turn = 0;
+    const continueTurn = () => {
+      const i = turn++;
+      const agent = i % 2 === 1;
+      return {
+        headers: auth,
+        body: JSON.stringify({
+          query: CREATE,
+          variables: { input: { userNumber: pairs[Math.floor(i / 2) % pairs.length], agentNumber: AGENT, message: agent ? "How can I help?" : "hi", sender: agent ? "AGENT" : "USER", timeOut: 3600 } },
+        }),
+      };
+    };
+
+    const drain = async (): Promise<number> => {
+      const start = Date.now();
+      for (;;) {
+        const { rows } = await pool.query(
+          `SELECT (SELECT count(*) FROM workflow_outbox) + (SELECT count(*) FROM graphile_worker.jobs WHERE run_at <= now()) AS backlog`,
+        );
+        if (Number(rows[0].backlog) === 0) return (Date.now() - start) / 1000;
+        if (Date.now() - start > 120_000) return Infinity;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+
+    console.log(`warming up (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version})`);
+    await load("warm-up", parley.pid!, parleyUrl, 10, createNew, gqlError, 5);
+    await load("warm-up", floor.pid!, floorUrl, 10, floorNew, (body) => body.includes('"error"'), 5);
+    await drain();
+
+    const results: Result[] = [];
+    const drains: string[] = [];
+    for (const connections of [10, 50]) {
+      results.push(await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')));
+      const before = await statementCount(pool);
+      const created = await load("1. new conversations", parley.pid!, parleyUrl, connections, createNew, gqlError);
+      const statements = (await statementCount(pool)) - before;
+      created.statementsPerRequest = statements / (created.rps * DURATION);
+      results.push(created);
+      drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain()).toFixed(1)} s`);
+      results.push(await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')));
+      const beforeContinue = await statementCount(pool);
+      const continued = await load("2. continuing (USER/AGENT + timeOut)", parley.pid!, parleyUrl, connections, continueTurn, gqlError);
+      continued.statementsPerRequest = ((await statementCount(pool)) - beforeContinue) / (continued.rps * DURATION);
+      results.push(continued);
+      drains.push(`after scenario 2 at ${connections} connections: backlog drained in ${(await drain()).toFixed(1)} s`);
+      results.push(await load("3. smsConversation(id) + 20 messages", parley.pid!, parleyUrl, connections, () => ({ headers: auth, body: JSON.stringify({ query: READ_ONE, variables: { id: conversationId } }) }), gqlError));
+      results.push(await load("4. smsConversations(first: 50)", parley.pid!, parleyUrl, connections, () => ({ headers: auth, body: JSON.stringify({ query: READ_PAGE }) }), gqlError));
+    }
+
+    // Where the time goes: each run adds one layer to the one before.
+    const layers: Array<[string, () => { headers?: Record<string, string>; body: string }]> = [
+      ["HTTP + GraphQL: { __typename }", () => ({ body: JSON.stringify({ query: "{ __typename }" }) })],
+      ["+ auth (cached API key)", () => ({ headers: auth, body: JSON.stringify({ query: "{ __typename }" }) })],
+      ["+ validation (input refused: no SQL)", () => ({ headers: auth, body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: "bad", agentNumber: AGENT, message: "x" } } }) })],
+      ["+ SQL and trigger: the whole mutation", createNew],
+    ];
+    const layerResults: Result[] = [];
+    for (const [name, request] of layers) layerResults.push(await load(name, parley.pid!, parleyUrl, 10, request, () => false, Math.min(DURATION, 10)));
+
+    const fmt = (r: Result) =>
+      `${r.name.padEnd(40)} ${String(r.connections).padStart(4)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)} ${r.peakRssMb.toFixed(0).padStart(7)} ${r.statementsPerRequest === undefined ? "" : r.statementsPerRequest.toFixed(2).padStart(6)}`;
+    console.log(`\n${"scenario".padEnd(40)} conn    req/s  p50ms  p99ms non2xx gqlerr  rss MB  stmt/req`);
+    for (const r of results) console.log(fmt(r));
+    for (const line of drains) console.log(line);
+    for (const connections of [10, 50]) {
+      const floors = results.filter((r) => r.connections === connections && r.name.startsWith("floor"));
+      const parleyRun = results.find((r) => r.connections === connections && r.name.startsWith("1."))!;
+      const floorRps = floors.reduce((sum, r) => sum + r.rps, 0) / floors.length;
+      console.log(`ratio Parley / floor, scenario 1 at ${connections} connections: ${(parleyRun.rps / floorRps).toFixed(2)} (${parleyRun.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s)`);
+    }
+    console.log(`\nlayer costs (10 connections): each row adds one layer`);
+    let previous = 0;
+    for (const r of layerResults) {
+      const costUs = 1e6 / r.rps;
+      console.log(`${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} req/s  ${costUs.toFixed(0).padStart(6)} µs/req  (+${(costUs - previous).toFixed(0)} µs)`);
+      previous = costUs;
+    }
+  } finally {
+    await Promise.all(children.map(stop));
+    await pool.end();
+    await db.close();
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
