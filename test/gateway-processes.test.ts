@@ -1,4 +1,4 @@
-import net from "node:net";
+import { freePort } from "./support/free-port";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
 import { subscribe } from "./support/subscriber";
@@ -16,17 +16,6 @@ const ADDED = "subscription { smsMessageAdded { body conversation { userNumber }
 let harness: Harness;
 let account: TestAccount;
 const gateways: Array<{ process: WorkerProcess; url: string }> = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   // This harness only provides the database and an account; the gateways are real processes.

@@ -1,9 +1,11 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { Client } from "pg";
 import { startEmbeddedPostgres } from "../../src/database/embedded-postgres";
+import { freePort } from "../../test/support/free-port";
+import { runAdminSql } from "../../test/support/test-database";
+
+export { freePort };
 
 export interface BenchDatabase {
   url: string;
@@ -14,11 +16,11 @@ export interface BenchDatabase {
 export async function createBenchDatabase(name = `parley_bench_${process.pid}`): Promise<BenchDatabase> {
   if (process.env.BENCH_DATABASE_URL) {
     const admin = process.env.BENCH_DATABASE_URL;
-    await query(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await query(admin, `CREATE DATABASE ${name}`);
+    await runAdminSql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await runAdminSql(admin, `CREATE DATABASE ${name}`);
     const url = new URL(admin);
     url.pathname = `/${name}`;
-    return { url: url.toString(), close: () => query(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+    return { url: url.toString(), close: () => runAdminSql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-"));
   fs.chmodSync(dir, 0o755);
@@ -36,27 +38,6 @@ export async function createBenchDatabase(name = `parley_bench_${process.pid}`):
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function query(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -11,6 +11,7 @@ import type { TimeoutSettings } from "../entities/timeout-settings";
 import type { Pool } from "pg";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import type { AccountService, AgentNumberRef } from "./account.service";
+import { fromRow } from "./sql/from-row";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
 import { ParleyEventType } from "../events/parley-event";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
@@ -296,11 +297,6 @@ function failure(problem: UserInputProblem): CreateSmsConversationResult {
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const driverError = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string; constraint?: string } | null;
   return driverError?.code === "23505" && driverError.constraint === constraint;
-}
-
-/** A raw row (snake_case columns) as entity properties. */
-function fromRow<T>(columns: ReadonlyArray<{ databaseName: string; propertyName: string }>, row: Record<string, unknown>): Partial<T> {
-  return Object.fromEntries(columns.map((column) => [column.propertyName, row[column.databaseName]])) as Partial<T>;
 }
 
 /** Drops undefined and null: an omitted field leaves the stored value alone. */

@@ -4,6 +4,7 @@ import { SmsMessage } from "../entities/sms-message.entity";
 import { WebhookDeliveryAttempt } from "../entities/webhook-delivery-attempt.entity";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { type Page, type PageArgs, type PageRequest, toPage, toPageRequest } from "./pagination";
+import { fromRow } from "./sql/from-row";
 import { InvalidArgumentError } from "./user-input-error";
 
 const CURSOR_KIND = "msg";
@@ -55,7 +56,7 @@ export class SmsMessageService {
     const metadata = this.dataSource.getMetadata(SmsMessage);
     const byConversation = new Map<string, SmsMessage[]>(conversationIds.map((id) => [id, []]));
     for (const row of rows) {
-      const message = this.dataSource.manager.create(SmsMessage, fromRow(metadata.columns, row));
+      const message = this.dataSource.manager.create(SmsMessage, fromRow<SmsMessage>(metadata.columns, row));
       byConversation.get(message.conversationId)!.push(message);
     }
     for (const [id, messages] of byConversation) pages.set(id, toPage(messages, request, cursorOf));
@@ -73,9 +74,4 @@ export class SmsMessageService {
       .getRepository(WebhookDeliveryAttempt)
       .find({ where: { messageId: In([...messageIds]) }, order: { messageId: "ASC", attempt: "ASC" } });
   }
-}
-
-/** A raw row (snake_case columns) as entity properties. */
-function fromRow(columns: ReadonlyArray<{ databaseName: string; propertyName: string }>, row: Record<string, unknown>): Partial<SmsMessage> {
-  return Object.fromEntries(columns.map((column) => [column.propertyName, row[column.databaseName]])) as Partial<SmsMessage>;
 }

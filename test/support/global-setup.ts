@@ -1,12 +1,12 @@
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { Client } from "pg";
 import { createDataSource } from "../../ormconfig";
 import { startEmbeddedPostgres } from "../../src/database/embedded-postgres";
 import { migrateDatabase } from "../../src/database/open-database";
 import { createLogger } from "../../src/logger";
+import { freePort } from "./free-port";
+import { runAdminSql } from "./test-database";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -35,8 +35,8 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const template = `parley_template_${process.pid}`;
-  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${template}`);
-  await adminQuery(adminUrl, `CREATE DATABASE ${template}`);
+  await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${template}`);
+  await runAdminSql(adminUrl, `CREATE DATABASE ${template}`);
   const templateUrl = withDatabase(adminUrl, template);
   const dataSource = createDataSource({ url: templateUrl, poolSize: 2 });
   await dataSource.initialize();
@@ -49,7 +49,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.PARLEY_TEST_ADMIN_URL = adminUrl;
   process.env.PARLEY_TEST_TEMPLATE = template;
   globalThis.parleyTestTeardown = async () => {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => undefined);
+    await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => undefined);
     await stopServer();
   };
 }
@@ -58,25 +58,4 @@ export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

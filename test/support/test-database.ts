@@ -12,16 +12,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const template = process.env.PARLEY_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error("run the tests with jest (npm test): global-setup.ts prepares the database");
   const name = `parley_test_${randomBytes(6).toString("hex")}`;
-  await admin(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await runAdminSql(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
-async function admin(url: string, sql: string): Promise<void> {
+/** Runs one statement on its own connection (CREATE/DROP DATABASE cannot share a transaction). */
+export async function runAdminSql(url: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
