@@ -152,4 +152,15 @@ describe("the silence-timeout flow", () => {
     expect(archived).toMatchObject({ status: "ARCHIVED", timeoutAt: null, timedOutAt: null });
     expect((await messagesOf(old.conversationId)).map((m) => m.body)).toEqual(["old"]);
   });
+
+  it("puts a job that ran early back at the timer's time, through the outbox, without sending anything", async () => {
+    const created = await send({ userNumber: randomNumber(), message: "hi", sender: "AGENT", timeOut: 600, timeoutMessage: "Bye" });
+    const { rows } = await harness.db.query("SELECT id FROM sms_conversation WHERE account_id = $1", [account.id]);
+    const conversationId = rows[0].id;
+
+    const outcome = await harness.parley.services.timeoutFlow.fireTimer({ workflowId: null, conversationId, kind: "TIMEOUT" as never });
+    expect(outcome).toEqual({ kind: "rescheduled", fireAt: new Date(created.conversation.timeoutAt) });
+    expect((await messagesOf(created.conversationId)).map((m) => m.kind)).toEqual(["NORMAL"]);
+    expect((await conversation(created.conversationId)).status).toBe("ACTIVE");
+  });
 });

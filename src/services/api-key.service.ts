@@ -29,6 +29,8 @@ export interface ApiKeyServiceOptions {
 
 export class ApiKeyService {
   private readonly cache: TtlCache<string, string>;
+  /** Bumped by every revocation: a lookup that raced with one must not cache its answer. */
+  private revocations = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,6 +58,7 @@ export class ApiKeyService {
       .getRepository(ApiKey)
       .update({ id: keyId, revokedAt: IsNull() }, { revokedAt: () => "now()" });
     // The revoked key's hash is not known here; forget every key rather than serve it again.
+    this.revocations++;
     this.cache.clear();
     return (result.affected ?? 0) > 0;
   }
@@ -67,6 +70,7 @@ export class ApiKeyService {
     const cacheKey = hash.toString("base64");
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
+    const revocationsBefore = this.revocations;
     // Lookup by hash of a high-entropy key: no timing oracle on the key itself.
     const rows: Array<{ account_id: string }> = await this.dataSource.query(
       "SELECT account_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL",
@@ -74,7 +78,7 @@ export class ApiKeyService {
     );
     const accountId = rows[0]?.account_id ?? null;
     // Only live keys are remembered: a new key works at once, a bad one is never cached.
-    if (accountId) this.cache.set(cacheKey, accountId);
+    if (accountId && this.revocations === revocationsBefore) this.cache.set(cacheKey, accountId);
     return accountId;
   }
 }

@@ -10,6 +10,7 @@ import { SmsMessageKind } from "../entities/sms-message-kind.enum";
 import { SmsSender } from "../entities/sms-sender.enum";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { OutboundDeliveryPort } from "./outbound/outbound-delivery.port";
+import type { PendingTimers } from "./conversation-timers";
 import { resolveTimeoutConfig } from "./timeout-config";
 import { TimerKind } from "./timer-kind.enum";
 import type { ConversationTimerPayload, WorkflowService } from "./workflow.service";
@@ -17,8 +18,8 @@ import type { ConversationTimerPayload, WorkflowService } from "./workflow.servi
 export type TimerOutcome =
   /** The timer fired: its messages are recorded and handed off. */
   | { kind: "fired"; sent: SmsMessageKind[] }
-  /** Not due yet (an early or replaced job): run again at `fireAt`. */
-  | { kind: "not-due"; fireAt: Date }
+  /** Not due yet (an early job): put back at `fireAt`, through the outbox, under the row lock. */
+  | { kind: "rescheduled"; fireAt: Date }
   /** Nothing to do: cancelled, restarted, already fired, or the conversation ended. */
   | { kind: "stale" };
 
@@ -40,8 +41,8 @@ export class TimeoutFlowService {
 
   async fireTimer(payload: ConversationTimerPayload): Promise<TimerOutcome> {
     const outcome = await this.fireTimerOnce(payload);
-    // Its messages' deliveries and events wait in the outbox: tell this process's relay.
-    if (outcome.kind === "fired") this.workflows.workEnqueued();
+    // Its messages' deliveries and events (or its new schedule) wait in the outbox: tell this process's relay.
+    if (outcome.kind !== "stale") this.workflows.workEnqueued();
     return outcome;
   }
 
@@ -53,7 +54,15 @@ export class TimeoutFlowService {
       if (!conversation || conversation.status !== SmsConversationStatus.ACTIVE) return { kind: "stale" };
       const fireAt = kind === TimerKind.WARNING ? conversation.warningAt : conversation.timeoutAt;
       if (!fireAt) return { kind: "stale" };
-      if (fireAt.getTime() > Date.now() + EARLY_TOLERANCE_MS) return { kind: "not-due", fireAt };
+      // The database's clock decides, as it does for graphile-worker's run_at: workers' clocks may drift.
+      const [{ now }] = (await manager.query("SELECT now() AS now")) as Array<{ now: Date }>;
+      if (fireAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) {
+        // Ordered with any newer schedule of this timer: both go through the outbox under this lock.
+        const ids = { workflowId, conversationId };
+        const pending: PendingTimers = kind === TimerKind.WARNING ? { warningAt: fireAt, timeoutAt: null } : { warningAt: null, timeoutAt: fireAt };
+        await this.workflows.scheduleTimers(manager, ids, pending, pending);
+        return { kind: "rescheduled", fireAt };
+      }
 
       const number = await manager.getRepository(AgentNumber).findOneByOrFail({ id: conversation.agentNumberId });
       const account = await manager.getRepository(Account).findOneByOrFail({ id: conversation.accountId });
@@ -79,7 +88,7 @@ export class TimeoutFlowService {
       const events: ParleyEvent[] = [];
       const sent: Array<SmsMessageKind | null> = [];
       // A warning still pending when the end fires (a worker was down) goes out first: in order.
-      const warningDue = conversation.warningAt !== null && conversation.warningAt.getTime() <= Date.now() + EARLY_TOLERANCE_MS;
+      const warningDue = conversation.warningAt !== null && conversation.warningAt.getTime() <= now.getTime() + EARLY_TOLERANCE_MS;
       if (kind === TimerKind.WARNING || warningDue) {
         sent.push(await send(SmsMessageKind.TIMEOUT_WARNING, config.warningMessage.value));
       }

@@ -62,7 +62,7 @@ export class WorkflowService {
    */
   async scheduleTimers(
     manager: EntityManager,
-    ids: { workflowId: string; conversationId: string },
+    ids: { workflowId: string | null; conversationId: string },
     before: PendingTimers,
     after: PendingTimers,
   ): Promise<boolean> {

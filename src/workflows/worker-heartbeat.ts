@@ -65,16 +65,16 @@ export class WorkerHeartbeat {
         [[...this.workerIds]],
       );
     }
-    const { rows } = await pool.query<{ worker_id: string }>(
+    // One statement: forgetting a dead worker and releasing its jobs commit together, so a
+    // crash between the two can never leave its jobs locked with nobody left to release them.
+    const { rows } = await pool.query<{ ids: string[] | null }>(
       `WITH dead AS (
-         DELETE FROM worker_heartbeat WHERE last_seen_at < now() - make_interval(secs => $1) RETURNING worker_id)
-       SELECT worker_id FROM dead`,
+         DELETE FROM worker_heartbeat WHERE last_seen_at < now() - make_interval(secs => $1) RETURNING worker_id),
+       ids AS (SELECT array_agg(worker_id) AS ids FROM dead)
+       SELECT ids.ids, graphile_worker.force_unlock_workers(ids.ids) FROM ids WHERE ids.ids IS NOT NULL`,
       [this.staleAfterMs / 1000],
     );
-    if (rows.length > 0) {
-      const ids = rows.map((row) => row.worker_id);
-      await pool.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [ids]);
-      this.options.logger.warn({ workerIds: ids }, "released the jobs of workers that stopped beating");
-    }
+    const ids = rows[0]?.ids;
+    if (ids?.length) this.options.logger.warn({ workerIds: ids }, "released the jobs of workers that stopped beating");
   }
 }
