@@ -284,10 +284,6 @@ export class SmsConversationService {
     const workflow = await this.workflows.findByConversationIn(manager, conversation.id);
     return { ok: true, conversation, workflowId: workflow.id, archivedConversation: null, replayed: true };
   }
-
-  async findById(accountId: string, id: string): Promise<SmsConversation | null> {
-    return this.dataSource.getRepository(SmsConversation).findOneBy({ accountId, id });
-  }
 }
 
 function failure(problem: UserInputProblem): CreateSmsConversationResult {

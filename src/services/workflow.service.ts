@@ -115,10 +115,6 @@ export class WorkflowService {
     return manager.getRepository(Workflow).findOneByOrFail({ conversationId });
   }
 
-  async findByConversation(conversationId: string): Promise<Workflow | null> {
-    return this.dataSource.getRepository(Workflow).findOneBy({ conversationId });
-  }
-
   async findByConversations(conversationIds: readonly string[]): Promise<Workflow[]> {
     if (conversationIds.length === 0) return [];
     return this.dataSource.getRepository(Workflow).findBy({ conversationId: In([...conversationIds]) });
