@@ -3,32 +3,9 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Account } from "../entities/account.entity";
 import { AgentNumber } from "../entities/agent-number.entity";
 import { E164 } from "./phone-number";
-import { TtlCache } from "./ttl-cache";
-
-/** What the hot path needs of an agent number; immutable once registered, so it is cached. */
-export interface AgentNumberRef {
-  id: string;
-  accountId: string;
-  number: string;
-}
 
 export class AccountService {
-  // Numbers never change account or value; configs are not cached (they are read in SQL).
-  private readonly numberRefs = new TtlCache<string, AgentNumberRef>(60_000);
-
   constructor(private readonly dataSource: DataSource) {}
-
-  /** The account's agent number, from a short-lived cache; null when not registered to it. */
-  async findAgentNumberRef(accountId: string, number: string): Promise<AgentNumberRef | null> {
-    const key = `${accountId}|${number}`;
-    const cached = this.numberRefs.get(key);
-    if (cached) return cached;
-    const found = await this.findAgentNumber(accountId, number);
-    if (!found) return null;
-    const ref = { id: found.id, accountId: found.accountId, number: found.number };
-    this.numberRefs.set(key, ref);
-    return ref;
-  }
 
   /** Creates an account, with its agent numbers, in one transaction: all or nothing. */
   async create(name: string, numbers: readonly string[] = [], manager?: EntityManager): Promise<Account> {
@@ -82,13 +59,5 @@ export class AccountService {
       throw error;
     }
     return agentNumber;
-  }
-
-  async findAgentNumber(accountId: string, number: string): Promise<AgentNumber | null> {
-    return this.dataSource.getRepository(AgentNumber).findOneBy({ accountId, number });
-  }
-
-  async findAgentNumberById(accountId: string, id: string): Promise<AgentNumber | null> {
-    return this.dataSource.getRepository(AgentNumber).findOneBy({ accountId, id });
   }
 }

@@ -4,11 +4,19 @@ import { AgentNumber } from "../entities/agent-number.entity";
 import type { TimeoutSettings } from "../entities/timeout-settings";
 import { AgentNumberChannel } from "./agent-number-channel.enum";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { TtlCache } from "./ttl-cache";
 import { type Page, type PageArgs, toPage, toPageRequest } from "./pagination";
 import { UserErrorCode } from "./user-error-code.enum";
 import { InvalidArgumentError, type UserInputProblem } from "./user-input-error";
 
 const CURSOR_KIND = "num";
+
+/** What the hot path needs of an agent number; immutable once registered, so it is cached. */
+export interface AgentNumberRef {
+  id: string;
+  accountId: string;
+  number: string;
+}
 
 export interface UpdateAgentNumberConfigCommand extends TimeoutSettings {
   agentNumber: string;
@@ -20,7 +28,22 @@ export type UpdateAgentNumberConfigResult = { ok: true; agentNumber: AgentNumber
 const SETTINGS = ["timeOut", "timeoutMessage", "warningTime", "warningMessage"] as const;
 
 export class AgentNumberService {
+  // Numbers never change account or value; configs are not cached (they are read in SQL).
+  private readonly refs = new TtlCache<string, AgentNumberRef>(60_000);
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The account's agent number, from a short-lived cache; null when not registered to it. */
+  async findRef(accountId: string, number: string): Promise<AgentNumberRef | null> {
+    const key = `${accountId}|${number}`;
+    const cached = this.refs.get(key);
+    if (cached) return cached;
+    const found = await this.findByNumber(accountId, number);
+    if (!found) return null;
+    const ref = { id: found.id, accountId: found.accountId, number: found.number };
+    this.refs.set(key, ref);
+    return ref;
+  }
 
   /**
    * Sets a number's channel defaults (the REST platform's `POST /v1/sms/update`): a given value

@@ -31,13 +31,14 @@ export interface ServicesOptions {
 
 export function createServices(dataSource: DataSource, options: ServicesOptions = {}): Services {
   const accounts = new AccountService(dataSource);
+  const agentNumbers = new AgentNumberService(dataSource);
   const workflows = new WorkflowService(dataSource);
   return {
     dataSource,
     accounts,
-    agentNumbers: new AgentNumberService(dataSource),
+    agentNumbers,
     apiKeys: new ApiKeyService(dataSource, options.apiKeys),
-    conversations: new SmsConversationService(dataSource, accounts, workflows),
+    conversations: new SmsConversationService(dataSource, agentNumbers, workflows),
     conversationQueries: new SmsConversationQueryService(dataSource),
     messages: new SmsMessageService(dataSource),
     workflows,

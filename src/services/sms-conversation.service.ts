@@ -10,7 +10,7 @@ import { SmsSender } from "../entities/sms-sender.enum";
 import type { TimeoutSettings } from "../entities/timeout-settings";
 import type { Pool } from "pg";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
-import type { AccountService, AgentNumberRef } from "./account.service";
+import type { AgentNumberRef, AgentNumberService } from "./agent-number.service";
 import { fromRow } from "./sql/from-row";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
 import { ParleyEventType } from "../events/parley-event";
@@ -44,7 +44,7 @@ const MESSAGE_SID_KEY = "sms_message_account_message_sid_key";
 export class SmsConversationService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly accounts: AccountService,
+    private readonly agentNumbers: AgentNumberService,
     private readonly workflows: WorkflowService,
   ) {}
 
@@ -54,7 +54,7 @@ export class SmsConversationService {
    * messageSid are settled by unique indexes; the losers retry here and never see the race.
    */
   async create(accountId: string, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult> {
-    const ref = await this.accounts.findAgentNumberRef(accountId, command.agentNumber);
+    const ref = await this.agentNumbers.findRef(accountId, command.agentNumber);
     if (!ref) {
       // Same answer whether another account has the number or nobody does.
       return failure({
@@ -67,7 +67,7 @@ export class SmsConversationService {
       return this.recordFast(ref, command);
     }
 
-    const agentNumber = await this.accounts.findAgentNumberById(accountId, ref.id);
+    const [agentNumber] = await this.agentNumbers.findByIds(accountId, [ref.id]);
     if (!agentNumber) throw new Error(`agent number ${ref.id} disappeared`);
     for (let attempt = 1; ; attempt++) {
       try {
