@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../../src/database/embedded-postgres";
 import { freePort } from "../../test/support/free-port";
-import { runAdminSql } from "../../test/support/test-database";
+import { runAdminSql, withDatabase } from "../../test/support/test-database";
 
 export { freePort };
 
@@ -18,9 +18,7 @@ export async function createBenchDatabase(name = `parley_bench_${process.pid}`):
     const admin = process.env.BENCH_DATABASE_URL;
     await runAdminSql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await runAdminSql(admin, `CREATE DATABASE ${name}`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), close: () => runAdminSql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+    return { url: withDatabase(admin, name), close: () => runAdminSql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-"));
   fs.chmodSync(dir, 0o755);

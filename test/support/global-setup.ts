@@ -6,7 +6,7 @@ import { startEmbeddedPostgres } from "../../src/database/embedded-postgres";
 import { migrateDatabase } from "../../src/database/open-database";
 import { createLogger } from "../../src/logger";
 import { freePort } from "./free-port";
-import { runAdminSql } from "./test-database";
+import { runAdminSql, withDatabase } from "./test-database";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -52,10 +52,4 @@ export default async function globalSetup(): Promise<void> {
     await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => undefined);
     await stopServer();
   };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }

@@ -13,12 +13,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (!adminUrl || !template) throw new Error("run the tests with jest (npm test): global-setup.ts prepares the database");
   const name = `parley_test_${randomBytes(6).toString("hex")}`;
   await runAdminSql(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
+    url: withDatabase(adminUrl, name),
     drop: () => runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+/** The same server's connection string, for another database. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
 }
 
 /** Runs one statement on its own connection (CREATE/DROP DATABASE cannot share a transaction). */
