@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Account } from "../entities/account.entity";
 import { AgentNumber } from "../entities/agent-number.entity";
 import { E164 } from "./phone-number";
+import { isUniqueViolation } from "./sql/unique-violation";
 
 export class AccountService {
   constructor(private readonly dataSource: DataSource) {}
@@ -53,7 +54,7 @@ export class AccountService {
     try {
       await repository.insert(agentNumber);
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === "23505") {
+      if (isUniqueViolation(error, "agent_number_number_key")) {
         throw new Error(`agent number ${number} is already registered`);
       }
       throw error;

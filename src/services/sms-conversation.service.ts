@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
-import { QueryFailedError } from "typeorm";
 import type { AgentNumber } from "../entities/agent-number.entity";
 import { SmsConversation } from "../entities/sms-conversation.entity";
 import { SmsConversationStatus } from "../entities/sms-conversation-status.enum";
@@ -12,6 +11,7 @@ import type { Pool } from "pg";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import type { AgentNumberRef, AgentNumberService } from "./agent-number.service";
 import { fromRow } from "./sql/from-row";
+import { isUniqueViolation } from "./sql/unique-violation";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
 import { ParleyEventType } from "../events/parley-event";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
@@ -290,10 +290,6 @@ function failure(problem: UserInputProblem): CreateSmsConversationResult {
   return { ok: false, problem };
 }
 
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const driverError = (error instanceof QueryFailedError ? error.driverError : error) as { code?: string; constraint?: string } | null;
-  return driverError?.code === "23505" && driverError.constraint === constraint;
-}
 
 /** Drops undefined and null: an omitted field leaves the stored value alone. */
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> {
