@@ -211,7 +211,8 @@ async function main(): Promise<void> {
       const start = Date.now();
       for (;;) {
         const { rows } = await pool.query(
-          `SELECT (SELECT count(*) FROM workflow_outbox) + (SELECT count(*) FROM graphile_worker.jobs WHERE run_at <= now()) AS backlog`,
+          `SELECT (SELECT count(*) FROM workflow_outbox) + (SELECT count(*) FROM workflow WHERE status = 'PENDING')
+             + (SELECT count(*) FROM graphile_worker.jobs WHERE run_at <= now()) AS backlog`,
         );
         if (Number(rows[0].backlog) === 0) return (Date.now() - start) / 1000;
         if (Date.now() - start > 120_000) return Infinity;

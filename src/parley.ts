@@ -41,6 +41,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   const services = createServices(database.dataSource, {
     webhook: { ...config.webhook, ...webhook },
     apiKeys: { cacheTtlMs: config.authCacheTtlMs },
+    logger,
   });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;
@@ -84,6 +85,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       logger.debug("http stopped");
       await worker?.stop();
       logger.debug("worker stopped");
+      await services.events.drained();
       await events.stop();
       await database.close();
       logger.debug("database closed");

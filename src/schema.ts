@@ -3,6 +3,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { authChecker } from "./resolvers/auth-checker";
 import { AgentNumberResolver } from "./resolvers/agent-number.resolver";
+import { CreateSmsConversationPayloadResolver } from "./resolvers/create-sms-conversation-payload.resolver";
 import { NodeResolver } from "./resolvers/node.resolver";
 import { SmsConversationResolver } from "./resolvers/sms-conversation.resolver";
 import { SmsMessageResolver } from "./resolvers/sms-message.resolver";
@@ -12,7 +13,13 @@ import { SmsMessageType } from "./resolvers/types/sms-message.type";
 import type { Services } from "./services/services";
 import { createEventPubSub, type EventPubSub } from "./events/event-bus";
 
-export const resolvers = [SmsConversationResolver, SmsMessageResolver, AgentNumberResolver, NodeResolver] as const;
+export const resolvers = [
+  SmsConversationResolver,
+  SmsMessageResolver,
+  AgentNumberResolver,
+  NodeResolver,
+  CreateSmsConversationPayloadResolver,
+] as const;
 
 /**
  * Builds the executable schema. Without services it still prints (for `schema.graphql`), but

@@ -14,10 +14,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel).child({ process: "worker" });
   const database = await openDatabase(config, logger);
-  const services = createServices(database.dataSource, { webhook: config.webhook });
+  const services = createServices(database.dataSource, { webhook: config.webhook, logger });
   const worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker });
   stopOnSignals(async () => {
     await worker.stop();
+    await services.events.drained();
     await database.close();
   }, logger);
   logger.info("Parley worker is running");

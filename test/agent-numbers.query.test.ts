@@ -43,7 +43,7 @@ const SMS_DEFAULTS = { timeOut: 300, warningTime: 60, timeoutMessage: "Closing t
 async function record(account: TestAccount, agentNumber: string, userNumber: string, newConversation = false): Promise<string> {
   const result = await harness.parley.services.conversations.create(account.id, { agentNumber, userNumber, message: "hi", newConversation });
   if (!result.ok) throw new Error(result.problem.message);
-  return result.conversation.id;
+  return result.conversationId;
 }
 
 beforeAll(async () => {

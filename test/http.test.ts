@@ -1,11 +1,48 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { gzipSync } from "node:zlib";
+import type { ApolloServer } from "@apollo/server";
+import { HeaderMap } from "@apollo/server";
+import pino from "pino";
+import { INTERNAL_ERROR_MESSAGE } from "../src/http/error-masking";
+import { createGraphQLHandler } from "../src/http/graphql-handler";
+import type { Logger } from "../src/logger";
+import type { Context } from "../src/resolvers/context.type";
+import type { Services } from "../src/services/services";
 import { type Harness, startHarness } from "./support/harness";
+
+/** A pino logger at info whose lines the test reads. */
+function capturedLogger(): { logger: Logger; lines: () => Array<Record<string, any>>; text: () => string; clear: () => void } {
+  let text = "";
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return {
+    logger: pino({ level: "info" }, sink),
+    lines: () => text.split("\n").filter(Boolean).map((line) => JSON.parse(line)),
+    text: () => text,
+    clear: () => {
+      text = "";
+    },
+  };
+}
+
+/** Until the access-log line, written once the response is sent, is in. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe("HTTP surface (development)", () => {
   let harness: Harness;
+  const logs = capturedLogger();
   beforeAll(async () => {
-    harness = await startHarness({ runWorker: false, nodeEnv: "development" });
+    harness = await startHarness({ runWorker: false, nodeEnv: "development", logger: logs.logger });
   });
   afterAll(() => harness.close());
+  const post = (body: string | Buffer, headers: Record<string, string> = { "content-type": "application/json" }, path = "/graphql") =>
+    fetch(`${harness.baseUrl}${path}`, { method: "POST", headers, body });
 
   it("GET /healthz answers while the process is up", async () => {
     const response = await fetch(`${harness.baseUrl}/healthz`);
@@ -56,11 +93,211 @@ describe("HTTP surface (development)", () => {
     expect(text).not.toMatch(/at .*\.js|node_modules/);
   });
 
+  it("accepts a body of exactly the limit and refuses one byte more with the limit in the message", async () => {
+    const atLimit = JSON.stringify({ query: "{ __typename }", pad: "x".repeat(256 * 1024 - 35) });
+    expect(Buffer.byteLength(atLimit)).toBe(256 * 1024);
+    const accepted = await post(atLimit);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toEqual({ data: { __typename: "Query" } });
+
+    const refused = await post(`${atLimit} `);
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toEqual({
+      errors: [{ message: "The request body is larger than 256kb.", extensions: { code: "BAD_REQUEST", requestId: refused.headers.get("x-request-id") } }],
+    });
+  });
+
+  it("reads JSON bodies whatever the case of the content type, with a UTF-8 or UTF-16 charset, gzip-compressed or not", async () => {
+    const query = JSON.stringify({ query: "{ __typename }" });
+    for (const response of [
+      await post(query, { "content-type": "Application/JSON; Charset=UTF-8" }),
+      await post(`\uFEFF${query}`),
+      await post(Buffer.from(query, "utf16le"), { "content-type": "application/json; charset=utf-16le" }),
+      await post(gzipSync(query), { "content-type": "application/json", "content-encoding": "gzip" }),
+    ]) {
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { __typename: "Query" } });
+    }
+  });
+
+  it("answers bodies it cannot read with GraphQL-shaped errors", async () => {
+    const query = JSON.stringify({ query: "{ __typename }" });
+    const cases: Array<[Response, number, string]> = [
+      [await post(query, { "content-type": "application/json; charset=latin1" }), 415, "The request could not be read."],
+      [await post(query, { "content-type": "application/json", "content-encoding": "compress" }), 415, "The request could not be read."],
+      [await post(query, { "content-type": "application/json", "content-encoding": "gzip" }), 400, "The request could not be read."],
+      // express.json's strict mode: only objects and arrays.
+      [await post('"{ __typename }"'), 400, "The request body is not valid JSON."],
+    ];
+    for (const [response, status, message] of cases) {
+      expect(response.status).toBe(status);
+      expect(await response.json()).toEqual({ errors: [{ message, extensions: { code: "BAD_REQUEST", requestId: response.headers.get("x-request-id") } }] });
+    }
+  });
+
+  it("answers a CORS preflight of /graphql with 204 and the allow headers", async () => {
+    const response = await fetch(`${harness.baseUrl}/graphql`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" },
+    });
+    expect(response.status).toBe(204);
+    expect(Object.fromEntries([...response.headers].filter(([name]) => name.startsWith("access-control-") || name === "vary"))).toEqual({
+      "access-control-allow-origin": "*",
+      "access-control-allow-methods": "GET,HEAD,PUT,PATCH,POST,DELETE",
+      "access-control-allow-headers": "content-type,authorization",
+      "access-control-expose-headers": "x-request-id",
+      vary: "Access-Control-Request-Headers",
+    });
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.text()).toBe("");
+  });
+
+  it("answers /graphql with CORS headers and the caller's x-request-id, and logs one access line without headers", async () => {
+    logs.clear();
+    const response = await post(JSON.stringify({ query: "{ __typename }" }), {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json",
+      origin: "https://app.example",
+      authorization: "Bearer not-a-real-key",
+      "x-request-id": "req-graphql-1",
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-expose-headers")).toBe("x-request-id");
+    expect(response.headers.get("x-request-id")).toBe("req-graphql-1");
+    expect(await response.json()).toEqual({ data: { __typename: "Query" } });
+    await settle();
+    expect(logs.lines()).toEqual([
+      expect.objectContaining({
+        level: 30,
+        msg: "request completed",
+        req: { id: "req-graphql-1", method: "POST", url: "/graphql" },
+        res: { statusCode: 200 },
+        responseTime: expect.any(Number),
+      }),
+    ]);
+    expect(logs.text()).not.toMatch(/not-a-real-key|authorization|headers/i);
+  });
+
+  it("access-logs every request but the probes", async () => {
+    logs.clear();
+    await fetch(`${harness.baseUrl}/healthz`);
+    await fetch(`${harness.baseUrl}/readyz`);
+    await fetch(`${harness.baseUrl}/nope`, { headers: { "x-request-id": "req-404" } });
+    await settle();
+    expect(logs.lines()).toEqual([
+      expect.objectContaining({ msg: "request completed", req: { id: "req-404", method: "GET", url: "/nope" }, res: { statusCode: 404 } }),
+    ]);
+  });
+
+  it("masks a failure to authenticate as INTERNAL_SERVER_ERROR with the request id, and logs it", async () => {
+    const authenticate = jest.spyOn(harness.parley.services.apiKeys, "authenticate").mockRejectedValueOnce(new Error("database gone"));
+    logs.clear();
+    try {
+      const { status, headers, body } = await harness.graphql("{ __typename }", undefined, { apiKey: "some-key" });
+      expect(status).toBe(500);
+      expect(body.errors).toEqual([{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId: headers.get("x-request-id") } }]);
+      await settle();
+      const requestId = headers.get("x-request-id");
+      expect(logs.lines()).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ level: 50, msg: "authentication failed", requestId, req: { id: requestId, method: "POST", url: "/graphql" } }),
+          expect.objectContaining({ msg: "request errored", res: { statusCode: 500 } }),
+        ]),
+      );
+      expect(logs.text()).not.toMatch(/some-key/);
+    } finally {
+      authenticate.mockRestore();
+    }
+  });
+
+  it("answers a GET query with an ETag, and 304 when the client already has it", async () => {
+    const url = `${harness.baseUrl}/graphql?query=${encodeURIComponent("{ __typename }")}`;
+    const first = await fetch(url, { headers: { "apollo-require-preflight": "true" } });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ data: { __typename: "Query" } });
+    const etag = first.headers.get("etag");
+    expect(etag).toMatch(/^W\/"/);
+    // fetch would add `cache-control: no-cache` to a conditional request, which asks for a 200.
+    const again = await fetch(url, { headers: { "apollo-require-preflight": "true", "if-none-match": etag!, "cache-control": "max-age=0" } });
+    expect(again.status).toBe(304);
+  });
+
+  it("answers every path under /graphql, in any case, as Express's mount did", async () => {
+    const query = JSON.stringify({ query: "{ __typename }" });
+    for (const path of ["/GraphQL", "/graphql/", "/graphql?operationName=x"]) {
+      const response = await post(query, { "content-type": "application/json" }, path);
+      expect(response.status).toBe(200);
+    }
+    expect((await post(query, { "content-type": "application/json" }, "/graphqlx")).status).toBe(404);
+  });
+
   it("echoes a safe x-request-id and invents one otherwise", async () => {
     const echoed = await fetch(`${harness.baseUrl}/healthz`, { headers: { "x-request-id": "req-123" } });
     expect(echoed.headers.get("x-request-id")).toBe("req-123");
     const invented = await fetch(`${harness.baseUrl}/healthz`, { headers: { "x-request-id": "bad id with spaces" } });
     expect(invented.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const onGraphQL = await post(JSON.stringify({ query: "{ __typename }" }), { "content-type": "application/json", "x-request-id": "bad id with spaces" });
+    expect(onGraphQL.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+/** The paths Apollo rarely takes: it throws, or streams an incremental (multipart) response. */
+describe("GraphQL handler around Apollo", () => {
+  const logs = capturedLogger();
+  let server: http.Server;
+  let baseUrl: string;
+  let execute: jest.Mock;
+  beforeAll(async () => {
+    execute = jest.fn();
+    const apollo = { executeHTTPGraphQLRequest: execute } as unknown as ApolloServer<Context>;
+    server = http.createServer(createGraphQLHandler({ apollo, services: {} as Services, logger: logs.logger }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  const post = () => fetch(`${baseUrl}/graphql?x=1`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ a }"}' });
+
+  it("hands Apollo the method, headers, query string and parsed body", async () => {
+    execute.mockResolvedValueOnce({ status: 200, headers: new HeaderMap([["content-type", "application/json; charset=utf-8"]]), body: { kind: "complete", string: "{}" } });
+    await post();
+    const { httpGraphQLRequest } = execute.mock.calls.at(-1)[0];
+    expect(httpGraphQLRequest).toMatchObject({ method: "POST", search: "?x=1", body: { query: "{ a }" } });
+    expect(httpGraphQLRequest.headers.get("content-type")).toBe("application/json");
+  });
+
+  it("answers 500 with the masked error when Apollo throws, and logs the error", async () => {
+    execute.mockRejectedValueOnce(new Error("apollo broke"));
+    logs.clear();
+    const response = await post();
+    expect(response.status).toBe(500);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await response.json()).toEqual({
+      errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId: response.headers.get("x-request-id") } }],
+    });
+    await settle();
+    expect(logs.lines()).toEqual([
+      expect.objectContaining({ level: 50, msg: "unexpected HTTP error", err: expect.objectContaining({ message: "apollo broke" }) }),
+      expect.objectContaining({ level: 30, msg: "request errored", res: { statusCode: 500 } }),
+    ]);
+  });
+
+  it("streams a chunked response as Apollo yields it", async () => {
+    async function* parts() {
+      yield "\r\n---\r\nfirst";
+      yield "\r\n---\r\nsecond\r\n-----\r\n";
+    }
+    execute.mockResolvedValueOnce({
+      status: 200,
+      headers: new HeaderMap([["content-type", 'multipart/mixed; boundary="-"; deferSpec=20220824']]),
+      body: { kind: "chunked", asyncIterator: parts() },
+    });
+    const response = await post();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe('multipart/mixed; boundary="-"; deferSpec=20220824');
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(await response.text()).toBe("\r\n---\r\nfirst\r\n---\r\nsecond\r\n-----\r\n");
   });
 });
 

@@ -61,7 +61,7 @@ async function record(account: TestAccount, input: { userNumber?: string; agentN
     message: "hello",
   });
   if (!result.ok) throw new Error(`create failed: ${result.problem.message}`);
-  return result.conversation.id;
+  return result.conversationId;
 }
 
 /** Many conversations, eight at a time (each a new user number). */

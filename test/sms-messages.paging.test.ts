@@ -41,7 +41,7 @@ async function converse(owner: TestAccount, userNumber: string, bodies: string[]
     const sender = index % 2 === 0 ? SmsSender.USER : SmsSender.AGENT;
     const result = await harness.parley.services.conversations.create(owner.id, { userNumber, agentNumber: owner.agentNumbers[0], message, sender });
     if (!result.ok) throw new Error(result.problem.message);
-    id = result.conversation.id;
+    id = result.conversationId;
   }
   return toPublicId("conversation", id);
 }

@@ -1,5 +1,4 @@
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
-import { eventually } from "./support/eventually";
 import { CREATE } from "./support/operations";
 import { subscribe, type Subscriber } from "./support/subscriber";
 
@@ -35,12 +34,11 @@ async function listen(query: string, variables?: Record<string, unknown>, apiKey
   return subscriber;
 }
 
-/** Events are published by the outbox relay shortly after commit: wait until earlier ones are out. */
+/** Events are published shortly after commit: wait until earlier ones are sent and heard. */
 async function published(): Promise<void> {
-  await eventually(async () => {
-    const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox WHERE task LIKE 'event.%'");
-    expect(rows[0].n).toBe(0);
-  });
+  await harness.parley.services.events.drained();
+  // NOTIFY reaches the listening connection within milliseconds of the publishing commit.
+  await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 async function send(input: Record<string, unknown>, target = account) {

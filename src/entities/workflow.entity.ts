@@ -1,9 +1,11 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from "typeorm";
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from "typeorm";
 import { SmsConversation } from "./sms-conversation.entity";
 import { WorkflowStatus } from "./workflow-status.enum";
 
 /** The durable process behind one conversation; its id is the API's `workflowId`. */
 @Entity({ name: "workflow" })
+// Workflows waiting for their setup, oldest first: the worker's only scan of this table.
+@Index("workflow_pending_idx", ["createdAt"], { where: `"status" = 'PENDING'` })
 export class Workflow {
   @PrimaryColumn("uuid")
   id!: string;

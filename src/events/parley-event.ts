@@ -1,7 +1,7 @@
 /**
- * Events of an account's conversations, for subscriptions. They are written to the outbox in the
- * transaction of the change, and the outbox relay publishes them with NOTIFY, batched: they reach
- * every gateway process, and no request's commit waits on NOTIFY.
+ * Events of an account's conversations, for subscriptions. The EventPublisher sends them with
+ * NOTIFY, batched, after the change commits: they reach every gateway process, and no request's
+ * commit waits on NOTIFY.
  */
 export const EVENTS_CHANNEL = "parley_events";
 
@@ -16,8 +16,4 @@ export interface ParleyEvent {
   conversationId: string;
   /** For SMS_MESSAGE_ADDED. */
   messageId?: string;
-}
-
-export function isEventTask(task: string): boolean {
-  return task.startsWith("event.");
 }

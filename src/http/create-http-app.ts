@@ -1,21 +1,17 @@
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { expressMiddleware } from "@as-integrations/express5";
-import cors from "cors";
-import express, { type ErrorRequestHandler } from "express";
-import { GraphQLError } from "graphql";
-import { pinoHttp } from "pino-http";
+import express from "express";
 import type { DataSource } from "typeorm";
 import type { Logger } from "../logger";
 import type { Context } from "../resolvers/context.type";
-import { createLoaders } from "../resolvers/loaders";
 import { buildParleySchema } from "../schema";
 import type { Services } from "../services/services";
-import { parseAuthorization } from "./authorization";
-import { errorLoggingPlugin, formatError, INTERNAL_ERROR_MESSAGE } from "./error-masking";
+import { logAccessWhenDone, requestBindings } from "./access-log";
+import { errorLoggingPlugin, formatError } from "./error-masking";
+import { createGraphQLHandler } from "./graphql-handler";
 import { legacyJsonStatusPlugin } from "./legacy-json-status";
 import { assignRequestId } from "./request-id";
 import { serveSubscriptions } from "./subscriptions";
@@ -41,12 +37,15 @@ export interface HttpApp {
   stop(): Promise<void>;
 }
 
-/** Express 5 + Apollo Server 5: POST /graphql, Sandbox at GET /graphql, /healthz and /readyz. */
+/**
+ * Apollo Server 5 on Node's HTTP server: POST /graphql, Sandbox at GET /graphql and subscriptions
+ * (graphql-ws) on /graphql; Express 5 for /healthz, /readyz and everything else.
+ */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { dataSource, services, logger } = options;
   const app = express();
-  const server = http.createServer(app);
   app.disable("x-powered-by");
+  const server = http.createServer();
 
   const schema = await buildParleySchema(services, options.pubSub);
   const subscriptions = serveSubscriptions({ server, schema, services, logger });
@@ -64,22 +63,24 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       options.landingPage ? ApolloServerPluginLandingPageLocalDefault({ includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin,
       legacyJsonStatusPlugin,
+      // No cache hints are used (every answer is per account); without this plugin Apollo wraps every field's resolver.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
+  const graphql = createGraphQLHandler({ apollo, services, logger, bodyLimit: options.bodyLimit });
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (isGraphQLPath(req.url)) graphql(req, res);
+    else app(req, res);
+  });
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => assignRequestId(req, res),
-      // Only these fields: headers (and so API keys) are never logged.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
-    }),
-  );
+  app.use((req, res, next) => {
+    const requestId = assignRequestId(req, res);
+    if (req.url !== "/healthz" && req.url !== "/readyz" && logger.isLevelEnabled("info")) {
+      logAccessWhenDone(logger.child(requestBindings(requestId, req)), req, res);
+    }
+    next();
+  });
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -93,49 +94,22 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     }
   });
 
-  app.use(
-    "/graphql",
-    cors({ exposedHeaders: ["x-request-id"] }),
-    express.json({ limit: options.bodyLimit ?? "256kb" }),
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<Context> => {
-        const requestId = String(req.id);
-        const reqLogger = req.log;
-        const apiKey = parseAuthorization(req.headers.authorization);
-        try {
-          const accountId = apiKey ? await services.apiKeys.authenticate(apiKey) : null;
-          return { requestId, accountId, logger: reqLogger, loaders: createLoaders(services, accountId) };
-        } catch (error) {
-          reqLogger.error({ err: error, requestId }, "authentication failed");
-          throw new GraphQLError(INTERNAL_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
-        }
-      },
-    }),
-  );
-
-  // Body-parser failures (malformed JSON, too large) answered as GraphQL errors, not HTML stacks.
-  const bodyErrors: ErrorRequestHandler = (error: { status?: number; type?: string }, req, res, next) => {
-    if (res.headersSent) return next(error);
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    const message =
-      error.type === "entity.parse.failed"
-        ? "The request body is not valid JSON."
-        : error.type === "entity.too.large"
-          ? `The request body is larger than ${options.bodyLimit ?? "256kb"}.`
-          : status < 500
-            ? "The request could not be read."
-            : INTERNAL_ERROR_MESSAGE;
-    if (status >= 500) req.log.error({ err: error }, "unexpected HTTP error");
-    res.status(status).json({
-      errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR", requestId: req.id } }],
-    });
-  };
-  app.use(bodyErrors);
-
   return {
     server,
     stop: async () => {
       await apollo.stop();
     },
   };
+}
+
+/**
+ * The paths Express's `app.use("/graphql", …)` matched (case-insensitive, and any subpath), which
+ * Apollo has always answered; the exact `/graphql` is checked first as nearly every request uses it.
+ */
+function isGraphQLPath(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  if (url === "/graphql" || url.startsWith("/graphql?")) return true;
+  const end = url.search(/[?#]/);
+  const path = (end === -1 ? url : url.slice(0, end)).toLowerCase();
+  return path === "/graphql" || path.startsWith("/graphql/");
 }

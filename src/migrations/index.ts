@@ -2,6 +2,7 @@ import { InitialSchema1795815628623 } from "./1795815628623-InitialSchema";
 import { TimeoutFlow1795816793422 } from "./1795816793422-TimeoutFlow";
 import { QueryIndexes1795818067211 } from "./1795818067211-QueryIndexes";
 import { OutboxWorkflowOptional1795818845588 } from "./1795818845588-OutboxWorkflowOptional";
+import { WorkflowPendingIndex1795900000000 } from "./1795900000000-WorkflowPendingIndex";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   TimeoutFlow1795816793422,
   QueryIndexes1795818067211,
   OutboxWorkflowOptional1795818845588,
+  WorkflowPendingIndex1795900000000,
 ];

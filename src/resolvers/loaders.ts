@@ -26,23 +26,54 @@ const byKey = <T, K>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): Array
   return keys.map((key) => map.get(key) ?? null);
 };
 
-/** Loaders scoped to one account: ids of other accounts load as null. */
+/**
+ * Loaders scoped to one account: ids of other accounts load as null. Each is made on first use:
+ * most requests (a mutation, a single read) touch one or none.
+ */
 export function createLoaders(services: Services, accountId: string | null): Loaders {
-  const account = accountId ?? "00000000-0000-0000-0000-000000000000";
-  return {
-    conversation: new DataLoader(async (ids) => byKey(ids, await services.conversationQueries.findByIds(account, ids), (c) => c.id)),
-    message: new DataLoader(async (ids) => byKey(ids, await services.messages.findByIds(account, ids), (m) => m.id)),
-    agentNumber: new DataLoader(async (ids) => byKey(ids, await services.agentNumbers.findByIds(account, ids), (n) => n.id)),
-    workflow: new DataLoader(async (ids) => byKey(ids, await services.workflows.findByConversations(ids), (w) => w.conversationId)),
-    conversationCount: new DataLoader(async (ids) => {
-      const counts = await services.agentNumbers.conversationCounts(ids);
+  return new RequestLoaders(services, accountId ?? "00000000-0000-0000-0000-000000000000");
+}
+
+class RequestLoaders implements Loaders {
+  readonly made: Partial<Loaders> = {};
+
+  constructor(
+    private readonly services: Services,
+    private readonly account: string,
+  ) {}
+
+  get conversation(): Loaders["conversation"] {
+    return (this.made.conversation ??= new DataLoader(async (ids) => byKey(ids, await this.services.conversationQueries.findByIds(this.account, ids), (c) => c.id)));
+  }
+
+  get message(): Loaders["message"] {
+    return (this.made.message ??= new DataLoader(async (ids) => byKey(ids, await this.services.messages.findByIds(this.account, ids), (m) => m.id)));
+  }
+
+  get agentNumber(): Loaders["agentNumber"] {
+    return (this.made.agentNumber ??= new DataLoader(async (ids) => byKey(ids, await this.services.agentNumbers.findByIds(this.account, ids), (n) => n.id)));
+  }
+
+  get workflow(): Loaders["workflow"] {
+    return (this.made.workflow ??= new DataLoader(async (ids) => byKey(ids, await this.services.workflows.findByConversations(ids), (w) => w.conversationId)));
+  }
+
+  get conversationCount(): Loaders["conversationCount"] {
+    return (this.made.conversationCount ??= new DataLoader(async (ids) => {
+      const counts = await this.services.agentNumbers.conversationCounts(ids);
       return ids.map((id) => counts.get(id) ?? 0);
-    }),
-    webhookAttempts: new DataLoader(async (ids) => {
-      const attempts = await services.messages.webhookAttempts(ids);
+    }));
+  }
+
+  get webhookAttempts(): Loaders["webhookAttempts"] {
+    return (this.made.webhookAttempts ??= new DataLoader(async (ids) => {
+      const attempts = await this.services.messages.webhookAttempts(ids);
       return ids.map((id) => attempts.filter((attempt) => attempt.messageId === id));
-    }),
-    firstMessages: new DataLoader(
+    }));
+  }
+
+  get firstMessages(): Loaders["firstMessages"] {
+    return (this.made.firstMessages ??= new DataLoader(
       async (keys) => {
         // One statement per distinct page shape (usually one), covering every conversation.
         const groups = new Map<string, { request: PageRequest; ids: string[] }>();
@@ -54,16 +85,17 @@ export function createLoaders(services: Services, accountId: string | null): Loa
         }
         const pages = new Map<string, Page<SmsMessage>>();
         for (const [shape, { request, ids }] of groups) {
-          for (const [id, page] of await services.messages.firstPages(ids, request)) pages.set(`${id}:${shape}`, page);
+          for (const [id, page] of await this.services.messages.firstPages(ids, request)) pages.set(`${id}:${shape}`, page);
         }
         return keys.map(({ conversationId, request }) => pages.get(`${conversationId}:${request.size}:${request.forward}`)!);
       },
       { cacheKeyFn: ({ conversationId, request }) => `${conversationId}:${request.size}:${request.forward}` },
-    ),
-  };
+    ));
+  }
 }
 
 /** Forgets everything loaded: a subscription's context lives long, and each event must read fresh rows. */
 export function clearLoaders(loaders: Loaders): void {
-  for (const loader of Object.values(loaders)) (loader as DataLoader<unknown, unknown>).clearAll();
+  const made = loaders instanceof RequestLoaders ? loaders.made : loaders;
+  for (const loader of Object.values(made)) (loader as DataLoader<unknown, unknown>).clearAll();
 }

@@ -87,9 +87,10 @@ export class SmsConversationResolver {
     }
     return Object.assign(new CreateSmsConversationPayload(), {
       message: CREATED_MESSAGE,
-      conversationId: toPublicId("conversation", result.conversation.id),
+      conversationId: toPublicId("conversation", result.conversationId),
       workflowId: toPublicId("workflow", result.workflowId),
-      conversation: SmsConversationType.from(result.conversation),
+      conversationRowId: result.conversationId,
+      conversation: result.conversation ? SmsConversationType.from(result.conversation) : null,
       archivedConversation: result.archivedConversation ? SmsConversationType.from(result.archivedConversation) : null,
       userErrors: [],
     });
@@ -162,6 +163,7 @@ function rejected(userErrors: UserError[]): CreateSmsConversationPayload {
     conversationId: null,
     workflowId: null,
     conversation: null,
+    conversationRowId: null,
     archivedConversation: null,
     userErrors,
   });

@@ -1,4 +1,8 @@
+import type { Pool } from "pg";
 import type { DataSource } from "typeorm";
+import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
+import { EventPublisher } from "../events/event-publisher";
+import { createLogger, type Logger } from "../logger";
 import { AccountService } from "./account.service";
 import { AgentNumberService } from "./agent-number.service";
 import { ApiKeyService, type ApiKeyServiceOptions } from "./api-key.service";
@@ -22,27 +26,34 @@ export interface Services {
   workflows: WorkflowService;
   timeoutFlow: TimeoutFlowService;
   webhooks: WebhookSender;
+  /** Sends subscribers' events after the changes commit. */
+  events: EventPublisher;
 }
 
 export interface ServicesOptions {
   webhook?: WebhookSenderOptions;
   apiKeys?: ApiKeyServiceOptions;
+  /** Where background failures (an event batch not published) are reported. (Default: a `warn` logger) */
+  logger?: Logger;
 }
 
 export function createServices(dataSource: DataSource, options: ServicesOptions = {}): Services {
   const accounts = new AccountService(dataSource);
   const agentNumbers = new AgentNumberService(dataSource);
   const workflows = new WorkflowService(dataSource);
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const events = new EventPublisher(pool, options.logger ?? createLogger("warn"));
   return {
     dataSource,
     accounts,
     agentNumbers,
     apiKeys: new ApiKeyService(dataSource, options.apiKeys),
-    conversations: new SmsConversationService(dataSource, agentNumbers, workflows),
+    conversations: new SmsConversationService(dataSource, agentNumbers, workflows, events),
     conversationQueries: new SmsConversationQueryService(dataSource),
     messages: new SmsMessageService(dataSource),
     workflows,
-    timeoutFlow: new TimeoutFlowService(dataSource, workflows, new OutboundDelivery()),
+    timeoutFlow: new TimeoutFlowService(dataSource, workflows, new OutboundDelivery(), events),
     webhooks: new WebhookSender(dataSource, options.webhook),
+    events,
   };
 }

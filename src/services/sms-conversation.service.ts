@@ -10,10 +10,10 @@ import type { TimeoutSettings } from "../entities/timeout-settings";
 import type { Pool } from "pg";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import type { AgentNumberRef, AgentNumberService } from "./agent-number.service";
-import { fromRow } from "./sql/from-row";
 import { isUniqueViolation } from "./sql/unique-violation";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
-import { ParleyEventType } from "../events/parley-event";
+import type { EventPublisher } from "../events/event-publisher";
+import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
 import { NO_TIMERS, type PendingTimers, planTimers } from "./conversation-timers";
 import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig } from "./timeout-config";
@@ -24,19 +24,35 @@ import type { WorkflowService } from "./workflow.service";
 export type CreateSmsConversationResult =
   | {
       ok: true;
-      conversation: SmsConversation;
+      conversationId: string;
+      /** The conversation as it is after the call, when the path read it anyway (not the one-statement path). */
+      conversation: SmsConversation | null;
       workflowId: string;
       /** The conversation this call replaced (`newConversation: true`), if any. */
       archivedConversation: SmsConversation | null;
       /** True when `messageSid` matched an earlier call and nothing was written. */
       replayed: boolean;
-      /** True when workflow jobs were recorded (the relay is nudged after the commit). */
-      enqueued?: boolean;
     }
   | { ok: false; problem: UserInputProblem };
 
 /** How often a create that lost a race for a pair's ACTIVE slot is retried before giving up. */
 const MAX_ATTEMPTS = 10;
+
+/** What a transaction leaves for after its commit (and forgets if it rolls back). */
+interface AfterCommit {
+  events: ParleyEvent[];
+  /** Jobs or workflows were recorded: this process's relay is nudged. */
+  enqueued: boolean;
+}
+
+/** The one row RECORD_MESSAGE_SQL returns. */
+interface RecordedMessageRow {
+  conversation_id: string;
+  workflow_id: string | null;
+  message_id: string;
+  inserted: boolean;
+  timers: number;
+}
 
 const ONE_ACTIVE_PER_PAIR = "sms_conversation_one_active_per_pair";
 const MESSAGE_SID_KEY = "sms_message_account_message_sid_key";
@@ -46,6 +62,7 @@ export class SmsConversationService {
     private readonly dataSource: DataSource,
     private readonly agentNumbers: AgentNumberService,
     private readonly workflows: WorkflowService,
+    private readonly events: EventPublisher,
   ) {}
 
   /**
@@ -70,9 +87,11 @@ export class SmsConversationService {
     const [agentNumber] = await this.agentNumbers.findByIds(accountId, [ref.id]);
     if (!agentNumber) throw new Error(`agent number ${ref.id} disappeared`);
     for (let attempt = 1; ; attempt++) {
+      const after: AfterCommit = { events: [], enqueued: false };
       try {
-        const result = await this.dataSource.transaction((manager) => this.createOnce(manager, agentNumber, command));
-        if (result.ok && result.enqueued) this.workflows.workEnqueued();
+        const result = await this.dataSource.transaction((manager) => this.createOnce(manager, agentNumber, command, after));
+        if (after.enqueued) this.workflows.workEnqueued();
+        this.events.publish(after.events);
         return result;
       } catch (error) {
         if (error instanceof UserInputError) return failure(error.problem);
@@ -107,13 +126,10 @@ export class SmsConversationService {
       command.requestData == null ? null : JSON.stringify(command.requestData),
       command.timeoutMessage ?? null,
       command.warningMessage ?? null,
-      randomUUID(),
-      randomUUID(),
-      randomUUID(),
     ];
-    let row: Record<string, unknown>;
+    let row: RecordedMessageRow;
     try {
-      ({ rows: [row] } = await pool.query({ name: "parley_record_message", text: RECORD_MESSAGE_SQL, values }));
+      ({ rows: [row] } = await pool.query<RecordedMessageRow>({ name: "parley_record_message", text: RECORD_MESSAGE_SQL, values }));
     } catch (error) {
       if (isUniqueViolation(error, MESSAGE_SID_KEY)) {
         const replay = await this.replay(this.dataSource.manager, ref.accountId, command);
@@ -121,17 +137,23 @@ export class SmsConversationService {
       }
       throw error;
     }
-    const conversation = this.dataSource.manager.create(SmsConversation, fromRow(this.dataSource.getMetadata(SmsConversation).columns, row));
-    if ((row.jobs as number) > 0) this.workflows.workEnqueued();
+    const conversationId = row.conversation_id;
+    // A new workflow waits for its setup, timers for the relay: tell this process's worker.
+    if (row.inserted || row.timers > 0) this.workflows.workEnqueued();
+    this.events.publish([
+      { type: ParleyEventType.SMS_MESSAGE_ADDED, accountId: ref.accountId, conversationId, messageId: row.message_id },
+      { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: ref.accountId, conversationId },
+    ]);
     // Continuing a conversation a concurrent transaction just created: its workflow is visible now.
-    const workflowId = (row.workflow_id as string | null) ?? (await this.workflows.findByConversationIn(this.dataSource.manager, conversation.id)).id;
-    return { ok: true, conversation, workflowId, archivedConversation: null, replayed: false };
+    const workflowId = row.workflow_id ?? (await this.workflows.findByConversationIn(this.dataSource.manager, conversationId)).id;
+    return { ok: true, conversationId, conversation: null, workflowId, archivedConversation: null, replayed: false };
   }
 
   private async createOnce(
     manager: EntityManager,
     agentNumber: AgentNumber,
     command: CreateSmsConversationCommand,
+    after: AfterCommit,
   ): Promise<CreateSmsConversationResult> {
     const accountId = agentNumber.accountId;
     if (command.messageSid) {
@@ -144,6 +166,7 @@ export class SmsConversationService {
     let existing: SmsConversation | null = null;
     if (command.newConversation) {
       archived = await this.archiveActive(manager, pair);
+      after.enqueued ||= archived !== null;
     } else {
       existing = await manager
         .getRepository(SmsConversation)
@@ -182,7 +205,6 @@ export class SmsConversationService {
 
     let conversation: SmsConversation;
     let workflowId: string;
-    let enqueued = archived !== null;
     if (existing) {
       conversation = manager.merge(SmsConversation, existing, changes);
       await manager.update(SmsConversation, { id: existing.id }, changes);
@@ -204,10 +226,10 @@ export class SmsConversationService {
       });
       await manager.insert(SmsConversation, conversation);
       workflowId = (await this.workflows.start(manager, conversation.id)).id;
-      enqueued = true;
+      after.enqueued = true;
     }
     const ids = { workflowId, conversationId: conversation.id };
-    enqueued = (await this.workflows.scheduleTimers(manager, ids, timersBefore, timers)) || enqueued;
+    if (await this.workflows.scheduleTimers(manager, ids, timersBefore, timers)) after.enqueued = true;
 
     const messageId = randomUUID();
     await manager.insert(SmsMessage, {
@@ -220,16 +242,15 @@ export class SmsConversationService {
       messageSid: command.messageSid ?? null,
     });
 
-    await this.workflows.recordEvents(manager, [
+    after.events.push(
       { type: ParleyEventType.SMS_MESSAGE_ADDED, accountId, conversationId: conversation.id, messageId },
       { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId: conversation.id },
       ...(archived ? [{ type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId: archived.id }] : []),
-    ]);
-    enqueued = true;
+    );
 
     // Re-read so timestamps are the database's, as every later read will see them.
     const saved = await manager.getRepository(SmsConversation).findOneByOrFail({ id: conversation.id });
-    return { ok: true, conversation: saved, workflowId, archivedConversation: archived, replayed: false, enqueued };
+    return { ok: true, conversationId: saved.id, conversation: saved, workflowId, archivedConversation: archived, replayed: false };
   }
 
   private async archiveActive(
@@ -282,7 +303,7 @@ export class SmsConversationService {
       });
     }
     const workflow = await this.workflows.findByConversationIn(manager, conversation.id);
-    return { ok: true, conversation, workflowId: workflow.id, archivedConversation: null, replayed: true };
+    return { ok: true, conversationId: conversation.id, conversation, workflowId: workflow.id, archivedConversation: null, replayed: true };
   }
 }
 

@@ -8,6 +8,7 @@ import { SmsConversationStatus } from "../entities/sms-conversation-status.enum"
 import { SmsMessage } from "../entities/sms-message.entity";
 import { SmsMessageKind } from "../entities/sms-message-kind.enum";
 import { SmsSender } from "../entities/sms-sender.enum";
+import type { EventPublisher } from "../events/event-publisher";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { OutboundDeliveryPort } from "./outbound/outbound-delivery.port";
 import type { PendingTimers } from "./conversation-timers";
@@ -37,16 +38,20 @@ export class TimeoutFlowService {
     private readonly dataSource: DataSource,
     private readonly workflows: WorkflowService,
     private readonly delivery: OutboundDeliveryPort,
+    private readonly events: EventPublisher,
   ) {}
 
   async fireTimer(payload: ConversationTimerPayload): Promise<TimerOutcome> {
-    const outcome = await this.fireTimerOnce(payload);
-    // Its messages' deliveries and events (or its new schedule) wait in the outbox: tell this process's relay.
+    const events: ParleyEvent[] = [];
+    const outcome = await this.fireTimerOnce(payload, events);
+    // Its messages' deliveries (or its new schedule) wait in the outbox: tell this process's relay.
     if (outcome.kind !== "stale") this.workflows.workEnqueued();
+    this.events.publish(events);
     return outcome;
   }
 
-  private async fireTimerOnce({ workflowId, conversationId, kind }: ConversationTimerPayload): Promise<TimerOutcome> {
+  /** Fills `events` with what subscribers are told once the transaction has committed. */
+  private async fireTimerOnce({ workflowId, conversationId, kind }: ConversationTimerPayload, events: ParleyEvent[]): Promise<TimerOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const conversation = await manager
         .getRepository(SmsConversation)
@@ -85,7 +90,6 @@ export class TimeoutFlowService {
         return messageKind;
       };
 
-      const events: ParleyEvent[] = [];
       const sent: Array<SmsMessageKind | null> = [];
       // A warning still pending when the end fires (a worker was down) goes out first: in order.
       const warningDue = conversation.warningAt !== null && conversation.warningAt.getTime() <= now.getTime() + EARLY_TOLERANCE_MS;
@@ -104,7 +108,6 @@ export class TimeoutFlowService {
         await this.workflows.complete(manager, conversationId);
       }
       events.push({ type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: conversation.accountId, conversationId });
-      await this.workflows.recordEvents(manager, events);
       return { kind: "fired", sent: sent.filter((k): k is SmsMessageKind => k !== null) };
     });
   }

@@ -5,7 +5,6 @@ import { Workflow } from "../entities/workflow.entity";
 import { WorkflowOutbox } from "../entities/workflow-outbox.entity";
 import { WorkflowStatus } from "../entities/workflow-status.enum";
 import { WorkflowTask } from "../workflows/workflow-task.enum";
-import type { ParleyEvent } from "../events/parley-event";
 import type { PendingTimers } from "./conversation-timers";
 import { TimerKind, timerJobKey } from "./timer-kind.enum";
 
@@ -33,20 +32,13 @@ export class WorkflowService {
   }
 
   /**
-   * Creates a conversation's workflow and records its first job in the caller's transaction, so
-   * a rolled-back conversation leaves no work behind and a committed one always gets set up.
+   * Creates a conversation's workflow, PENDING, in the caller's transaction: the row is the durable
+   * trigger (the worker sets up every PENDING workflow), so a rolled-back conversation leaves no
+   * work behind and a committed one always gets set up.
    */
   async start(manager: EntityManager, conversationId: string): Promise<Workflow> {
     const workflow = manager.create(Workflow, { id: randomUUID(), conversationId, status: WorkflowStatus.PENDING });
     await manager.insert(Workflow, { id: workflow.id, conversationId, status: workflow.status });
-    await manager.insert(WorkflowOutbox, {
-      workflowId: workflow.id,
-      task: WorkflowTask.SETUP_CONVERSATION,
-      payload: { workflowId: workflow.id },
-      runAt: null,
-      jobKey: null,
-      removeJob: false,
-    });
     return workflow;
   }
 
@@ -83,15 +75,6 @@ export class WorkflowService {
     return rows.length > 0;
   }
 
-  /** Records events for subscribers in the caller's transaction (published by the relay after it commits). */
-  async recordEvents(manager: EntityManager, events: ParleyEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await manager.insert(
-      WorkflowOutbox,
-      events.map(({ type, ...payload }) => ({ workflowId: null, task: type, payload, runAt: null, jobKey: null, removeJob: false })),
-    );
-  }
-
   /** Counts a task run of a workflow (by its id, else its conversation's) and keeps its error (null after a success). */
   async recordAttempt(ids: { workflowId?: string | null; conversationId?: string | null }, error: unknown): Promise<void> {
     const lastError = error === null ? null : String(error instanceof Error ? error.message : error).slice(0, 500);
@@ -101,13 +84,18 @@ export class WorkflowService {
       [ids.workflowId ?? null, ids.conversationId ?? null, lastError],
     );
   }
-  /** The setup step, for many workflows at once: PENDING becomes RUNNING (one run counted); a repeat changes nothing. */
-  async markRunning(workflowIds: readonly string[]): Promise<void> {
-    if (workflowIds.length === 0) return;
-    await this.dataSource.query(
-      "UPDATE workflow SET status = 'RUNNING', attempts = attempts + 1, last_error = NULL, updated_at = now() WHERE id = ANY($1) AND status = 'PENDING'",
-      [workflowIds],
-    );
+  /**
+   * The setup step of up to `limit` PENDING workflows, whoever created them: they become RUNNING
+   * (one run counted). Concurrent callers (every worker process) take disjoint rows. Returns how
+   * many were set up.
+   */
+  async setUpPending(limit: number): Promise<number> {
+    const [, count] = (await this.dataSource.query(
+      `UPDATE workflow SET status = 'RUNNING', attempts = attempts + 1, last_error = NULL, updated_at = now()
+       WHERE id IN (SELECT id FROM workflow WHERE status = 'PENDING' ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [limit],
+    )) as [unknown, number];
+    return count;
   }
 
   /** The workflow of a conversation, read in the caller's transaction. */

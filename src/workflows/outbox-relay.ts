@@ -1,7 +1,6 @@
 import type { Pool } from "pg";
-import { EVENTS_CHANNEL, isEventTask } from "../events/parley-event";
 import type { Logger } from "../logger";
-import { WorkflowTask } from "./workflow-task.enum";
+import type { WorkflowService } from "../services/workflow.service";
 
 // Any fixed number, distinct from the migration lock.
 const RELAY_LOCK = 7_246_134;
@@ -15,54 +14,29 @@ interface OutboxRow {
   remove_job: boolean;
 }
 
-/**
- * Within a batch only the newest row of a job_key counts: a later schedule or cancel wins. The
- * setups of a batch become one job: under load that is one worker run per batch, not per
- * conversation.
- */
+/** Within a batch only the newest row of a job_key counts: a later schedule or cancel wins. */
 function latestPerJobKey(rows: OutboxRow[]): { adds: OutboxRow[]; removals: string[] } {
   const latest = new Map<string, OutboxRow>();
   const adds: OutboxRow[] = [];
-  const setups: string[] = [];
   for (const row of [...rows].sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))) {
-    if (row.task === WorkflowTask.SETUP_CONVERSATION) setups.push((row.payload as { workflowId: string }).workflowId);
-    else if (row.job_key === null) adds.push(row);
+    if (row.job_key === null) adds.push(row);
     else {
       latest.delete(row.job_key);
       latest.set(row.job_key, row);
     }
   }
   const keyed = [...latest.values()];
-  if (setups.length > 0) {
-    adds.push({ id: "0", task: WorkflowTask.SETUP_CONVERSATION, payload: { workflowIds: setups }, run_at: null, job_key: null, remove_job: false });
-  }
   return {
     adds: [...adds, ...keyed.filter((row) => !row.remove_job)],
     removals: keyed.filter((row) => row.remove_job).map((row) => row.job_key!),
   };
 }
 
-function chunkEvents(events: object[], maxBytes = 7_000): string[] {
-  const chunks: string[] = [];
-  let current: object[] = [];
-  let size = 2;
-  for (const event of events) {
-    const length = Buffer.byteLength(JSON.stringify(event)) + 1;
-    if (current.length > 0 && size + length > maxBytes) {
-      chunks.push(JSON.stringify(current));
-      current = [];
-      size = 2;
-    }
-    current.push(event);
-    size += length;
-  }
-  if (current.length > 0) chunks.push(JSON.stringify(current));
-  return chunks;
-}
-
 export interface OutboxRelayOptions {
   pool: Pool;
   logger: Logger;
+  /** Sets up PENDING workflows, the first step of each (batched here rather than a job per workflow). */
+  workflows: Pick<WorkflowService, "setUpPending">;
   /** Rows moved per transaction. (Default: 500) */
   batchSize?: number;
   /** How often to look for rows written by other processes, in ms. (Default: 100) */
@@ -70,9 +44,11 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Moves workflow_outbox rows into graphile-worker's queue: delete and add_jobs in one transaction,
- * so a row becomes exactly one job. Request transactions only insert a plain row; the
- * `pg_notify` inside add_jobs runs here, once per batch, off their commit path.
+ * Feeds the workflow engine from what request transactions committed: moves workflow_outbox rows
+ * (timers, deliveries) into graphile-worker's queue — delete and add_jobs in one transaction, so a
+ * row becomes exactly one job — and sets up new (PENDING) workflows, a batch per statement.
+ * Request transactions only insert plain rows; the `pg_notify` inside add_jobs runs here, once
+ * per batch, off their commit path.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -121,8 +97,7 @@ export class OutboxRelay {
          RETURNING id, task, payload, run_at, job_key, remove_job`,
         [this.batchSize],
       );
-      const events = rows.filter((row) => isEventTask(row.task));
-      const { adds, removals } = latestPerJobKey(rows.filter((row) => !isEventTask(row.task)));
+      const { adds, removals } = latestPerJobKey(rows);
       if (adds.length > 0) {
         await client.query(
           `SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
@@ -133,10 +108,6 @@ export class OutboxRelay {
       }
       if (removals.length > 0) {
         await client.query("SELECT graphile_worker.remove_job(key) FROM unnest($1::text[]) AS key", [removals]);
-      }
-      // Delivered on commit, to every listening gateway; NOTIFY payloads stay under 8000 bytes.
-      for (const chunk of chunkEvents(events.map((row) => ({ type: row.task, ...(row.payload as object) })))) {
-        await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, chunk]);
       }
       await client.query("COMMIT");
       return rows.length;
@@ -165,6 +136,9 @@ export class OutboxRelay {
     try {
       while (!this.stopped && (await this.relayOnce()) === this.batchSize) {
         // A full batch: more may be waiting.
+      }
+      while (!this.stopped && (await this.options.workflows.setUpPending(this.batchSize)) === this.batchSize) {
+        // Likewise.
       }
     } catch (error) {
       this.options.logger.error({ err: error }, "outbox relay failed; retrying");

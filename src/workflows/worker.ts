@@ -7,7 +7,6 @@ import { OutboxRelay } from "./outbox-relay";
 import { conversationTimerTask } from "./tasks/conversation-timer.task";
 import { deliverWebhookTask } from "./tasks/deliver-webhook.task";
 import { recordingAttempts } from "./tasks/record-attempt";
-import { setupConversationTask } from "./tasks/setup-conversation.task";
 import { WorkerHeartbeat } from "./worker-heartbeat";
 import { createWorkerLogger } from "./worker-logger";
 import { WorkflowTask } from "./workflow-task.enum";
@@ -44,7 +43,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const pool = new Pool({ connectionString: options.connectionString, max: concurrency + 3, application_name: "parley-worker" });
   pool.on("error", (error) => options.logger.error({ err: error }, "worker pool error"));
   pool.on("connect", (client) => client.on("error", (error) => options.logger.error({ err: error }, "worker connection error")));
-  const relay = new OutboxRelay({ pool, logger: options.logger, pollIntervalMs: options.relayIntervalMs });
+  const relay = new OutboxRelay({ pool, logger: options.logger, workflows: options.services.workflows, pollIntervalMs: options.relayIntervalMs });
   const heartbeat = new WorkerHeartbeat({
     pool,
     logger: options.logger,
@@ -67,8 +66,6 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       events,
       logger: createWorkerLogger(options.logger),
       taskList: {
-        // Counts its own run, for the whole batch, in the statement that sets the workflows up.
-        [WorkflowTask.SETUP_CONVERSATION]: setupConversationTask(services),
         [WorkflowTask.CONVERSATION_TIMER]: recordingAttempts(services, conversationTimerTask(services)),
         [WorkflowTask.DELIVER_WEBHOOK]: deliverWebhookTask(services),
       },

@@ -1,7 +1,5 @@
 /** graphile-worker task identifiers of the conversation workflow. */
 export enum WorkflowTask {
-  /** Runs once per conversation, right after it is created. */
-  SETUP_CONVERSATION = "conversation.setup",
   /** Fires a conversation's warning or timeout timer when it is due. */
   CONVERSATION_TIMER = "conversation.timer",
   /** POSTs one outbound message to its account's webhook (retried with backoff). */

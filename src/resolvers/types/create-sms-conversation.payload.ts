@@ -2,6 +2,8 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { SmsConversationType } from "./sms-conversation.type";
 import { UserError } from "./user-error.type";
 
+export const CONVERSATION_DESCRIPTION = "The conversation, as it is after this call.";
+
 @ObjectType({ description: "Result of createSmsConversation: the conversation, or `userErrors` and nothing written." })
 export class CreateSmsConversationPayload {
   @Field(() => String, { nullable: true, description: 'Confirmation text: "SMS conversation created successfully".' })
@@ -13,8 +15,14 @@ export class CreateSmsConversationPayload {
   @Field(() => ID, { nullable: true, description: "Id of the conversation's workflow, stable for its life." })
   workflowId!: string | null;
 
-  @Field(() => SmsConversationType, { nullable: true, description: "The conversation, as it is after this call." })
+  @Field(() => SmsConversationType, { nullable: true, description: CONVERSATION_DESCRIPTION })
   conversation!: SmsConversationType | null;
+
+  /**
+   * Not in the schema: the conversation's row id. `conversation` is read by its field resolver
+   * only when a client selects it; the one-statement write path does not read it back.
+   */
+  conversationRowId!: string | null;
 
   @Field(() => SmsConversationType, {
     nullable: true,

@@ -1,8 +1,12 @@
 /**
  * The hot path of createSmsConversation as ONE statement (one round trip, autocommit): continue
  * the pair's ACTIVE conversation or start one (the partial unique index arbitrates races), record
- * the message, create the workflow of a new conversation, and write the workflow's jobs and the
- * subscribers' events to the outbox — atomically, since a statement is its own transaction.
+ * the message, create the workflow of a new conversation — PENDING, which is its durable trigger:
+ * the worker sets up every PENDING workflow — and write the timers' jobs to the outbox when a
+ * timer is scheduled or cancelled; atomically, since a statement is its own transaction.
+ *
+ * It writes only what a user can observe later and returns only ids: every extra row, column or
+ * returned field is paid on every request (see docs/PERFORMANCE.md).
  *
  * Used when no rule needs the stored conversation first: no newConversation, no timeOut or
  * warningTime in the request. Timers are computed here from the conversation's overrides, else
@@ -11,7 +15,6 @@
  *  $1 account_id   $2 agent_number_id  $3 agent_number  $4 user_number  $5 sender
  *  $6 body         $7 message_sid      $8 curr_pathway_id  $9 curr_pathway_version
  * $10 current_node_id  $11 request_data  $12 timeout_message  $13 warning_message
- * $14 new conversation id  $15 new workflow id  $16 message id
  */
 export const RECORD_MESSAGE_SQL = `
 WITH cfg AS (
@@ -26,7 +29,7 @@ conv AS (
   INSERT INTO sms_conversation AS c (
     id, account_id, agent_number_id, agent_number, user_number, status, curr_pathway_id,
     curr_pathway_version, current_node_id, request_data, timeout_message, warning_message, warning_at, timeout_at)
-  SELECT $14, $1, $2, $3, $4, 'ACTIVE', $8, $9, $10, $11, $12, $13,
+  SELECT gen_random_uuid(), $1, $2, $3, $4, 'ACTIVE', $8, $9, $10, $11, $12, $13,
     CASE WHEN $5 = 'AGENT' AND cfg.time_out IS NOT NULL AND cfg.warning_time < cfg.time_out
       THEN now() + make_interval(secs => cfg.warning_time) END,
     CASE WHEN $5 = 'AGENT' AND cfg.time_out IS NOT NULL THEN now() + make_interval(secs => cfg.time_out) END
@@ -45,16 +48,16 @@ conv AS (
     timeout_at = CASE WHEN $5 = 'AGENT' AND COALESCE(c.time_out, (SELECT time_out FROM cfg)) IS NOT NULL
       THEN now() + make_interval(secs => COALESCE(c.time_out, (SELECT time_out FROM cfg))) END,
     updated_at = now()
-  RETURNING c.*, (c.xmax = 0) AS inserted
+  RETURNING c.id, c.warning_at, c.timeout_at, (c.xmax = 0) AS inserted
 ),
 msg AS (
   INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid)
-  SELECT $16, conv.id, $1, $5::sms_sender, 'NORMAL', $6, $7 FROM conv
-  RETURNING created_at
+  SELECT gen_random_uuid(), conv.id, $1, $5::sms_sender, 'NORMAL', $6, $7 FROM conv
+  RETURNING id
 ),
 wf AS (
   INSERT INTO workflow (id, conversation_id, status)
-  SELECT $15, conv.id, 'PENDING' FROM conv WHERE conv.inserted
+  SELECT gen_random_uuid(), conv.id, 'PENDING' FROM conv WHERE conv.inserted
   RETURNING id
 ),
 ids AS (
@@ -62,26 +65,17 @@ ids AS (
     COALESCE((SELECT id FROM wf), (SELECT w.id FROM workflow w WHERE w.conversation_id = conv.id)) AS workflow_id
   FROM conv
 ),
-jobs AS (
+timers AS (
   INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
-  SELECT CASE WHEN j.task LIKE 'event.%' THEN NULL ELSE ids.workflow_id END, j.task, j.payload, j.run_at, j.job_key, j.remove_job
-  FROM ids, conv, LATERAL (
-    SELECT 'conversation.setup' AS task, jsonb_build_object('workflowId', ids.workflow_id) AS payload,
-      NULL::timestamptz AS run_at, NULL::text AS job_key, false AS remove_job
-    WHERE conv.inserted
-    UNION ALL
-    SELECT 'conversation.timer', jsonb_build_object('workflowId', ids.workflow_id, 'conversationId', conv.id, 'kind', t.kind),
-      t.fire_at, 'timer:' || conv.id || ':' || lower(t.kind), t.fire_at IS NULL
-    FROM (VALUES ('WARNING', conv.warning_at, (SELECT warning_at FROM prev)),
-                 ('TIMEOUT', conv.timeout_at, (SELECT timeout_at FROM prev))) AS t(kind, fire_at, previous)
-    WHERE t.fire_at IS NOT NULL OR t.previous IS NOT NULL
-    UNION ALL
-    SELECT e.task, jsonb_strip_nulls(jsonb_build_object('accountId', $1::uuid, 'conversationId', conv.id, 'messageId', e.message_id)),
-      NULL, NULL, false
-    FROM (VALUES ('event.sms_message_added', $16::uuid), ('event.sms_conversation_updated', NULL::uuid)) AS e(task, message_id)
-  ) j
+  SELECT ids.workflow_id, 'conversation.timer',
+    jsonb_build_object('workflowId', ids.workflow_id, 'conversationId', conv.id, 'kind', t.kind),
+    t.fire_at, 'timer:' || conv.id || ':' || lower(t.kind), t.fire_at IS NULL
+  FROM ids, conv, LATERAL (VALUES ('WARNING', conv.warning_at, (SELECT warning_at FROM prev)),
+                                  ('TIMEOUT', conv.timeout_at, (SELECT timeout_at FROM prev))) AS t(kind, fire_at, previous)
+  WHERE t.fire_at IS NOT NULL OR t.previous IS NOT NULL
   RETURNING 1
 )
-SELECT conv.*, ids.workflow_id, (SELECT count(*) FROM jobs)::int AS jobs
+SELECT ids.conversation_id, ids.workflow_id, (SELECT id FROM msg) AS message_id, conv.inserted,
+  (SELECT count(*) FROM timers)::int AS timers
 FROM conv, ids
 `;

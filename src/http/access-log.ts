@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../logger";
+
+/**
+ * The bindings of a request's logger: only these fields, so headers (and the API keys in them)
+ * are never logged. Named as pino-http named them, so log lines keep their shape.
+ */
+export function requestBindings(requestId: string, req: IncomingMessage): { req: { id: string; method: string | undefined; url: string | undefined } } {
+  return { req: { id: requestId, method: req.method, url: req.url } };
+}
+
+/**
+ * Writes the request's access-log line, at info, once the response is sent or the connection
+ * closes: the line pino-http wrote (`request completed`, `request aborted`, or `request errored`
+ * for a 5xx), with `res.statusCode` and `responseTime` in ms. `requestLogger` carries the
+ * request's bindings (see requestBindings). Callers skip this when info is disabled.
+ */
+export function logAccessWhenDone(requestLogger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  const startedAt = Date.now();
+  const done = () => {
+    res.off("finish", done).off("close", done);
+    const responseTime = Date.now() - startedAt;
+    const statusCode = res.statusCode;
+    if (statusCode >= 500) {
+      requestLogger.info(
+        { res: { statusCode }, err: new Error(`failed with status code ${statusCode}`), responseTime },
+        "request errored",
+      );
+    } else {
+      requestLogger.info({ res: { statusCode }, responseTime }, !req.readableAborted && res.writableEnded ? "request completed" : "request aborted");
+    }
+  };
+  res.on("finish", done).on("close", done);
+}
