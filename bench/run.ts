@@ -38,6 +38,8 @@ interface Result {
   errors: number;
   peakRssMb: number;
   statementsPerRequest?: number;
+  /** CPU time per request (µs) of the server process, of all local PostgreSQL processes, and of autocannon (this process). */
+  cpu: { server: number; postgres: number; load: number };
   /** The first erroneous response body, to say what went wrong. */
   sampleError?: string;
 }
@@ -70,6 +72,46 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** /proc/<pid>/stat fields after the command name (field 3 is index 0), or null when the process is gone. */
+function statFields(pid: number | string): string[] | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far; 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : 0;
+}
+
+/**
+ * CPU seconds of the local PostgreSQL server: the postmaster, its live children (backends,
+ * autovacuum, WAL writer…) and, through the postmaster's cutime/cstime, the children that have
+ * exited. 0 with a remote BENCH_DATABASE_URL.
+ */
+function postgresCpuSeconds(): number {
+  const postgres = new Map<number, string[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+    } catch {
+      continue;
+    }
+    const fields = statFields(entry);
+    if (fields) postgres.set(Number(entry), fields);
+  }
+  let ticks = 0;
+  for (const [, fields] of postgres) {
+    const isPostmaster = !postgres.has(Number(fields[1]));
+    ticks += Number(fields[11]) + Number(fields[12]) + (isPostmaster ? Number(fields[13]) + Number(fields[14]) : 0);
+  }
+  return ticks / 100;
+}
+
 /** Peak resident memory of a process while `during` runs, sampled every 100 ms. */
 async function peakRss<T>(pid: number, during: () => Promise<T>): Promise<[T, number]> {
   let peak = 0;
@@ -100,6 +142,7 @@ async function load(
 ): Promise<Result> {
   let errors = 0;
   let sampleError: string | undefined;
+  const [server0, postgres0, load0] = [cpuSeconds(pid), postgresCpuSeconds(), process.cpuUsage()];
   const [result, peak] = await peakRss(pid, () =>
     autocannon({
       url,
@@ -121,9 +164,16 @@ async function load(
       ],
     }),
   );
+  const perRequest = (seconds: number) => (1e6 * seconds) / Math.max(1, result.requests.total);
+  const load1 = process.cpuUsage(load0);
   return {
     name,
     connections,
+    cpu: {
+      server: perRequest(cpuSeconds(pid) - server0),
+      postgres: perRequest(postgresCpuSeconds() - postgres0),
+      load: perRequest((load1.user + load1.system) / 1e6),
+    },
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -256,8 +306,8 @@ async function main(): Promise<void> {
     for (const [name, request] of layers) layerResults.push(await load(name, parley.pid!, parleyUrl, 10, request, () => false, Math.min(DURATION, 10)));
 
     const fmt = (r: Result) =>
-      `${r.name.padEnd(40)} ${String(r.connections).padStart(4)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)} ${r.peakRssMb.toFixed(0).padStart(7)} ${r.statementsPerRequest === undefined ? "" : r.statementsPerRequest.toFixed(2).padStart(6)}`;
-    console.log(`\n${"scenario".padEnd(40)} conn    req/s  p50ms  p99ms non2xx gqlerr  rss MB  stmt/req`);
+      `${r.name.padEnd(40)} ${String(r.connections).padStart(4)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)} ${r.peakRssMb.toFixed(0).padStart(7)} ${r.statementsPerRequest === undefined ? "      " : r.statementsPerRequest.toFixed(2).padStart(6)}   ${[r.cpu.server, r.cpu.postgres, r.cpu.load].map((us) => us.toFixed(0).padStart(5)).join(" ")}`;
+    console.log(`\n${"scenario".padEnd(40)} conn    req/s  p50ms  p99ms non2xx gqlerr  rss MB  stmt/req  CPU µs/req: server postgres autocannon`);
     for (const r of results) console.log(fmt(r));
     for (const r of results) if (r.sampleError) console.log(`first error of "${r.name}" at ${r.connections}: ${r.sampleError}`);
     for (const line of drains) console.log(line);

@@ -80,8 +80,10 @@ export class SmsConversationService {
         message: `agent number ${command.agentNumber} is not registered to this account`,
       });
     }
-    if (!command.newConversation && command.timeOut == null && command.warningTime == null) {
-      return this.recordFast(ref, command);
+    if (!command.newConversation) {
+      const recorded = await this.recordFast(ref, command);
+      if (recorded) return recorded;
+      // Nothing written: the timeout rule failed on the stored values. The locked path says why.
     }
 
     const [agentNumber] = await this.agentNumbers.findByIds(accountId, [ref.id]);
@@ -107,10 +109,11 @@ export class SmsConversationService {
   }
 
   /**
-   * The common case in one statement (see RECORD_MESSAGE_SQL), as a named prepared statement.
-   * A repeated messageSid fails the statement on its unique index, and is answered as a replay.
+   * Every call but newConversation in one statement (see RECORD_MESSAGE_SQL), as a named prepared
+   * statement. A repeated messageSid fails the statement on its unique index, and is answered as
+   * a replay. Null when the statement wrote nothing because timeOut/warningTime break the rule.
    */
-  private async recordFast(ref: AgentNumberRef, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult> {
+  private async recordFast(ref: AgentNumberRef, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult | null> {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const values = [
       ref.accountId,
@@ -126,8 +129,10 @@ export class SmsConversationService {
       command.requestData == null ? null : JSON.stringify(command.requestData),
       command.timeoutMessage ?? null,
       command.warningMessage ?? null,
+      command.timeOut ?? null,
+      command.warningTime ?? null,
     ];
-    let row: RecordedMessageRow;
+    let row: RecordedMessageRow | undefined;
     try {
       ({ rows: [row] } = await pool.query<RecordedMessageRow>({ name: "parley_record_message", text: RECORD_MESSAGE_SQL, values }));
     } catch (error) {
@@ -137,6 +142,7 @@ export class SmsConversationService {
       }
       throw error;
     }
+    if (!row) return null;
     const conversationId = row.conversation_id;
     // A new workflow waits for its setup, timers for the relay: tell this process's worker.
     if (row.inserted || row.timers > 0) this.workflows.workEnqueued();

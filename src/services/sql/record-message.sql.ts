@@ -8,13 +8,17 @@
  * It writes only what a user can observe later and returns only ids: every extra row, column or
  * returned field is paid on every request (see docs/PERFORMANCE.md).
  *
- * Used when no rule needs the stored conversation first: no newConversation, no timeOut or
- * warningTime in the request. Timers are computed here from the conversation's overrides, else
- * the number's smsConfig (as planTimers does).
+ * Timers come from the effective config — the request's timeOut/warningTime, else the
+ * conversation's overrides, else the number's smsConfig (as resolveTimeoutConfig and planTimers
+ * do). When the request sets timeOut or warningTime, the rule "warningTime < timeOut" is checked
+ * on the locked row (ON CONFLICT … WHERE) or, for a new conversation, on the values inserted;
+ * if it fails the statement writes nothing and returns no row, and the caller takes the locked
+ * path, which answers with the precise user error. So does a request with newConversation.
  *
  *  $1 account_id   $2 agent_number_id  $3 agent_number  $4 user_number  $5 sender
  *  $6 body         $7 message_sid      $8 curr_pathway_id  $9 curr_pathway_version
  * $10 current_node_id  $11 request_data  $12 timeout_message  $13 warning_message
+ * $14 time_out (given)  $15 warning_time (given)
  */
 export const RECORD_MESSAGE_SQL = `
 WITH cfg AS (
@@ -28,12 +32,15 @@ prev AS (
 conv AS (
   INSERT INTO sms_conversation AS c (
     id, account_id, agent_number_id, agent_number, user_number, status, curr_pathway_id,
-    curr_pathway_version, current_node_id, request_data, timeout_message, warning_message, warning_at, timeout_at)
-  SELECT gen_random_uuid(), $1, $2, $3, $4, 'ACTIVE', $8, $9, $10, $11, $12, $13,
-    CASE WHEN $5 = 'AGENT' AND cfg.time_out IS NOT NULL AND cfg.warning_time < cfg.time_out
-      THEN now() + make_interval(secs => cfg.warning_time) END,
-    CASE WHEN $5 = 'AGENT' AND cfg.time_out IS NOT NULL THEN now() + make_interval(secs => cfg.time_out) END
-  FROM (SELECT 1) one LEFT JOIN cfg ON true
+    curr_pathway_version, current_node_id, request_data, timeout_message, warning_message,
+    time_out, warning_time, warning_at, timeout_at)
+  SELECT gen_random_uuid(), $1, $2, $3, $4, 'ACTIVE', $8, $9, $10, $11, $12, $13, $14::int, $15::int,
+    CASE WHEN $5 = 'AGENT' AND e.time_out IS NOT NULL AND e.warning_time < e.time_out
+      THEN now() + make_interval(secs => e.warning_time) END,
+    CASE WHEN $5 = 'AGENT' AND e.time_out IS NOT NULL THEN now() + make_interval(secs => e.time_out) END
+  FROM (SELECT COALESCE($14::int, (SELECT time_out FROM cfg)) AS time_out,
+               COALESCE($15::int, (SELECT warning_time FROM cfg)) AS warning_time) e
+  WHERE ($14::int IS NULL AND $15::int IS NULL) OR e.warning_time IS NULL OR e.warning_time < e.time_out
   ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO UPDATE SET
     curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
     curr_pathway_version = COALESCE(EXCLUDED.curr_pathway_version, c.curr_pathway_version),
@@ -41,13 +48,18 @@ conv AS (
     request_data = COALESCE(EXCLUDED.request_data, c.request_data),
     timeout_message = COALESCE(EXCLUDED.timeout_message, c.timeout_message),
     warning_message = COALESCE(EXCLUDED.warning_message, c.warning_message),
+    time_out = COALESCE($14::int, c.time_out),
+    warning_time = COALESCE($15::int, c.warning_time),
     warning_at = CASE WHEN $5 = 'AGENT'
-        AND COALESCE(c.time_out, (SELECT time_out FROM cfg)) IS NOT NULL
-        AND COALESCE(c.warning_time, (SELECT warning_time FROM cfg)) < COALESCE(c.time_out, (SELECT time_out FROM cfg))
-      THEN now() + make_interval(secs => COALESCE(c.warning_time, (SELECT warning_time FROM cfg))) END,
-    timeout_at = CASE WHEN $5 = 'AGENT' AND COALESCE(c.time_out, (SELECT time_out FROM cfg)) IS NOT NULL
-      THEN now() + make_interval(secs => COALESCE(c.time_out, (SELECT time_out FROM cfg))) END,
+        AND COALESCE($14::int, c.time_out, (SELECT time_out FROM cfg)) IS NOT NULL
+        AND COALESCE($15::int, c.warning_time, (SELECT warning_time FROM cfg)) < COALESCE($14::int, c.time_out, (SELECT time_out FROM cfg))
+      THEN now() + make_interval(secs => COALESCE($15::int, c.warning_time, (SELECT warning_time FROM cfg))) END,
+    timeout_at = CASE WHEN $5 = 'AGENT' AND COALESCE($14::int, c.time_out, (SELECT time_out FROM cfg)) IS NOT NULL
+      THEN now() + make_interval(secs => COALESCE($14::int, c.time_out, (SELECT time_out FROM cfg))) END,
     updated_at = now()
+  WHERE ($14::int IS NULL AND $15::int IS NULL)
+    OR COALESCE($15::int, c.warning_time, (SELECT warning_time FROM cfg)) IS NULL
+    OR COALESCE($15::int, c.warning_time, (SELECT warning_time FROM cfg)) < COALESCE($14::int, c.time_out, (SELECT time_out FROM cfg))
   RETURNING c.id, c.warning_at, c.timeout_at, (c.xmax = 0) AS inserted
 ),
 msg AS (
