@@ -212,6 +212,31 @@ describe("HTTP surface (development)", () => {
     }
   });
 
+  it("logs an unexpected resolver error once, with the request's id, and answers it masked", async () => {
+    const account = await harness.createAccount();
+    const create = jest.spyOn(harness.parley.services.conversations, "create").mockRejectedValueOnce(new Error("disk on fire"));
+    logs.clear();
+    try {
+      const { headers, body } = await harness.graphql(
+        "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId } }",
+        { input: { userNumber: "+15550001111", agentNumber: account.agentNumbers[0], message: "hi" } },
+        { apiKey: account.apiKey },
+      );
+      const requestId = headers.get("x-request-id");
+      expect(body.errors).toEqual([
+        expect.objectContaining({ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }),
+      ]);
+      expect(JSON.stringify(body)).not.toMatch(/disk on fire/);
+      await settle();
+      const errors = logs.lines().filter((line) => line.msg === "unexpected error");
+      expect(errors).toEqual([
+        expect.objectContaining({ level: 50, requestId, req: { id: requestId, method: "POST", url: "/graphql" }, err: expect.objectContaining({ message: "disk on fire" }) }),
+      ]);
+    } finally {
+      create.mockRestore();
+    }
+  });
+
   it("answers a GET query with an ETag, and 304 when the client already has it", async () => {
     const url = `${harness.baseUrl}/graphql?query=${encodeURIComponent("{ __typename }")}`;
     const first = await fetch(url, { headers: { "apollo-require-preflight": "true" } });

@@ -40,16 +40,22 @@ export class EventPublisher {
   private queue: ParleyEvent[] = [];
   private flushing: Promise<void> | undefined;
 
+  /**
+   * @param batchDelayMs How long the first event of a batch waits for others, in ms: every
+   *   NOTIFY wakes every listening connection, so fewer, fuller batches cost the database less.
+   *   (Default: 5)
+   */
   constructor(
     private readonly pool: Pool,
     private readonly logger: Logger,
+    private readonly batchDelayMs = 5,
   ) {}
 
   /** Queues events of a committed change; they are sent within a moment, batched with others. */
   publish(events: readonly ParleyEvent[]): void {
     if (events.length === 0) return;
     this.queue.push(...events);
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, this.batchDelayMs)).then(() => this.flush());
   }
 
   /** Resolves once every event queued so far has been sent (or its batch has failed and been logged). */

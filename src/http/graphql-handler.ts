@@ -44,15 +44,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
     const apiKey = parseAuthorization(authorization);
     try {
       const accountId = apiKey ? await services.apiKeys.authenticate(apiKey) : null;
-      return {
-        requestId,
-        accountId,
-        // A child logger costs more than the rest of the context; most requests never log.
-        get logger() {
-          return requestLogger();
-        },
-        loaders: createLoaders(services, accountId),
-      };
+      return new RequestContext(requestId, accountId, createLoaders(services, accountId), requestLogger);
     } catch (error) {
       requestLogger().error({ err: error, requestId }, "authentication failed");
       throw new GraphQLError(INTERNAL_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
@@ -110,6 +102,21 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
       sendJson(req, res, 500, { errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
     });
   };
+}
+
+/** A request's context; its logger is made on first use (a child logger costs more than the rest, and most requests never log). */
+class RequestContext implements Context {
+  constructor(
+    readonly requestId: string,
+    readonly accountId: string | null,
+    readonly loaders: Context["loaders"],
+    private readonly makeLogger: () => Logger,
+  ) {}
+
+  // On the prototype: Apollo copies a context's own properties per request, which would make it.
+  get logger(): Logger {
+    return this.makeLogger();
+  }
 }
 
 /** What body-parser rejects with: an HTTP status and a reason. */

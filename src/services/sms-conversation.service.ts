@@ -193,7 +193,9 @@ export class SmsConversationService {
 
     const sender = command.sender ?? SmsSender.USER;
     const timersBefore: PendingTimers = existing ? { warningAt: existing.warningAt, timeoutAt: existing.timeoutAt } : NO_TIMERS;
-    const timers = planTimers(sender, effective, new Date());
+    // The database's clock, as on the one-statement path and for graphile-worker's run_at: gateways' clocks may drift.
+    const [{ now }] = (await manager.query("SELECT now() AS now")) as Array<{ now: Date }>;
+    const timers = planTimers(sender, effective, now);
 
     const changes = {
       ...definedOnly({

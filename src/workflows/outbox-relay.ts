@@ -41,6 +41,11 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often to look for rows written by other processes, in ms. (Default: 100) */
   pollIntervalMs?: number;
+  /**
+   * After a nudge, wait this long before relaying, in ms, so that one pass carries the work of
+   * many requests: a pass costs five statements whatever it moves. (Default: 10)
+   */
+  nudgeDelayMs?: number;
 }
 
 /**
@@ -57,10 +62,13 @@ export class OutboxRelay {
   private stopped = false;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly nudgeDelayMs: number;
+  private nudged = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.nudgeDelayMs = options.nudgeDelayMs ?? 10;
   }
 
   start(): void {
@@ -71,7 +79,10 @@ export class OutboxRelay {
   nudge(): void {
     if (this.stopped) return;
     if (this.running) this.again = true;
-    else this.schedule(0);
+    else if (!this.nudged) {
+      this.nudged = true;
+      this.schedule(this.nudgeDelayMs);
+    }
   }
 
   async stop(): Promise<void> {
@@ -123,11 +134,12 @@ export class OutboxRelay {
     clearTimeout(this.timer);
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.nudged = false;
       this.running = this.drain().finally(() => {
         this.running = undefined;
         const more = this.again;
         this.again = false;
-        this.schedule(more ? 0 : this.pollIntervalMs);
+        this.schedule(more ? this.nudgeDelayMs : this.pollIntervalMs);
       });
     }, delayMs);
   }
