@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { type ApolloServer, HeaderMap, type HTTPGraphQLResponse } from "@apollo/server";
 import bodyParser from "body-parser";
+import cors from "cors";
 import etag from "etag";
 import fresh from "fresh";
 import { GraphQLError } from "graphql";
@@ -26,14 +27,16 @@ export interface GraphQLHandlerOptions {
  * `/graphql` on Node's own request and response objects, calling Apollo as its standalone server
  * does. Express's router, pino-http and the express5 integration cost more per request than the
  * whole raw-pg floor server of `npm run bench`; this answers as they did (status, headers,
- * bodies, access log; only POST answers lost their ETag): CORS for any origin with
- * `x-request-id` exposed, JSON bodies up to `bodyLimit` (body-parser, as express.json), Apollo
- * Sandbox and GET queries, a masked 500 if Apollo itself throws.
+ * bodies, access log; only POST answers lost their ETag), with the same libraries called
+ * directly: `cors` (any origin, `x-request-id` exposed), body-parser's JSON parser up to
+ * `bodyLimit`; Apollo Sandbox and GET queries; a masked 500 if Apollo itself throws.
  */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { apollo, services, logger } = options;
   const bodyLimitText = options.bodyLimit ?? "256kb";
   const parseJson = bodyParser.json({ limit: bodyLimitText });
+  // Any origin (callers authenticate with a header, not cookies); browsers may read the request id.
+  const allowCors = cors({ exposedHeaders: ["x-request-id"] });
   /** The JSON body (undefined for none or another content type), read as express.json() did. */
   const readJsonBody = (req: IncomingMessage, res: ServerResponse) =>
     new Promise<unknown>((resolve, reject) =>
@@ -92,14 +95,16 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
     let child: Logger | undefined;
     const requestLogger = () => (child ??= logger.child(requestBindings(requestId, req)));
     if (logger.isLevelEnabled("info")) logAccessWhenDone(requestLogger(), req, res);
-    if (req.method === "OPTIONS") return answerPreflight(req, res);
-    handle(req, res, requestId, requestLogger).catch((error: unknown) => {
-      requestLogger().error({ err: error }, "unexpected HTTP error");
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      sendJson(req, res, 500, { errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+    // Sets the CORS headers, or answers a preflight itself.
+    allowCors(req, res, () => {
+      handle(req, res, requestId, requestLogger).catch((error: unknown) => {
+        requestLogger().error({ err: error }, "unexpected HTTP error");
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        sendJson(req, res, 500, { errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      });
     });
   };
 }
@@ -125,26 +130,8 @@ interface BodyError {
   type?: string;
 }
 
-/** `cors({ exposedHeaders: ["x-request-id"] })` on every answer but a preflight. */
-const CORS_HEADERS = { "access-control-allow-origin": "*", "access-control-expose-headers": "x-request-id" } as const;
-
-/** The preflight answer of `cors({ exposedHeaders: ["x-request-id"] })`: any origin, the headers asked for. */
-function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
-  const headers: OutgoingHttpHeaders = {
-    "access-control-allow-origin": "*",
-    "access-control-allow-methods": "GET,HEAD,PUT,PATCH,POST,DELETE",
-    vary: "Access-Control-Request-Headers",
-    "access-control-expose-headers": "x-request-id",
-    "content-length": "0",
-  };
-  const requested = req.headers["access-control-request-headers"];
-  if (requested) headers["access-control-allow-headers"] = requested;
-  res.writeHead(204, headers);
-  res.end();
-}
-
 async function sendApolloResponse(req: IncomingMessage, res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
-  const headers: OutgoingHttpHeaders = { ...CORS_HEADERS };
+  const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of response.headers) headers[name] = value;
   const status = response.status || 200;
   if (response.body.kind === "complete") {
@@ -157,7 +144,7 @@ async function sendApolloResponse(req: IncomingMessage, res: ServerResponse, res
 }
 
 function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
-  sendComplete(req, res, status, { ...CORS_HEADERS, "content-type": "application/json; charset=utf-8" }, JSON.stringify(body));
+  sendComplete(req, res, status, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(body));
 }
 
 /**
