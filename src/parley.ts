@@ -20,6 +20,8 @@ export interface Parley {
   services: Services;
   http: HttpApp;
   worker: Worker | undefined;
+  /** Hears every process's events and hands them to this process's subscribers. */
+  events: EventBus;
   /** The HTTP port actually bound (useful with PORT=0). */
   port: number;
   /** Drains HTTP, then the worker, then closes the database. */
@@ -79,6 +81,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
     services,
     http: httpApp,
     worker,
+    events,
     port: (httpApp.server.address() as AddressInfo).port,
     stop: async () => {
       await httpApp.stop();

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, logger);
   const services = createServices(database.dataSource, { webhook: config.webhook, logger });
   const worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker });
+  // Deliveries and schedules written by this process's timer jobs are relayed at once, not at the next poll.
+  services.workflows.onWorkEnqueued(() => worker.relay.nudge());
   stopOnSignals(async () => {
     await worker.stop();
     await services.events.drained();

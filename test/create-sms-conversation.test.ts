@@ -6,7 +6,7 @@ let harness: Harness;
 let account: TestAccount;
 
 beforeAll(async () => {
-  // No worker: these tests look at the workflow's first job before anything runs it.
+  // No worker: these tests look at the workflow before anything sets it up.
   harness = await startHarness({ runWorker: false });
 });
 afterAll(() => harness.close());
@@ -74,6 +74,25 @@ describe("createSmsConversation", () => {
       { sender: "AGENT", body: "two" },
     ]);
     expect(await rows("SELECT count(*)::int AS n FROM workflow WHERE conversation_id = $1", [conversations[0].id])).toEqual([{ n: 1 }]);
+  });
+
+  it("answers each of several mutations in one request with the conversation as that call left it", async () => {
+    const input = { agentNumber: account.agentNumbers[0], userNumber: randomNumber() };
+    const { body } = await harness.graphql(
+      `mutation($agent: CreateSmsConversationInput!, $user: CreateSmsConversationInput!) {
+        agent: createSmsConversation(input: $agent) { conversation { timeoutAt messages(last: 5) { edges { node { body } } } } }
+        user: createSmsConversation(input: $user) { conversation { timeoutAt messages(last: 5) { edges { node { body } } } } }
+      }`,
+      { agent: { ...input, message: "How can I help?", sender: "AGENT", timeOut: 60 }, user: { ...input, message: "Thanks" } },
+      { apiKey: account.apiKey },
+    );
+    expect(body.errors).toBeUndefined();
+    const bodies = (payload: any) => payload.conversation.messages.edges.map((edge: any) => edge.node.body);
+    expect(body.data!.agent.conversation.timeoutAt).toEqual(expect.any(String));
+    expect(bodies(body.data!.agent)).toEqual(["How can I help?"]);
+    // The USER reply cancelled the timer: not the row read for the first field.
+    expect(body.data!.user.conversation.timeoutAt).toBeNull();
+    expect(bodies(body.data!.user)).toEqual(["How can I help?", "Thanks"]);
   });
 
   it("keeps stored pathway fields and requestData when a later turn omits them", async () => {
@@ -243,6 +262,7 @@ describe("createSmsConversation", () => {
       DROP TRIGGER IF EXISTS fail_poison ON sms_message;
       CREATE TRIGGER fail_poison BEFORE INSERT ON sms_message FOR EACH ROW EXECUTE FUNCTION fail_poison();
     `);
+    const publish = jest.spyOn(harness.parley.services.events, "publish");
     try {
       const before = await rows("SELECT (SELECT count(*) FROM workflow)::int AS workflows, (SELECT count(*) FROM workflow_outbox)::int AS outbox");
       const { body, headers } = await create({ userNumber: randomNumber(), message: "poison" });
@@ -255,8 +275,26 @@ describe("createSmsConversation", () => {
       expect(await conversationsOf(account.id)).toHaveLength(0);
       expect(await rows("SELECT count(*)::int AS n FROM sms_message WHERE account_id = $1", [account.id])).toEqual([{ n: 0 }]);
       expect(await rows("SELECT (SELECT count(*) FROM workflow)::int AS workflows, (SELECT count(*) FROM workflow_outbox)::int AS outbox")).toEqual(before);
+      // Subscribers hear nothing of it either.
+      expect(publish.mock.calls.flat(2).filter((event) => event.accountId === account.id)).toEqual([]);
     } finally {
+      publish.mockRestore();
       await harness.db.query("DROP TRIGGER fail_poison ON sms_message");
+    }
+  });
+
+  it("publishes no event for a call that was refused after archiving: the archive rolls back, silently", async () => {
+    const userNumber = randomNumber();
+    expect((await create({ userNumber, message: "one" })).body.data!.createSmsConversation.userErrors).toEqual([]);
+    await harness.parley.services.events.drained();
+    const publish = jest.spyOn(harness.parley.services.events, "publish");
+    try {
+      const { body } = await create({ userNumber, message: "two", newConversation: true, timeOut: 60, warningTime: 60 });
+      expect(body.data!.createSmsConversation.userErrors).toEqual([expect.objectContaining({ code: "INVALID_TIMEOUT_CONFIG" })]);
+      expect((await conversationsOf(account.id)).map((conversation) => conversation.status)).toEqual(["ACTIVE"]);
+      expect(publish.mock.calls.flat(2).filter((event) => event.accountId === account.id)).toEqual([]);
+    } finally {
+      publish.mockRestore();
     }
   });
 

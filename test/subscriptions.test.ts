@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { type ParleyEvent, ParleyEventType } from "../src/events/parley-event";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
 import { subscribe, type Subscriber } from "./support/subscriber";
@@ -36,9 +38,17 @@ async function listen(query: string, variables?: Record<string, unknown>, apiKey
 
 /** Events are published shortly after commit: wait until earlier ones are sent and heard. */
 async function published(): Promise<void> {
-  await harness.parley.services.events.drained();
-  // NOTIFY reaches the listening connection within milliseconds of the publishing commit.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  const { services, events } = harness.parley;
+  await services.events.drained();
+  // NOTIFYs arrive in commit order: once a marker sent now is heard, every earlier event has been.
+  const marker: ParleyEvent = { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: randomUUID(), conversationId: randomUUID() };
+  const heard = (async () => {
+    for await (const event of events.pubSub.subscribe(ParleyEventType.SMS_CONVERSATION_UPDATED)) {
+      if (event.conversationId === marker.conversationId) return;
+    }
+  })();
+  services.events.publish([marker]);
+  await heard;
 }
 
 async function send(input: Record<string, unknown>, target = account) {

@@ -70,7 +70,7 @@ describe("the workflow trigger", () => {
       }
     });
 
-    it("sets up PENDING workflows in batches; concurrent workers take disjoint ones", async () => {
+    it("sets up PENDING workflows in batches; concurrent workers take disjoint ones and skip locked ones", async () => {
       const account = await harness.createAccount();
       for (let i = 0; i < 7; i++) {
         await harness.graphql(
@@ -80,8 +80,18 @@ describe("the workflow trigger", () => {
         );
       }
       const { workflows } = harness.parley.services;
-      const counts = await Promise.all([workflows.setUpPending(3), workflows.setUpPending(3), workflows.setUpPending(3)]);
-      expect(counts.reduce((sum, n) => sum + n, 0)).toBe(7);
+      // A workflow another worker is setting up right now is skipped, not waited for.
+      const busy = await harness.db.connect();
+      try {
+        await busy.query("BEGIN");
+        await busy.query("SELECT id FROM workflow WHERE status = 'PENDING' ORDER BY created_at LIMIT 1 FOR UPDATE");
+        const counts = await Promise.all([workflows.setUpPending(3), workflows.setUpPending(3), workflows.setUpPending(3)]);
+        expect(counts.reduce((sum, n) => sum + n, 0)).toBe(6);
+      } finally {
+        await busy.query("ROLLBACK");
+        busy.release();
+      }
+      expect(await workflows.setUpPending(3)).toBe(1);
       expect(await workflows.setUpPending(3)).toBe(0);
       const { rows } = await harness.db.query(
         `SELECT w.status, w.attempts, count(*)::int AS n FROM workflow w JOIN sms_conversation c ON c.id = w.conversation_id

@@ -75,12 +75,14 @@ export class SmsConversationResolver {
   })
   async createSmsConversation(
     @Arg("input", () => CreateSmsConversationInput) input: CreateSmsConversationInput,
-    @Ctx() { accountId }: AuthenticatedContext,
+    @Ctx() { accountId, loaders }: AuthenticatedContext,
   ): Promise<CreateSmsConversationPayload> {
     const invalid = await validateInput(input);
     if (invalid.length > 0) return rejected(invalid);
 
     const result = await this.services.conversations.create(accountId, input);
+    // Rows read earlier in this request (an earlier mutation field) are stale now.
+    clearLoaders(loaders);
     if (!result.ok) {
       const { code, field, message } = result.problem;
       return rejected([Object.assign(new UserError(), { code, field: ["input", field], message })]);

@@ -1,4 +1,6 @@
 import type { Pool } from "pg";
+import { chunkEvents } from "../events/event-publisher";
+import { EVENTS_CHANNEL, type ParleyEvent } from "../events/parley-event";
 import type { Logger } from "../logger";
 import type { WorkflowService } from "../services/workflow.service";
 
@@ -12,6 +14,21 @@ interface OutboxRow {
   run_at: Date | null;
   job_key: string | null;
   remove_job: boolean;
+}
+
+/**
+ * Rows that gateways older than the PENDING-workflow trigger still write during a rolling deploy:
+ * a setup (its workflow is PENDING, so the setup step finds it anyway) and subscribers' events
+ * (published here). Neither may become a job: no worker runs such tasks any more.
+ */
+function withoutLegacyRows(rows: OutboxRow[]): { jobs: OutboxRow[]; legacyEvents: ParleyEvent[] } {
+  const jobs: OutboxRow[] = [];
+  const legacyEvents: ParleyEvent[] = [];
+  for (const row of rows) {
+    if (row.task.startsWith("event.")) legacyEvents.push({ type: row.task, ...(row.payload as object) } as ParleyEvent);
+    else if (row.task !== "conversation.setup") jobs.push(row);
+  }
+  return { jobs, legacyEvents };
 }
 
 /** Within a batch only the newest row of a job_key counts: a later schedule or cancel wins. */
@@ -100,6 +117,8 @@ export class OutboxRelay {
       const { rows: turn } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [RELAY_LOCK]);
       if (!turn[0].ok) {
         await client.query("ROLLBACK");
+        // The other relay may have read the outbox before our rows committed: look again soon.
+        this.again = true;
         return 0;
       }
       const { rows } = await client.query<OutboxRow>(
@@ -108,7 +127,8 @@ export class OutboxRelay {
          RETURNING id, task, payload, run_at, job_key, remove_job`,
         [this.batchSize],
       );
-      const { adds, removals } = latestPerJobKey(rows);
+      const { jobs, legacyEvents } = withoutLegacyRows(rows);
+      const { adds, removals } = latestPerJobKey(jobs);
       if (adds.length > 0) {
         await client.query(
           `SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
@@ -119,6 +139,9 @@ export class OutboxRelay {
       }
       if (removals.length > 0) {
         await client.query("SELECT graphile_worker.remove_job(key) FROM unnest($1::text[]) AS key", [removals]);
+      }
+      if (legacyEvents.length > 0) {
+        await client.query("SELECT pg_notify($1, chunk) FROM unnest($2::text[]) AS chunk", [EVENTS_CHANNEL, chunkEvents(legacyEvents)]);
       }
       await client.query("COMMIT");
       return rows.length;
@@ -144,16 +167,21 @@ export class OutboxRelay {
     }, delayMs);
   }
 
+  // Separately guarded: a batch that cannot be relayed must not hold up the setups, nor the reverse.
   private async drain(): Promise<void> {
     try {
       while (!this.stopped && (await this.relayOnce()) === this.batchSize) {
         // A full batch: more may be waiting.
       }
+    } catch (error) {
+      this.options.logger.error({ err: error }, "outbox relay failed; retrying");
+    }
+    try {
       while (!this.stopped && (await this.options.workflows.setUpPending(this.batchSize)) === this.batchSize) {
         // Likewise.
       }
     } catch (error) {
-      this.options.logger.error({ err: error }, "outbox relay failed; retrying");
+      this.options.logger.error({ err: error }, "workflow setup failed; retrying");
     }
   }
 }
