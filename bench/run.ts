@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -44,9 +44,10 @@ interface Result {
   sampleError?: string;
 }
 
-/** Starts a server process and resolves once `readyUrl` answers. */
+/** Starts a server process (compiled JavaScript as is, TypeScript through ts-node) and resolves once `readyUrl` answers. */
 async function start(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script], {
+  const register = script.endsWith(".ts") ? ["-r", "ts-node/register/transpile-only"] : [];
+  const child = spawn(process.execPath, [...register, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "pipe"],
@@ -224,8 +225,10 @@ async function main(): Promise<void> {
 
     const parleyPort = await freePort();
     const floorPort = await freePort();
+    // As `npm start` runs it: compiled first.
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
     const parley = await start(
-      "src/main.ts",
+      "dist/src/main.js",
       { NODE_ENV: "production", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", DATABASE_URL: database.url, PORT: String(parleyPort) },
       `http://127.0.0.1:${parleyPort}/healthz`,
     );
