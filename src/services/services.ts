@@ -41,6 +41,7 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
   const accounts = new AccountService(dataSource);
   const agentNumbers = new AgentNumberService(dataSource);
   const workflows = new WorkflowService(dataSource);
+  // The DataSource's own pool, for the statements that bypass TypeORM (the hot path, event batches).
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
   const events = new EventPublisher(pool, options.logger ?? createLogger("warn"));
   return {
@@ -48,7 +49,7 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
     accounts,
     agentNumbers,
     apiKeys: new ApiKeyService(dataSource, options.apiKeys),
-    conversations: new SmsConversationService(dataSource, agentNumbers, workflows, events),
+    conversations: new SmsConversationService(dataSource, pool, agentNumbers, workflows, events),
     conversationQueries: new SmsConversationQueryService(dataSource),
     messages: new SmsMessageService(dataSource),
     workflows,

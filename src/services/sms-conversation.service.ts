@@ -8,7 +8,6 @@ import { SmsMessageKind } from "../entities/sms-message-kind.enum";
 import { SmsSender } from "../entities/sms-sender.enum";
 import type { TimeoutSettings } from "../entities/timeout-settings";
 import type { Pool } from "pg";
-import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import type { AgentNumberRef, AgentNumberService } from "./agent-number.service";
 import { isUniqueViolation } from "./sql/unique-violation";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
@@ -58,8 +57,10 @@ const ONE_ACTIVE_PER_PAIR = "sms_conversation_one_active_per_pair";
 const MESSAGE_SID_KEY = "sms_message_account_message_sid_key";
 
 export class SmsConversationService {
+  /** @param pool The DataSource's own pg pool: the one-statement path runs a named prepared statement on it. */
   constructor(
     private readonly dataSource: DataSource,
+    private readonly pool: Pool,
     private readonly agentNumbers: AgentNumberService,
     private readonly workflows: WorkflowService,
     private readonly events: EventPublisher,
@@ -114,7 +115,6 @@ export class SmsConversationService {
    * a replay. Null when the statement wrote nothing because timeOut/warningTime break the rule.
    */
   private async recordFast(ref: AgentNumberRef, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult | null> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const values = [
       ref.accountId,
       ref.id,
@@ -134,7 +134,7 @@ export class SmsConversationService {
     ];
     let row: RecordedMessageRow | undefined;
     try {
-      ({ rows: [row] } = await pool.query<RecordedMessageRow>({ name: "parley_record_message", text: RECORD_MESSAGE_SQL, values }));
+      ({ rows: [row] } = await this.pool.query<RecordedMessageRow>({ name: "parley_record_message", text: RECORD_MESSAGE_SQL, values }));
     } catch (error) {
       if (isUniqueViolation(error, MESSAGE_SID_KEY)) {
         const replay = await this.replay(this.dataSource.manager, ref.accountId, command);
