@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../logger";
+import { assignRequestId } from "./request-id";
 
 /**
  * The bindings of a request's logger: only these fields, so headers (and the API keys in them)
@@ -31,4 +32,17 @@ export function logAccessWhenDone(requestLogger: Logger, req: IncomingMessage, r
     }
   };
   res.on("finish", done).on("close", done);
+}
+
+/**
+ * The start of every HTTP request: its id (echoed as `x-request-id`), its logger — a child made on
+ * first use, since most requests never log — and, when `logged` and info is enabled, its
+ * access-log line.
+ */
+export function beginRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, logged = true): { requestId: string; requestLogger: () => Logger } {
+  const requestId = assignRequestId(req, res);
+  let child: Logger | undefined;
+  const requestLogger = () => (child ??= logger.child(requestBindings(requestId, req)));
+  if (logged && logger.isLevelEnabled("info")) logAccessWhenDone(requestLogger(), req, res);
+  return { requestId, requestLogger };
 }

@@ -9,11 +9,10 @@ import type { Logger } from "../logger";
 import type { Context } from "../resolvers/context.type";
 import { buildParleySchema } from "../schema";
 import type { Services } from "../services/services";
-import { logAccessWhenDone, requestBindings } from "./access-log";
+import { beginRequest } from "./access-log";
 import { errorLoggingPlugin, formatError } from "./error-masking";
 import { createGraphQLHandler } from "./graphql-handler";
 import { legacyJsonStatusPlugin } from "./legacy-json-status";
-import { assignRequestId } from "./request-id";
 import { serveSubscriptions } from "./subscriptions";
 import type { EventPubSub } from "../events/event-bus";
 
@@ -75,10 +74,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   app.use((req, res, next) => {
-    const requestId = assignRequestId(req, res);
-    if (req.url !== "/healthz" && req.url !== "/readyz" && logger.isLevelEnabled("info")) {
-      logAccessWhenDone(logger.child(requestBindings(requestId, req)), req, res);
-    }
+    beginRequest(logger, req, res, req.url !== "/healthz" && req.url !== "/readyz");
     next();
   });
 

@@ -9,10 +9,9 @@ import type { Logger } from "../logger";
 import type { Context } from "../resolvers/context.type";
 import { createLoaders } from "../resolvers/loaders";
 import type { Services } from "../services/services";
-import { logAccessWhenDone, requestBindings } from "./access-log";
+import { beginRequest } from "./access-log";
 import { parseAuthorization } from "./authorization";
 import { INTERNAL_ERROR_MESSAGE } from "./error-masking";
-import { assignRequestId } from "./request-id";
 
 export interface GraphQLHandlerOptions {
   /** Started Apollo Server. */
@@ -91,10 +90,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
   }
 
   return (req, res) => {
-    const requestId = assignRequestId(req, res);
-    let child: Logger | undefined;
-    const requestLogger = () => (child ??= logger.child(requestBindings(requestId, req)));
-    if (logger.isLevelEnabled("info")) logAccessWhenDone(requestLogger(), req, res);
+    const { requestId, requestLogger } = beginRequest(logger, req, res);
     // Sets the CORS headers, or answers a preflight itself.
     allowCors(req, res, () => {
       handle(req, res, requestId, requestLogger).catch((error: unknown) => {
