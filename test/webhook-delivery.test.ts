@@ -29,6 +29,17 @@ interface Receiver {
 
 const openReceivers: Receiver[] = [];
 
+/** An AGENT turn whose silence brings a warning after 1 s and the end after 2 s. */
+const warningThenEnd = () => ({
+  userNumber: randomNumber(),
+  message: "Hi",
+  sender: "AGENT",
+  timeOut: 2,
+  warningTime: 1,
+  warningMessage: "Still there?",
+  timeoutMessage: "Bye",
+});
+
 /** A webhook receiver answering `statuses` in order, then the last one forever. */
 async function startReceiver(statuses: readonly number[]): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
@@ -245,15 +256,7 @@ describe("webhook delivery of the timeout flow's messages", () => {
   it("delivers the warning and the end as two events, each with its own event id", async () => {
     const receiver = await startReceiver([200]);
     await pointWebhookAt(receiver.url);
-    const created = await send(account, {
-      userNumber: randomNumber(),
-      message: "Hi",
-      sender: "AGENT",
-      timeOut: 2,
-      warningTime: 1,
-      warningMessage: "Still there?",
-      timeoutMessage: "Bye",
-    });
+    const created = await send(account, warningThenEnd());
 
     const end = await settledEnd(account, created.conversationId);
     const [warning] = await messagesOfKind(account, created.conversationId, "TIMEOUT_WARNING");
@@ -325,15 +328,7 @@ describe("webhook delivery of the timeout flow's messages", () => {
     const { rows: accountRows } = await harness.db.query("SELECT webhook_url, webhook_secret FROM account WHERE id = $1", [account.id]);
     expect(accountRows[0]).toEqual({ webhook_url: null, webhook_secret: null });
 
-    const created = await send(account, {
-      userNumber: randomNumber(),
-      message: "Hi",
-      sender: "AGENT",
-      timeOut: 2,
-      warningTime: 1,
-      warningMessage: "Still there?",
-      timeoutMessage: "Bye",
-    });
+    const created = await send(account, warningThenEnd());
     const ended = await eventually(async () => {
       const current = await conversation(account, created.conversationId);
       expect(current.status).toBe("TIMED_OUT");
