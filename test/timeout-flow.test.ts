@@ -93,6 +93,22 @@ describe("the silence-timeout flow", () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it("has its pending jobs removed from the queue by a USER reply, long before they were due", async () => {
+    const userNumber = randomNumber();
+    const created = await send({ userNumber, message: "Hi", sender: "AGENT", timeOut: 600, warningTime: 300 });
+    const timerJobs = async () => {
+      const { rows } = await harness.db.query("SELECT key FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key", [`timer:%`]);
+      return rows.map((row) => row.key as string);
+    };
+    const id = (await harness.db.query("SELECT id FROM sms_conversation WHERE 'conv_' || replace(id::text, '-', '') = $1", [created.conversationId])).rows[0].id;
+    await eventually(async () => expect(await timerJobs()).toEqual([`timer:${id}:timeout`, `timer:${id}:warning`]));
+
+    const reply = await send({ userNumber, message: "I'm here", warningMessage: "Still with us?" });
+    expect(reply.conversation).toMatchObject({ warningAt: null, timeoutAt: null });
+    await eventually(async () => expect(await timerJobs()).toEqual([]));
+    expect((await harness.db.query("SELECT warning_message FROM sms_conversation WHERE id = $1", [id])).rows).toEqual([{ warning_message: "Still with us?" }]);
+  });
+
   it("is restarted by a new AGENT message: the timeout counts from the latest one", async () => {
     const userNumber = randomNumber();
     const first = await send({ userNumber, message: "one", sender: "AGENT", timeOut: 2, timeoutMessage: "Bye" });

@@ -11,6 +11,7 @@ import type { Pool } from "pg";
 import type { AgentNumberRef, AgentNumberService } from "./agent-number.service";
 import { isUniqueViolation } from "./sql/unique-violation";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
+import { RECORD_USER_MESSAGE_SQL } from "./sql/record-user-message.sql";
 import type { EventPublisher } from "../events/event-publisher";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
@@ -44,7 +45,7 @@ interface AfterCommit {
   enqueued: boolean;
 }
 
-/** The one row RECORD_MESSAGE_SQL returns. */
+/** The one row RECORD_MESSAGE_SQL (and RECORD_USER_MESSAGE_SQL) returns. */
 interface RecordedMessageRow {
   conversation_id: string;
   workflow_id: string | null;
@@ -110,31 +111,47 @@ export class SmsConversationService {
   }
 
   /**
-   * Every call but newConversation in one statement (see RECORD_MESSAGE_SQL), as a named prepared
+   * Every call but newConversation in one statement (see RECORD_MESSAGE_SQL, and its lean form
+   * RECORD_USER_MESSAGE_SQL for USER messages without timeOut/warningTime), as a named prepared
    * statement. A repeated messageSid fails the statement on its unique index, and is answered as
    * a replay. Null when the statement wrote nothing because timeOut/warningTime break the rule.
    */
   private async recordFast(ref: AgentNumberRef, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult | null> {
-    const values = [
-      ref.accountId,
-      ref.id,
-      ref.number,
-      command.userNumber,
-      command.sender ?? SmsSender.USER,
-      command.message,
-      command.messageSid ?? null,
+    const sender = command.sender ?? SmsSender.USER;
+    const shared = [
       command.currPathwayId ?? null,
       command.currPathwayVersion ?? null,
       command.currentNodeId ?? null,
       command.requestData == null ? null : JSON.stringify(command.requestData),
       command.timeoutMessage ?? null,
       command.warningMessage ?? null,
-      command.timeOut ?? null,
-      command.warningTime ?? null,
     ];
+    const statement =
+      sender === SmsSender.USER && command.timeOut == null && command.warningTime == null
+        ? {
+            name: "parley_record_user_message",
+            text: RECORD_USER_MESSAGE_SQL,
+            values: [ref.accountId, ref.id, ref.number, command.userNumber, command.message, command.messageSid ?? null, ...shared],
+          }
+        : {
+            name: "parley_record_message",
+            text: RECORD_MESSAGE_SQL,
+            values: [
+              ref.accountId,
+              ref.id,
+              ref.number,
+              command.userNumber,
+              sender,
+              command.message,
+              command.messageSid ?? null,
+              ...shared,
+              command.timeOut ?? null,
+              command.warningTime ?? null,
+            ],
+          };
     let row: RecordedMessageRow | undefined;
     try {
-      ({ rows: [row] } = await this.pool.query<RecordedMessageRow>({ name: "parley_record_message", text: RECORD_MESSAGE_SQL, values }));
+      ({ rows: [row] } = await this.pool.query<RecordedMessageRow>(statement));
     } catch (error) {
       if (isUniqueViolation(error, MESSAGE_SID_KEY)) {
         const replay = await this.replay(this.dataSource.manager, ref.accountId, command);

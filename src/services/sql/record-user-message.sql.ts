@@ -1,0 +1,66 @@
+/**
+ * RECORD_MESSAGE_SQL for the most common call: a USER message that sets no timeOut/warningTime.
+ * Such a message only cancels timers (planTimers), so the statement never reads the number's
+ * smsConfig and plans nothing. It has the same effect as the general statement on the same
+ * input; it exists because PostgreSQL pays for every node of a plan on every execution, used or
+ * not, and the general statement's config and timer nodes cost a third of its time (measured,
+ * docs/PERFORMANCE.md).
+ *
+ * A conversation that had pending timers gets a removal row per timer in the outbox, as
+ * WorkflowService.scheduleTimers writes them; `prev` reads them as of the statement's snapshot.
+ * A timer scheduled by a transaction that commits in between is not removed here: its job then
+ * finds the timer cleared and does nothing (TimeoutFlowService.fireTimer).
+ *
+ *  $1 account_id   $2 agent_number_id  $3 agent_number  $4 user_number  $5 body  $6 message_sid
+ *  $7 curr_pathway_id  $8 curr_pathway_version  $9 current_node_id  $10 request_data
+ * $11 timeout_message  $12 warning_message
+ */
+export const RECORD_USER_MESSAGE_SQL = `
+WITH prev AS (
+  SELECT id, warning_at, timeout_at FROM sms_conversation
+  WHERE account_id = $1 AND agent_number_id = $2 AND user_number = $4 AND status = 'ACTIVE'
+),
+conv AS (
+  INSERT INTO sms_conversation AS c (
+    id, account_id, agent_number_id, agent_number, user_number, status, curr_pathway_id,
+    curr_pathway_version, current_node_id, request_data, timeout_message, warning_message)
+  VALUES (gen_random_uuid(), $1, $2, $3, $4, 'ACTIVE', $7, $8, $9, $10, $11, $12)
+  ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO UPDATE SET
+    curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
+    curr_pathway_version = COALESCE(EXCLUDED.curr_pathway_version, c.curr_pathway_version),
+    current_node_id = COALESCE(EXCLUDED.current_node_id, c.current_node_id),
+    request_data = COALESCE(EXCLUDED.request_data, c.request_data),
+    timeout_message = COALESCE(EXCLUDED.timeout_message, c.timeout_message),
+    warning_message = COALESCE(EXCLUDED.warning_message, c.warning_message),
+    warning_at = NULL,
+    timeout_at = NULL,
+    updated_at = now()
+  RETURNING c.id, (c.xmax = 0) AS inserted
+),
+msg AS (
+  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid)
+  SELECT gen_random_uuid(), conv.id, $1, 'USER', 'NORMAL', $5, $6 FROM conv
+  RETURNING id
+),
+wf AS (
+  INSERT INTO workflow (id, conversation_id, status)
+  SELECT gen_random_uuid(), conv.id, 'PENDING' FROM conv WHERE conv.inserted
+  RETURNING id
+),
+ids AS (
+  SELECT conv.id AS conversation_id,
+    COALESCE((SELECT id FROM wf), (SELECT w.id FROM workflow w WHERE w.conversation_id = conv.id)) AS workflow_id
+  FROM conv
+),
+cancelled AS (
+  INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
+  SELECT ids.workflow_id, 'conversation.timer', '{}', NULL, 'timer:' || ids.conversation_id || ':' || t.kind, true
+  FROM ids JOIN prev ON prev.id = ids.conversation_id,
+    LATERAL (VALUES ('warning', prev.warning_at), ('timeout', prev.timeout_at)) AS t(kind, pending)
+  WHERE t.pending IS NOT NULL
+  RETURNING 1
+)
+SELECT ids.conversation_id, ids.workflow_id, (SELECT id FROM msg) AS message_id, conv.inserted,
+  (SELECT count(*) FROM cancelled)::int AS timers
+FROM conv, ids
+`;
