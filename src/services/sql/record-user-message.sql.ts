@@ -1,3 +1,5 @@
+import { messageAndWorkflow } from "./record-message.sql";
+
 /**
  * RECORD_MESSAGE_SQL for the most common call: a USER message that sets no timeOut/warningTime.
  * Such a message only cancels timers (planTimers), so the statement never reads the number's
@@ -37,21 +39,7 @@ conv AS (
     updated_at = now()
   RETURNING c.id, (c.xmax = 0) AS inserted
 ),
-msg AS (
-  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid)
-  SELECT gen_random_uuid(), conv.id, $1, 'USER', 'NORMAL', $5, $6 FROM conv
-  RETURNING id
-),
-wf AS (
-  INSERT INTO workflow (id, conversation_id, status)
-  SELECT gen_random_uuid(), conv.id, 'PENDING' FROM conv WHERE conv.inserted
-  RETURNING id
-),
-ids AS (
-  SELECT conv.id AS conversation_id,
-    COALESCE((SELECT id FROM wf), (SELECT w.id FROM workflow w WHERE w.conversation_id = conv.id)) AS workflow_id
-  FROM conv
-),
+${messageAndWorkflow({ sender: "'USER'", body: "$5", messageSid: "$6" })},
 cancelled AS (
   INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
   SELECT ids.workflow_id, 'conversation.timer', '{}', NULL, 'timer:' || ids.conversation_id || ':' || t.kind, true
