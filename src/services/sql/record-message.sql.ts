@@ -20,6 +20,14 @@
  * $10 current_node_id  $11 request_data  $12 timeout_message  $13 warning_message
  * $14 time_out (given)  $15 warning_time (given)
  */
+/** The upsert's SET for the fields a turn may omit: an omitted (null) field keeps its stored value. */
+export const KEEP_OMITTED_FIELDS = `curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
+    curr_pathway_version = COALESCE(EXCLUDED.curr_pathway_version, c.curr_pathway_version),
+    current_node_id = COALESCE(EXCLUDED.current_node_id, c.current_node_id),
+    request_data = COALESCE(EXCLUDED.request_data, c.request_data),
+    timeout_message = COALESCE(EXCLUDED.timeout_message, c.timeout_message),
+    warning_message = COALESCE(EXCLUDED.warning_message, c.warning_message)`;
+
 /**
  * The CTEs both record statements share, after their `conv` CTE (id, inserted): `msg`, the
  * message; `wf`, the workflow of a new conversation, PENDING; `ids`, the conversation's and its
@@ -65,12 +73,7 @@ conv AS (
                COALESCE($15::int, (SELECT warning_time FROM cfg)) AS warning_time) e
   WHERE ($14::int IS NULL AND $15::int IS NULL) OR e.warning_time IS NULL OR e.warning_time < e.time_out
   ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO UPDATE SET
-    curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
-    curr_pathway_version = COALESCE(EXCLUDED.curr_pathway_version, c.curr_pathway_version),
-    current_node_id = COALESCE(EXCLUDED.current_node_id, c.current_node_id),
-    request_data = COALESCE(EXCLUDED.request_data, c.request_data),
-    timeout_message = COALESCE(EXCLUDED.timeout_message, c.timeout_message),
-    warning_message = COALESCE(EXCLUDED.warning_message, c.warning_message),
+    ${KEEP_OMITTED_FIELDS},
     time_out = COALESCE($14::int, c.time_out),
     warning_time = COALESCE($15::int, c.warning_time),
     warning_at = CASE WHEN $5 = 'AGENT'

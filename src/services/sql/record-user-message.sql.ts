@@ -1,4 +1,4 @@
-import { messageAndWorkflow } from "./record-message.sql";
+import { KEEP_OMITTED_FIELDS, messageAndWorkflow } from "./record-message.sql";
 
 /**
  * RECORD_MESSAGE_SQL for the most common call: a USER message that sets no timeOut/warningTime.
@@ -28,12 +28,7 @@ conv AS (
     curr_pathway_version, current_node_id, request_data, timeout_message, warning_message)
   VALUES (gen_random_uuid(), $1, $2, $3, $4, 'ACTIVE', $7, $8, $9, $10, $11, $12)
   ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO UPDATE SET
-    curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
-    curr_pathway_version = COALESCE(EXCLUDED.curr_pathway_version, c.curr_pathway_version),
-    current_node_id = COALESCE(EXCLUDED.current_node_id, c.current_node_id),
-    request_data = COALESCE(EXCLUDED.request_data, c.request_data),
-    timeout_message = COALESCE(EXCLUDED.timeout_message, c.timeout_message),
-    warning_message = COALESCE(EXCLUDED.warning_message, c.warning_message),
+    ${KEEP_OMITTED_FIELDS},
     warning_at = NULL,
     timeout_at = NULL,
     updated_at = now()
