@@ -96,11 +96,11 @@ describe("the silence-timeout flow", () => {
   it("has its pending jobs removed from the queue by a USER reply, long before they were due", async () => {
     const userNumber = randomNumber();
     const created = await send({ userNumber, message: "Hi", sender: "AGENT", timeOut: 600, warningTime: 300 });
+    const id = (await harness.db.query("SELECT id FROM sms_conversation WHERE 'conv_' || replace(id::text, '-', '') = $1", [created.conversationId])).rows[0].id;
     const timerJobs = async () => {
-      const { rows } = await harness.db.query("SELECT key FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key", [`timer:%`]);
+      const { rows } = await harness.db.query("SELECT key FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key", [`timer:${id}:%`]);
       return rows.map((row) => row.key as string);
     };
-    const id = (await harness.db.query("SELECT id FROM sms_conversation WHERE 'conv_' || replace(id::text, '-', '') = $1", [created.conversationId])).rows[0].id;
     await eventually(async () => expect(await timerJobs()).toEqual([`timer:${id}:timeout`, `timer:${id}:warning`]));
 
     const reply = await send({ userNumber, message: "I'm here", warningMessage: "Still with us?" });

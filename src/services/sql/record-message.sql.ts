@@ -1,3 +1,35 @@
+/** The upsert's SET for the fields a turn may omit: an omitted (null) field keeps its stored value. */
+export const KEEP_OMITTED_FIELDS = `curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
+    curr_pathway_version = COALESCE(EXCLUDED.curr_pathway_version, c.curr_pathway_version),
+    current_node_id = COALESCE(EXCLUDED.current_node_id, c.current_node_id),
+    request_data = COALESCE(EXCLUDED.request_data, c.request_data),
+    timeout_message = COALESCE(EXCLUDED.timeout_message, c.timeout_message),
+    warning_message = COALESCE(EXCLUDED.warning_message, c.warning_message)`;
+
+/**
+ * The CTEs both record statements share, after their `conv` CTE (id, inserted): `msg`, the
+ * message; `wf`, the workflow of a new conversation, PENDING; `ids`, the conversation's and its
+ * workflow's ids. Arguments are the SQL of the message's sender, body and messageSid; $1 is the
+ * account_id in every statement that uses them.
+ */
+export function messageAndWorkflow(values: { sender: string; body: string; messageSid: string }): string {
+  return `msg AS (
+  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid)
+  SELECT gen_random_uuid(), conv.id, $1, ${values.sender}, 'NORMAL', ${values.body}, ${values.messageSid} FROM conv
+  RETURNING id
+),
+wf AS (
+  INSERT INTO workflow (id, conversation_id, status)
+  SELECT gen_random_uuid(), conv.id, 'PENDING' FROM conv WHERE conv.inserted
+  RETURNING id
+),
+ids AS (
+  SELECT conv.id AS conversation_id,
+    COALESCE((SELECT id FROM wf), (SELECT w.id FROM workflow w WHERE w.conversation_id = conv.id)) AS workflow_id
+  FROM conv
+)`;
+}
+
 /**
  * The hot path of createSmsConversation as ONE statement (one round trip, autocommit): continue
  * the pair's ACTIVE conversation or start one (the partial unique index arbitrates races), record
@@ -20,37 +52,6 @@
  * $10 current_node_id  $11 request_data  $12 timeout_message  $13 warning_message
  * $14 time_out (given)  $15 warning_time (given)
  */
-/** The upsert's SET for the fields a turn may omit: an omitted (null) field keeps its stored value. */
-export const KEEP_OMITTED_FIELDS = `curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
-    curr_pathway_version = COALESCE(EXCLUDED.curr_pathway_version, c.curr_pathway_version),
-    current_node_id = COALESCE(EXCLUDED.current_node_id, c.current_node_id),
-    request_data = COALESCE(EXCLUDED.request_data, c.request_data),
-    timeout_message = COALESCE(EXCLUDED.timeout_message, c.timeout_message),
-    warning_message = COALESCE(EXCLUDED.warning_message, c.warning_message)`;
-
-/**
- * The CTEs both record statements share, after their `conv` CTE (id, inserted): `msg`, the
- * message; `wf`, the workflow of a new conversation, PENDING; `ids`, the conversation's and its
- * workflow's ids. Arguments are the SQL of the message's sender, body and messageSid.
- */
-export function messageAndWorkflow(values: { sender: string; body: string; messageSid: string }): string {
-  return `msg AS (
-  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid)
-  SELECT gen_random_uuid(), conv.id, $1, ${values.sender}, 'NORMAL', ${values.body}, ${values.messageSid} FROM conv
-  RETURNING id
-),
-wf AS (
-  INSERT INTO workflow (id, conversation_id, status)
-  SELECT gen_random_uuid(), conv.id, 'PENDING' FROM conv WHERE conv.inserted
-  RETURNING id
-),
-ids AS (
-  SELECT conv.id AS conversation_id,
-    COALESCE((SELECT id FROM wf), (SELECT w.id FROM workflow w WHERE w.conversation_id = conv.id)) AS workflow_id
-  FROM conv
-)`;
-}
-
 export const RECORD_MESSAGE_SQL = `
 WITH cfg AS (
   SELECT (sms_config->>'timeOut')::int AS time_out, (sms_config->>'warningTime')::int AS warning_time
