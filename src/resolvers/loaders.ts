@@ -19,6 +19,8 @@ export interface Loaders {
   conversationCount: DataLoader<string, number>;
   webhookAttempts: DataLoader<string, WebhookDeliveryAttempt[]>;
   firstMessages: DataLoader<{ conversationId: string; request: PageRequest }, Page<SmsMessage>, string>;
+  /** Forgets everything loaded: a subscription's context lives long, and each event must read fresh rows. */
+  clearAll(): void;
 }
 
 const byKey = <T, K>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): Array<T | null> => {
@@ -35,12 +37,16 @@ export function createLoaders(services: Services, accountId: string | null): Loa
 }
 
 class RequestLoaders implements Loaders {
-  readonly made: Partial<Loaders> = {};
+  private readonly made: Partial<Omit<Loaders, "clearAll">> = {};
 
   constructor(
     private readonly services: Services,
     private readonly account: string,
   ) {}
+
+  clearAll(): void {
+    for (const loader of Object.values(this.made)) (loader as DataLoader<unknown, unknown>).clearAll();
+  }
 
   get conversation(): Loaders["conversation"] {
     return (this.made.conversation ??= new DataLoader(async (ids) => byKey(ids, await this.services.conversationQueries.findByIds(this.account, ids), (c) => c.id)));
@@ -92,10 +98,4 @@ class RequestLoaders implements Loaders {
       { cacheKeyFn: ({ conversationId, request }) => `${conversationId}:${request.size}:${request.forward}` },
     ));
   }
-}
-
-/** Forgets everything loaded: a subscription's context lives long, and each event must read fresh rows. */
-export function clearLoaders(loaders: Loaders): void {
-  const made = loaders instanceof RequestLoaders ? loaders.made : loaders;
-  for (const loader of Object.values(made)) (loader as DataLoader<unknown, unknown>).clearAll();
 }

@@ -1,6 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
-import { clearLoaders } from "./loaders";
 import { isAccountEvent } from "./subscription-filter";
 import { toPageRequest } from "../services/pagination";
 import { parsePublicId, toPublicId } from "../services/public-id";
@@ -82,7 +81,7 @@ export class SmsConversationResolver {
 
     const result = await this.services.conversations.create(accountId, input);
     // Rows read earlier in this request (an earlier mutation field) are stale now.
-    clearLoaders(loaders);
+    loaders.clearAll();
     if (!result.ok) {
       const { code, field, message } = result.problem;
       return rejected([Object.assign(new UserError(), { code, field: ["input", field], message })]);
@@ -110,7 +109,7 @@ export class SmsConversationResolver {
     @Arg("conversationId", () => ID, { nullable: true, description: "Only this conversation." }) _conversationId: string | null,
     @Ctx() { loaders }: Context,
   ): Promise<SmsConversationType> {
-    clearLoaders(loaders);
+    loaders.clearAll();
     const conversation = await loaders.conversation.load(event.conversationId);
     if (!conversation) throw new Error(`conversation ${event.conversationId} of an event is not readable`);
     return SmsConversationType.from(conversation);

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from "type-graphql";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { Context } from "./context.type";
-import { clearLoaders } from "./loaders";
 import { isAccountEvent } from "./subscription-filter";
 import { SmsConversationType } from "./types/sms-conversation.type";
 import { SmsMessageType } from "./types/sms-message.type";
@@ -21,7 +20,7 @@ export class SmsMessageResolver {
     @Arg("conversationId", () => ID, { nullable: true, description: "Only this conversation's messages." }) _conversationId: string | null,
     @Ctx() { loaders }: Context,
   ): Promise<SmsMessageType> {
-    clearLoaders(loaders);
+    loaders.clearAll();
     const message = await loaders.message.load(event.messageId!);
     if (!message) throw new Error(`message ${event.messageId} of an event is not readable`);
     return SmsMessageType.from(message);
