@@ -14,8 +14,15 @@ export interface CreatedApiKey {
   apiKey: string;
 }
 
+/** The key's SHA-256 in base64: the API-key cache's key, and the stored hash's text. */
+function apiKeyHashBase64(apiKey: string): string {
+  // One-shot hashing: every authenticated request pays it.
+  return digest("sha256", apiKey, "base64");
+}
+
+/** The key's SHA-256: what api_key.key_hash stores. */
 export function hashApiKey(apiKey: string): Buffer {
-  return digest("sha256", apiKey, "buffer");
+  return Buffer.from(apiKeyHashBase64(apiKey), "base64");
 }
 
 export interface ApiKeyServiceOptions {
@@ -66,8 +73,7 @@ export class ApiKeyService {
   /** The account a live key belongs to, or null for a malformed, unknown or revoked key. */
   async authenticate(apiKey: string): Promise<string | null> {
     if (!API_KEY_SHAPE.test(apiKey)) return null;
-    // One-shot hashing straight to the cache key: every authenticated request pays it.
-    const cacheKey = digest("sha256", apiKey, "base64");
+    const cacheKey = apiKeyHashBase64(apiKey);
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
     const hash = Buffer.from(cacheKey, "base64");
