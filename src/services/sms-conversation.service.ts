@@ -118,6 +118,8 @@ export class SmsConversationService {
    */
   private async recordFast(ref: AgentNumberRef, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult | null> {
     const sender = command.sender ?? SmsSender.USER;
+    // Both statements take the pair first ($1–$4) and the turn's optional fields after the message.
+    const pair = [ref.accountId, ref.id, ref.number, command.userNumber];
     const shared = [
       command.currPathwayId ?? null,
       command.currPathwayVersion ?? null,
@@ -131,23 +133,12 @@ export class SmsConversationService {
         ? {
             name: "parley_record_user_message",
             text: RECORD_USER_MESSAGE_SQL,
-            values: [ref.accountId, ref.id, ref.number, command.userNumber, command.message, command.messageSid ?? null, ...shared],
+            values: [...pair, command.message, command.messageSid ?? null, ...shared],
           }
         : {
             name: "parley_record_message",
             text: RECORD_MESSAGE_SQL,
-            values: [
-              ref.accountId,
-              ref.id,
-              ref.number,
-              command.userNumber,
-              sender,
-              command.message,
-              command.messageSid ?? null,
-              ...shared,
-              command.timeOut ?? null,
-              command.warningTime ?? null,
-            ],
+            values: [...pair, sender, command.message, command.messageSid ?? null, ...shared, command.timeOut ?? null, command.warningTime ?? null],
           };
     let row: RecordedMessageRow | undefined;
     try {
