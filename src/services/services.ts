@@ -12,7 +12,9 @@ import { SmsMessageService } from "./sms-message.service";
 import { OutboundDelivery } from "./outbound/outbound-delivery";
 import { WebhookSender, type WebhookSenderOptions } from "./outbound/webhook-sender";
 import { TimeoutFlowService } from "./timeout-flow.service";
+import { UserMessageRecorder } from "./user-message-recorder";
 import { WorkflowService } from "./workflow.service";
+import type { WriteBatcherOptions } from "./write-batcher";
 
 /** The domain services, wired once per process. */
 export interface Services {
@@ -33,6 +35,8 @@ export interface Services {
 export interface ServicesOptions {
   webhook?: WebhookSenderOptions;
   apiKeys?: ApiKeyServiceOptions;
+  /** How USER messages without timeOut/warningTime are batched (group commit). (Default: WriteBatcher's defaults) */
+  userMessageBatching?: WriteBatcherOptions;
   /** Where background failures (an event batch not published) are reported. (Default: a `warn` logger) */
   logger?: Logger;
 }
@@ -49,7 +53,14 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
     accounts,
     agentNumbers,
     apiKeys: new ApiKeyService(dataSource, options.apiKeys),
-    conversations: new SmsConversationService(dataSource, pool, agentNumbers, workflows, events),
+    conversations: new SmsConversationService(
+      dataSource,
+      pool,
+      agentNumbers,
+      workflows,
+      events,
+      new UserMessageRecorder(pool, options.userMessageBatching),
+    ),
     conversationQueries: new SmsConversationQueryService(dataSource),
     messages: new SmsMessageService(dataSource),
     workflows,

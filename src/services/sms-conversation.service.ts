@@ -11,7 +11,7 @@ import type { Pool } from "pg";
 import type { AgentNumberRef, AgentNumberService } from "./agent-number.service";
 import { isUniqueViolation } from "./sql/unique-violation";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
-import { RECORD_USER_MESSAGE_SQL } from "./sql/record-user-message.sql";
+import type { RecordedMessageRow } from "./sql/recorded-message-row";
 import type { EventPublisher } from "../events/event-publisher";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
@@ -20,6 +20,7 @@ import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig } from 
 import { UserErrorCode } from "./user-error-code.enum";
 import { type UserInputProblem, UserInputError } from "./user-input-error";
 import type { WorkflowService } from "./workflow.service";
+import type { UserMessageRecorder } from "./user-message-recorder";
 
 export type CreateSmsConversationResult =
   | {
@@ -45,26 +46,21 @@ interface AfterCommit {
   enqueued: boolean;
 }
 
-/** The one row RECORD_MESSAGE_SQL (and RECORD_USER_MESSAGE_SQL) returns. */
-interface RecordedMessageRow {
-  conversation_id: string;
-  workflow_id: string | null;
-  message_id: string;
-  inserted: boolean;
-  timers: number;
-}
-
 const ONE_ACTIVE_PER_PAIR = "sms_conversation_one_active_per_pair";
 const MESSAGE_SID_KEY = "sms_message_account_message_sid_key";
 
 export class SmsConversationService {
-  /** @param pool The DataSource's own pg pool: the one-statement path runs a named prepared statement on it. */
+  /**
+   * @param pool The DataSource's own pg pool: the one-statement path runs a named prepared statement on it.
+   * @param userMessages Records USER messages without timeOut/warningTime, in batches.
+   */
   constructor(
     private readonly dataSource: DataSource,
     private readonly pool: Pool,
     private readonly agentNumbers: AgentNumberService,
     private readonly workflows: WorkflowService,
     private readonly events: EventPublisher,
+    private readonly userMessages: UserMessageRecorder,
   ) {}
 
   /**
@@ -111,38 +107,20 @@ export class SmsConversationService {
   }
 
   /**
-   * Every call but newConversation in one statement (see RECORD_MESSAGE_SQL, and its lean form
-   * RECORD_USER_MESSAGE_SQL for USER messages without timeOut/warningTime), as a named prepared
-   * statement. A repeated messageSid fails the statement on its unique index, and is answered as
-   * a replay. Null when the statement wrote nothing because timeOut/warningTime break the rule.
+   * Every call but newConversation in one statement: RECORD_MESSAGE_SQL as a named prepared
+   * statement, or — a USER message without timeOut/warningTime, the most common call — a batch
+   * of them (UserMessageRecorder). A repeated messageSid fails the statement on its unique index,
+   * and is answered as a replay. Null when the statement wrote nothing because
+   * timeOut/warningTime break the rule.
    */
   private async recordFast(ref: AgentNumberRef, command: CreateSmsConversationCommand): Promise<CreateSmsConversationResult | null> {
     const sender = command.sender ?? SmsSender.USER;
-    // Both statements take the pair first ($1–$4) and the turn's optional fields after the message.
-    const pair = [ref.accountId, ref.id, ref.number, command.userNumber];
-    const shared = [
-      command.currPathwayId ?? null,
-      command.currPathwayVersion ?? null,
-      command.currentNodeId ?? null,
-      command.requestData == null ? null : JSON.stringify(command.requestData),
-      command.timeoutMessage ?? null,
-      command.warningMessage ?? null,
-    ];
-    const statement =
-      sender === SmsSender.USER && command.timeOut == null && command.warningTime == null
-        ? {
-            name: "parley_record_user_message",
-            text: RECORD_USER_MESSAGE_SQL,
-            values: [...pair, command.message, command.messageSid ?? null, ...shared],
-          }
-        : {
-            name: "parley_record_message",
-            text: RECORD_MESSAGE_SQL,
-            values: [...pair, sender, command.message, command.messageSid ?? null, ...shared, command.timeOut ?? null, command.warningTime ?? null],
-          };
     let row: RecordedMessageRow | undefined;
     try {
-      ({ rows: [row] } = await this.pool.query<RecordedMessageRow>(statement));
+      row =
+        sender === SmsSender.USER && command.timeOut == null && command.warningTime == null
+          ? await this.userMessages.record({ ref, command })
+          : await this.recordMessage(ref, sender, command);
     } catch (error) {
       if (isUniqueViolation(error, MESSAGE_SID_KEY)) {
         const replay = await this.replay(this.dataSource.manager, ref.accountId, command);
@@ -161,6 +139,31 @@ export class SmsConversationService {
     // Continuing a conversation a concurrent transaction just created: its workflow is visible now.
     const workflowId = row.workflow_id ?? (await this.workflows.findByConversationIn(this.dataSource.manager, conversationId)).id;
     return { ok: true, conversationId, conversation: null, workflowId, archivedConversation: null, replayed: false };
+  }
+
+  private async recordMessage(ref: AgentNumberRef, sender: SmsSender, command: CreateSmsConversationCommand): Promise<RecordedMessageRow | undefined> {
+    const { rows } = await this.pool.query<RecordedMessageRow>({
+      name: "parley_record_message",
+      text: RECORD_MESSAGE_SQL,
+      values: [
+        ref.accountId,
+        ref.id,
+        ref.number,
+        command.userNumber,
+        sender,
+        command.message,
+        command.messageSid ?? null,
+        command.currPathwayId ?? null,
+        command.currPathwayVersion ?? null,
+        command.currentNodeId ?? null,
+        command.requestData == null ? null : JSON.stringify(command.requestData),
+        command.timeoutMessage ?? null,
+        command.warningMessage ?? null,
+        command.timeOut ?? null,
+        command.warningTime ?? null,
+      ],
+    });
+    return rows[0];
   }
 
   private async createOnce(

@@ -7,30 +7,6 @@ export const KEEP_OMITTED_FIELDS = `curr_pathway_id = COALESCE(EXCLUDED.curr_pat
     warning_message = COALESCE(EXCLUDED.warning_message, c.warning_message)`;
 
 /**
- * The CTEs both record statements share, after their `conv` CTE (id, inserted): `msg`, the
- * message; `wf`, the workflow of a new conversation, PENDING; `ids`, the conversation's and its
- * workflow's ids. Arguments are the SQL of the message's sender, body and messageSid; $1 is the
- * account_id in every statement that uses them.
- */
-export function messageAndWorkflow(values: { sender: string; body: string; messageSid: string }): string {
-  return `msg AS (
-  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid)
-  SELECT gen_random_uuid(), conv.id, $1, ${values.sender}, 'NORMAL', ${values.body}, ${values.messageSid} FROM conv
-  RETURNING id
-),
-wf AS (
-  INSERT INTO workflow (id, conversation_id, status)
-  SELECT gen_random_uuid(), conv.id, 'PENDING' FROM conv WHERE conv.inserted
-  RETURNING id
-),
-ids AS (
-  SELECT conv.id AS conversation_id,
-    COALESCE((SELECT id FROM wf), (SELECT w.id FROM workflow w WHERE w.conversation_id = conv.id)) AS workflow_id
-  FROM conv
-)`;
-}
-
-/**
  * The hot path of createSmsConversation as ONE statement (one round trip, autocommit): continue
  * the pair's ACTIVE conversation or start one (the partial unique index arbitrates races), record
  * the message, create the workflow of a new conversation — PENDING, which is its durable trigger:
@@ -89,7 +65,21 @@ conv AS (
     OR COALESCE($15::int, c.warning_time, (SELECT warning_time FROM cfg)) < COALESCE($14::int, c.time_out, (SELECT time_out FROM cfg))
   RETURNING c.id, c.warning_at, c.timeout_at, (c.xmax = 0) AS inserted
 ),
-${messageAndWorkflow({ sender: "$5::sms_sender", body: "$6", messageSid: "$7" })},
+msg AS (
+  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid)
+  SELECT gen_random_uuid(), conv.id, $1, $5::sms_sender, 'NORMAL', $6, $7 FROM conv
+  RETURNING id
+),
+wf AS (
+  INSERT INTO workflow (id, conversation_id, status)
+  SELECT gen_random_uuid(), conv.id, 'PENDING' FROM conv WHERE conv.inserted
+  RETURNING id
+),
+ids AS (
+  SELECT conv.id AS conversation_id,
+    COALESCE((SELECT id FROM wf), (SELECT w.id FROM workflow w WHERE w.conversation_id = conv.id)) AS workflow_id
+  FROM conv
+),
 timers AS (
   INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
   SELECT ids.workflow_id, 'conversation.timer',

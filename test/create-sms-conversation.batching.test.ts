@@ -1,0 +1,119 @@
+import type { CreateSmsConversationCommand } from "../src/services/create-sms-conversation.command";
+import { UserErrorCode } from "../src/services/user-error-code.enum";
+import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+
+// USER messages without timeOut/warningTime are written in batches (group commit). Calls made in
+// one tick reach the batcher together, so these tests know which calls share a batch.
+
+let harness: Harness;
+let account: TestAccount;
+
+beforeAll(async () => {
+  harness = await startHarness({ runWorker: false });
+});
+afterAll(() => harness.close());
+beforeEach(async () => {
+  account = await harness.createAccount();
+  // Caches the number, so that every call of a test reaches the batcher in the same tick.
+  expect((await create({ userNumber: randomNumber(), message: "warm-up" })).ok).toBe(true);
+});
+
+const create = (command: Partial<CreateSmsConversationCommand>) =>
+  harness.parley.services.conversations.create(account.id, { agentNumber: account.agentNumbers[0], message: "hello", ...command } as CreateSmsConversationCommand);
+
+const rows = async (sql: string, params: unknown[] = []) => (await harness.db.query(sql, params)).rows;
+
+describe("createSmsConversation in batches", () => {
+  it("writes calls that arrive together in one transaction, each with its own conversation, message and PENDING workflow", async () => {
+    const userNumbers = Array.from({ length: 20 }, () => randomNumber());
+
+    const results = await Promise.all(userNumbers.map((userNumber, i) => create({ userNumber, message: `message ${i}` })));
+
+    expect(results.every((result) => result.ok && !result.replayed)).toBe(true);
+    const written = await rows(
+      `SELECT c.id, c.user_number, c.xmin::text AS tx, m.body, w.id AS workflow_id, w.status AS workflow_status
+       FROM sms_conversation c JOIN sms_message m ON m.conversation_id = c.id JOIN workflow w ON w.conversation_id = c.id
+       WHERE c.user_number = ANY($1)`,
+      [userNumbers],
+    );
+    expect(written).toHaveLength(20);
+    userNumbers.forEach((userNumber, i) => {
+      const result = results[i] as Extract<(typeof results)[number], { ok: true }>;
+      expect(written.find((row) => row.user_number === userNumber)).toEqual({
+        id: result.conversationId,
+        user_number: userNumber,
+        tx: expect.any(String),
+        body: `message ${i}`,
+        workflow_id: result.workflowId,
+        workflow_status: "PENDING",
+      });
+    });
+    expect(new Set(written.map((row) => row.tx)).size).toBe(1);
+  });
+
+  it("records a pair's calls of one batch in one conversation, in the order they came", async () => {
+    const userNumber = randomNumber();
+
+    const results = await Promise.all([
+      create({ userNumber, message: "first" }),
+      create({ userNumber: randomNumber(), message: "another pair" }),
+      create({ userNumber, message: "second" }),
+      create({ userNumber, message: "third" }),
+    ]);
+
+    const [first, , second, third] = results.map((result) => (result.ok ? result.conversationId : result.problem.code));
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    const messages = await rows("SELECT body FROM sms_message WHERE conversation_id = $1 ORDER BY created_at", [first]);
+    expect(messages.map((message) => message.body)).toEqual(["first", "second", "third"]);
+    expect(await rows("SELECT status FROM sms_conversation WHERE account_id = $1 AND user_number = $2", [account.id, userNumber])).toEqual([
+      { status: "ACTIVE" },
+    ]);
+    expect(await rows("SELECT count(*)::int AS n FROM workflow WHERE conversation_id = $1", [first])).toEqual([{ n: 1 }]);
+  });
+
+  it("answers a messageSid used twice in one batch as a replay, or as MESSAGE_SID_CONFLICT when the message differs", async () => {
+    const userNumber = randomNumber();
+
+    const [original, repeat, conflict] = await Promise.all([
+      create({ userNumber, message: "hello", messageSid: "SMbatch" }),
+      create({ userNumber, message: "hello", messageSid: "SMbatch" }),
+      create({ userNumber: randomNumber(), message: "something else", messageSid: "SMbatch" }),
+    ]);
+
+    expect(original).toMatchObject({ ok: true, replayed: false });
+    expect(repeat).toMatchObject({ ok: true, replayed: true });
+    expect(original.ok && repeat.ok && repeat.conversationId === original.conversationId).toBe(true);
+    expect(conflict).toMatchObject({ ok: false, problem: { code: UserErrorCode.MESSAGE_SID_CONFLICT, field: "messageSid" } });
+    expect(await rows("SELECT body FROM sms_message WHERE account_id = $1 AND message_sid = 'SMbatch'", [account.id])).toEqual([
+      { body: "hello" },
+    ]);
+  });
+
+  it("fails only the call that fails: the others of its batch are written", async () => {
+    await harness.db.query(`
+      CREATE OR REPLACE FUNCTION fail_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.body = 'poison' THEN RAISE EXCEPTION 'poisoned'; END IF;
+        RETURN NEW;
+      END $$;
+      DROP TRIGGER IF EXISTS fail_poison ON sms_message;
+      CREATE TRIGGER fail_poison BEFORE INSERT ON sms_message FOR EACH ROW EXECUTE FUNCTION fail_poison();
+    `);
+    try {
+      const userNumbers = Array.from({ length: 5 }, () => randomNumber());
+
+      const results = await Promise.allSettled(userNumbers.map((userNumber, i) => create({ userNumber, message: i === 2 ? "poison" : `message ${i}` })));
+
+      expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+      const written = await rows(
+        `SELECT c.user_number, m.body FROM sms_conversation c JOIN sms_message m ON m.conversation_id = c.id JOIN workflow w ON w.conversation_id = c.id
+         WHERE c.user_number = ANY($1) ORDER BY m.body`,
+        [userNumbers],
+      );
+      expect(written).toEqual([0, 1, 3, 4].map((i) => ({ user_number: userNumbers[i], body: `message ${i}` })));
+    } finally {
+      await harness.db.query("DROP TRIGGER fail_poison ON sms_message");
+    }
+  });
+});

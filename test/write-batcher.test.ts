@@ -1,0 +1,83 @@
+import { WriteBatcher } from "../src/services/write-batcher";
+
+/** A write whose batches stay in flight until the test finishes them. */
+function controlledWrite() {
+  const batches: Array<{ items: readonly number[]; finish: () => void }> = [];
+  const write = (items: readonly number[]) =>
+    new Promise<Array<string | Error>>((resolve) => {
+      batches.push({ items, finish: () => resolve(items.map((item) => (item < 0 ? new Error(`refused ${item}`) : `wrote ${item}`))) });
+    });
+  return { batches, write };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("WriteBatcher", () => {
+  it("writes the calls made in one turn of the event loop as one batch", async () => {
+    const { batches, write } = controlledWrite();
+    const batcher = new WriteBatcher(write);
+
+    const results = Promise.all([1, 2, 3].map((item) => batcher.write(item)));
+    await turn();
+    batches[0].finish();
+
+    await expect(results).resolves.toEqual(["wrote 1", "wrote 2", "wrote 3"]);
+    expect(batches.map((batch) => batch.items)).toEqual([[1, 2, 3]]);
+  });
+
+  it("holds calls while maxConcurrentBatches batches are in flight, then writes them together", async () => {
+    const { batches, write } = controlledWrite();
+    const batcher = new WriteBatcher(write, { maxConcurrentBatches: 1 });
+
+    const first = batcher.write(1);
+    await turn();
+    const waiting = [2, 3].map((item) => batcher.write(item));
+    await turn();
+    await turn();
+    expect(batches.map((batch) => batch.items)).toEqual([[1]]);
+
+    batches[0].finish();
+    await expect(first).resolves.toBe("wrote 1");
+    await turn();
+    expect(batches.map((batch) => batch.items)).toEqual([[1], [2, 3]]);
+    batches[1].finish();
+    await expect(Promise.all(waiting)).resolves.toEqual(["wrote 2", "wrote 3"]);
+  });
+
+  it("splits a batch at maxBatchSize", async () => {
+    const { batches, write } = controlledWrite();
+    const batcher = new WriteBatcher(write, { maxBatchSize: 2, maxConcurrentBatches: 5 });
+
+    const results = Promise.all([1, 2, 3, 4, 5].map((item) => batcher.write(item)));
+    await turn();
+    for (const batch of batches) batch.finish();
+
+    await expect(results).resolves.toHaveLength(5);
+    expect(batches.map((batch) => batch.items)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it("settles each call with its own result or its own error", async () => {
+    const { batches, write } = controlledWrite();
+    const batcher = new WriteBatcher(write);
+
+    const results = Promise.allSettled([1, -2, 3].map((item) => batcher.write(item)));
+    await turn();
+    batches[0].finish();
+
+    expect(await results).toEqual([
+      { status: "fulfilled", value: "wrote 1" },
+      { status: "rejected", reason: new Error("refused -2") },
+      { status: "fulfilled", value: "wrote 3" },
+    ]);
+  });
+
+  it("fails every call of a batch whose write throws", async () => {
+    const batcher = new WriteBatcher<number, string>(async () => {
+      throw new Error("database gone");
+    });
+
+    const results = await Promise.allSettled([1, 2].map((item) => batcher.write(item)));
+
+    expect(results).toEqual([1, 2].map(() => ({ status: "rejected", reason: new Error("database gone") })));
+  });
+});
