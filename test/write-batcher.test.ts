@@ -27,7 +27,7 @@ describe("WriteBatcher", () => {
 
   it("holds calls while maxConcurrentBatches batches are in flight, then writes them together", async () => {
     const { batches, write } = controlledWrite();
-    const batcher = new WriteBatcher(write, { maxConcurrentBatches: 1 });
+    const batcher = new WriteBatcher(write, { maxConcurrentBatches: 1, stalledAfterMs: 60_000 });
 
     const first = batcher.write(1);
     await turn();
@@ -42,6 +42,24 @@ describe("WriteBatcher", () => {
     expect(batches.map((batch) => batch.items)).toEqual([[1], [2, 3]]);
     batches[1].finish();
     await expect(Promise.all(waiting)).resolves.toEqual(["wrote 2", "wrote 3"]);
+  });
+
+  it("writes a batch that waited stalledAfterMs for a slot anyway", async () => {
+    const { batches, write } = controlledWrite();
+    const batcher = new WriteBatcher(write, { maxConcurrentBatches: 1, stalledAfterMs: 30 });
+
+    void batcher.write(1); // its batch never finishes: held by a lock, say
+    await turn();
+    const started = Date.now();
+    const waiting = batcher.write(2);
+    await turn();
+    expect(batches.map((batch) => batch.items)).toEqual([[1]]);
+
+    while (batches.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(batches[1].items).toEqual([2]);
+    batches[1].finish();
+    await expect(waiting).resolves.toBe("wrote 2");
   });
 
   it("splits a batch at maxBatchSize", async () => {

@@ -33,12 +33,12 @@ export class UserMessageRecorder {
 
   /** One statement per round; a pair's calls keep their order (see distinctRounds). */
   private async recordBatch(calls: readonly UserMessageCall[]): Promise<Array<RecordedMessageRow | Error>> {
-    const results: Array<RecordedMessageRow | Error> = calls.map(() => new Error("the batch returned no row for this call"));
+    const results: Array<RecordedMessageRow | Error | undefined> = new Array(calls.length);
     for (const round of distinctRounds(calls)) await this.recordRound(calls, round, results);
-    return results;
+    return results.map((result) => result ?? new Error("the batch returned no row for this call"));
   }
 
-  private async recordRound(calls: readonly UserMessageCall[], round: number[], results: Array<RecordedMessageRow | Error>): Promise<void> {
+  private async recordRound(calls: readonly UserMessageCall[], round: number[], results: Array<RecordedMessageRow | Error | undefined>): Promise<void> {
     const batch = round.map((index) => calls[index]);
     const column = <T>(value: (call: UserMessageCall) => T) => batch.map(value);
     try {

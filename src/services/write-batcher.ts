@@ -5,15 +5,23 @@ export interface WriteBatcherOptions {
   maxBatchSize?: number;
   /**
    * Most batches written at once. Calls that arrive meanwhile wait and go together in the next
-   * batch: the busier the service, the larger its batches. (Default: 2)
+   * batch: the busier the service, the larger its batches, and the less each call costs.
+   * (Default: 1)
    */
   maxConcurrentBatches?: number;
+  /**
+   * A batch that has waited this long for a free slot, in ms, is written anyway: a batch held up
+   * by a lock (another transaction holding a conversation's row) must not hold up every other
+   * call. (Default: 20)
+   */
+  stalledAfterMs?: number;
 }
 
 /**
- * Group commit: the calls that arrive while earlier batches are being written are written together,
- * one statement (so one transaction and one commit) per batch. A call's promise settles after its
- * batch commits, with its own result or its own error (`write` returns one per item, in order).
+ * Group commit: the calls that arrive while an earlier batch is being written are written
+ * together, one statement (so one transaction and one commit) per batch. A call's promise settles
+ * after its batch commits, with its own result or its own error (`write` returns one per item,
+ * in order).
  *
  * Built on DataLoader (without its cache): a batch is dispatched when a slot is free, at the
  * earliest after the I/O callbacks of the current turn of the event loop, so the requests read in
@@ -22,11 +30,13 @@ export interface WriteBatcherOptions {
 export class WriteBatcher<Item, Result> {
   private readonly loader: DataLoader<Item, Result>;
   private readonly maxConcurrent: number;
+  private readonly stalledAfterMs: number;
   private inFlight = 0;
-  private readonly ready: Array<() => void> = [];
+  private readonly ready: Array<{ dispatch: () => void; stalled: NodeJS.Timeout }> = [];
 
   constructor(write: (items: readonly Item[]) => Promise<ReadonlyArray<Result | Error>>, options: WriteBatcherOptions = {}) {
-    this.maxConcurrent = options.maxConcurrentBatches ?? 2;
+    this.maxConcurrent = options.maxConcurrentBatches ?? 1;
+    this.stalledAfterMs = options.stalledAfterMs ?? 20;
     this.loader = new DataLoader<Item, Result>(
       async (items) => {
         this.inFlight++;
@@ -40,10 +50,7 @@ export class WriteBatcher<Item, Result> {
       {
         cache: false,
         maxBatchSize: options.maxBatchSize ?? 100,
-        batchScheduleFn: (dispatch) => {
-          this.ready.push(dispatch);
-          if (this.inFlight < this.maxConcurrent) setImmediate(() => this.dispatchReady());
-        },
+        batchScheduleFn: (dispatch) => this.schedule(dispatch),
       },
     );
   }
@@ -52,7 +59,24 @@ export class WriteBatcher<Item, Result> {
     return this.loader.load(item);
   }
 
+  private schedule(dispatch: () => void): void {
+    const batch = {
+      dispatch,
+      stalled: setTimeout(() => {
+        const index = this.ready.indexOf(batch);
+        if (index !== -1) this.dispatch(this.ready.splice(index, 1)[0]);
+      }, this.stalledAfterMs),
+    };
+    this.ready.push(batch);
+    if (this.inFlight < this.maxConcurrent) setImmediate(() => this.dispatchReady());
+  }
+
   private dispatchReady(): void {
-    while (this.inFlight < this.maxConcurrent && this.ready.length > 0) this.ready.shift()!();
+    while (this.inFlight < this.maxConcurrent && this.ready.length > 0) this.dispatch(this.ready.shift()!);
+  }
+
+  private dispatch(batch: { dispatch: () => void; stalled: NodeJS.Timeout }): void {
+    clearTimeout(batch.stalled);
+    batch.dispatch();
   }
 }
