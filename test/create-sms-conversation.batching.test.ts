@@ -90,6 +90,26 @@ describe("createSmsConversation in batches", () => {
     ]);
   });
 
+  it("answers the repeat of a messageSid committed earlier as a replay, and still writes the rest of its batch", async () => {
+    const userNumber = randomNumber();
+    const original = await create({ userNumber, message: "hello", messageSid: "SMearlier" });
+    const others = Array.from({ length: 3 }, () => randomNumber());
+
+    const [repeat, ...rest] = await Promise.all([
+      create({ userNumber, message: "hello", messageSid: "SMearlier" }),
+      ...others.map((other) => create({ userNumber: other, message: `for ${other}` })),
+    ]);
+
+    expect(original.ok && repeat.ok && repeat.replayed && repeat.conversationId === original.conversationId).toBe(true);
+    expect(rest.every((result) => result.ok && !result.replayed)).toBe(true);
+    expect(await rows("SELECT count(*)::int AS n FROM sms_message WHERE account_id = $1 AND message_sid = 'SMearlier'", [account.id])).toEqual([{ n: 1 }]);
+    const written = await rows(
+      "SELECT c.user_number, m.body FROM sms_conversation c JOIN sms_message m ON m.conversation_id = c.id WHERE c.user_number = ANY($1) ORDER BY m.body",
+      [others],
+    );
+    expect(written).toEqual(others.map((other) => ({ user_number: other, body: `for ${other}` })).sort((a, b) => a.body.localeCompare(b.body)));
+  });
+
   it("fails only the call that fails: the others of its batch are written", async () => {
     await harness.db.query(`
       CREATE OR REPLACE FUNCTION fail_poison() RETURNS trigger LANGUAGE plpgsql AS $$

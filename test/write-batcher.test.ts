@@ -44,7 +44,7 @@ describe("WriteBatcher", () => {
     await expect(Promise.all(waiting)).resolves.toEqual(["wrote 2", "wrote 3"]);
   });
 
-  it("writes a batch that waited stalledAfterMs for a slot anyway", async () => {
+  it("writes a batch that waited stalledAfterMs for a slot anyway, but only one beyond the limit", async () => {
     const { batches, write } = controlledWrite();
     const batcher = new WriteBatcher(write, { maxConcurrentBatches: 1, stalledAfterMs: 30 });
 
@@ -58,8 +58,17 @@ describe("WriteBatcher", () => {
     while (batches.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
     expect(batches[1].items).toEqual([2]);
+
+    // One batch beyond the limit at most: with both held up, the next waits for a slot.
+    const third = batcher.write(3);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(batches).toHaveLength(2);
     batches[1].finish();
     await expect(waiting).resolves.toBe("wrote 2");
+    while (batches.length < 3) await turn();
+    expect(batches[2].items).toEqual([3]);
+    batches[2].finish();
+    await expect(third).resolves.toBe("wrote 3");
   });
 
   it("splits a batch at maxBatchSize", async () => {

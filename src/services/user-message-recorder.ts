@@ -1,4 +1,4 @@
-import type { Pool } from "pg";
+import { DatabaseError, type Pool } from "pg";
 import type { AgentNumberRef } from "./agent-number.service";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
 import type { RecordedMessageRow } from "./sql/recorded-message-row";
@@ -35,6 +35,7 @@ export class UserMessageRecorder {
   private async recordBatch(calls: readonly UserMessageCall[]): Promise<Array<RecordedMessageRow | Error>> {
     const results: Array<RecordedMessageRow | Error | undefined> = new Array(calls.length);
     for (const round of distinctRounds(calls)) await this.recordRound(calls, round, results);
+    // Unreachable (every call's input row yields its message): a call without a row is failed, not guessed.
     return results.map((result) => result ?? new Error("the batch returned no row for this call"));
   }
 
@@ -62,14 +63,23 @@ export class UserMessageRecorder {
       });
       for (const row of rows) results[round[row.n - 1]] = row;
     } catch (error) {
-      if (round.length === 1) {
-        results[round[0]] = error instanceof Error ? error : new Error(String(error));
+      if (round.length === 1 || !rolledBack(error)) {
+        for (const index of round) results[index] = error instanceof Error ? error : new Error(String(error));
         return;
       }
       // The whole round rolled back; alone, each call meets only its own outcome.
       await Promise.all(round.map((index) => this.recordRound(calls, [index], results)));
     }
   }
+}
+
+/**
+ * Whether the statement surely rolled back: PostgreSQL answered it with an ERROR. A lost
+ * connection or a FATAL (a backend terminated) may have hidden a commit; writing the calls again
+ * could then record their messages twice, so those calls fail instead.
+ */
+function rolledBack(error: unknown): boolean {
+  return error instanceof DatabaseError && error.severity === "ERROR";
 }
 
 /**

@@ -10,11 +10,19 @@ export interface WriteBatcherOptions {
    */
   maxConcurrentBatches?: number;
   /**
-   * A batch that has waited this long for a free slot, in ms, is written anyway: a batch held up
-   * by a lock (another transaction holding a conversation's row) must not hold up every other
-   * call. (Default: 20)
+   * A batch that has waited this long for a free slot, in ms, is written anyway (one batch beyond
+   * maxConcurrentBatches at most): a batch held up by a lock (another transaction holding a
+   * conversation's row) must not hold up every other call. (Default: 20)
    */
   stalledAfterMs?: number;
+}
+
+/** A batch waiting for a slot. */
+interface ReadyBatch {
+  dispatch: () => void;
+  /** It has waited stalledAfterMs. */
+  stalled: boolean;
+  timer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -32,7 +40,7 @@ export class WriteBatcher<Item, Result> {
   private readonly maxConcurrent: number;
   private readonly stalledAfterMs: number;
   private inFlight = 0;
-  private readonly ready: Array<{ dispatch: () => void; stalled: NodeJS.Timeout }> = [];
+  private readonly ready: ReadyBatch[] = [];
 
   constructor(write: (items: readonly Item[]) => Promise<ReadonlyArray<Result | Error>>, options: WriteBatcherOptions = {}) {
     this.maxConcurrent = options.maxConcurrentBatches ?? 1;
@@ -60,23 +68,21 @@ export class WriteBatcher<Item, Result> {
   }
 
   private schedule(dispatch: () => void): void {
-    const batch = {
-      dispatch,
-      stalled: setTimeout(() => {
-        const index = this.ready.indexOf(batch);
-        if (index !== -1) this.dispatch(this.ready.splice(index, 1)[0]);
-      }, this.stalledAfterMs),
-    };
+    const batch: ReadyBatch = { dispatch, stalled: false, timer: undefined };
+    batch.timer = setTimeout(() => {
+      batch.stalled = true;
+      this.dispatchReady();
+    }, this.stalledAfterMs);
     this.ready.push(batch);
     if (this.inFlight < this.maxConcurrent) setImmediate(() => this.dispatchReady());
   }
 
+  /** Oldest first; a stalled batch may take one slot beyond the limit (if that one is held up too, the rest wait). */
   private dispatchReady(): void {
-    while (this.inFlight < this.maxConcurrent && this.ready.length > 0) this.dispatch(this.ready.shift()!);
-  }
-
-  private dispatch(batch: { dispatch: () => void; stalled: NodeJS.Timeout }): void {
-    clearTimeout(batch.stalled);
-    batch.dispatch();
+    while (this.ready.length > 0 && this.inFlight < this.maxConcurrent + (this.ready[0].stalled ? 1 : 0)) {
+      const batch = this.ready.shift()!;
+      clearTimeout(batch.timer);
+      batch.dispatch();
+    }
   }
 }

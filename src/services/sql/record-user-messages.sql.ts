@@ -2,13 +2,16 @@ import { KEEP_OMITTED_FIELDS } from "./record-message.sql";
 
 /**
  * RECORD_MESSAGE_SQL for the most common call — a USER message that sets no timeOut/warningTime —
- * for many calls at once (see UserMessageBatcher): one statement, so one commit, one round trip
+ * for many calls at once (see UserMessageRecorder): one statement, so one commit, one round trip
  * and one executor start-up for the whole batch. Per call it has the general statement's effect:
  * continue the pair's ACTIVE conversation or start one (its workflow PENDING, the durable
  * trigger), record the message, and write a removal row per timer that was pending. Such a
  * message only cancels timers (planTimers), so the number's smsConfig is never read.
  *
- * The calls of one batch must be for distinct pairs: ON CONFLICT may not update a row twice.
+ * The calls of one statement must be for distinct pairs (ON CONFLICT may not update a row twice)
+ * and distinct messageSids. Rows are written in key order — conversations by pair, messages by
+ * messageSid — so two statements that share pairs or SIDs lock them in the same order and cannot
+ * deadlock each other.
  * `prev` reads pending timers as of the statement's snapshot; a timer scheduled by a transaction
  * that commits in between is not removed here, and its job then finds the timer cleared and does
  * nothing (TimeoutFlowService.fireTimer).
@@ -37,7 +40,7 @@ conv AS (
     curr_pathway_version, current_node_id, request_data, timeout_message, warning_message)
   SELECT gen_random_uuid(), account_id, agent_number_id, agent_number, user_number, 'ACTIVE', curr_pathway_id,
     curr_pathway_version, current_node_id, request_data, timeout_message, warning_message
-  FROM input ORDER BY n
+  FROM input ORDER BY account_id, agent_number_id, user_number
   ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO UPDATE SET
     ${KEEP_OMITTED_FIELDS},
     warning_at = NULL,
@@ -52,7 +55,7 @@ calls AS (
 ),
 msg AS (
   INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid)
-  SELECT gen_random_uuid(), conversation_id, account_id, 'USER', 'NORMAL', body, message_sid FROM calls ORDER BY n
+  SELECT gen_random_uuid(), conversation_id, account_id, 'USER', 'NORMAL', body, message_sid FROM calls ORDER BY account_id, message_sid
   RETURNING id, conversation_id
 ),
 wf AS (
