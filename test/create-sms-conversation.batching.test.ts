@@ -1,6 +1,7 @@
 import type { CreateSmsConversationCommand } from "../src/services/create-sms-conversation.command";
 import { UserErrorCode } from "../src/services/user-error-code.enum";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+import { refusePoisonedMessages } from "./support/poisoned-messages";
 
 // USER messages without timeOut/warningTime are written in batches (group commit). Calls made in
 // one tick reach the batcher together, so these tests know which calls share a batch.
@@ -111,15 +112,7 @@ describe("createSmsConversation in batches", () => {
   });
 
   it("fails only the call that fails: the others of its batch are written", async () => {
-    await harness.db.query(`
-      CREATE OR REPLACE FUNCTION fail_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.body = 'poison' THEN RAISE EXCEPTION 'poisoned'; END IF;
-        RETURN NEW;
-      END $$;
-      DROP TRIGGER IF EXISTS fail_poison ON sms_message;
-      CREATE TRIGGER fail_poison BEFORE INSERT ON sms_message FOR EACH ROW EXECUTE FUNCTION fail_poison();
-    `);
+    const allowPoison = await refusePoisonedMessages(harness.db);
     try {
       const userNumbers = Array.from({ length: 5 }, () => randomNumber());
 
@@ -133,7 +126,7 @@ describe("createSmsConversation in batches", () => {
       );
       expect(written).toEqual([0, 1, 3, 4].map((i) => ({ user_number: userNumbers[i], body: `message ${i}` })));
     } finally {
-      await harness.db.query("DROP TRIGGER fail_poison ON sms_message");
+      await allowPoison();
     }
   });
 });

@@ -1,5 +1,6 @@
 import { CREATED_MESSAGE } from "../src/resolvers/sms-conversation.resolver";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+import { refusePoisonedMessages } from "./support/poisoned-messages";
 import { CONVERSATION, CREATE } from "./support/operations";
 
 let harness: Harness;
@@ -253,15 +254,7 @@ describe("createSmsConversation", () => {
   });
 
   it("leaves no conversation, message, workflow or job when the transaction fails, and masks the error", async () => {
-    await harness.db.query(`
-      CREATE OR REPLACE FUNCTION fail_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.body = 'poison' THEN RAISE EXCEPTION 'secret internal detail'; END IF;
-        RETURN NEW;
-      END $$;
-      DROP TRIGGER IF EXISTS fail_poison ON sms_message;
-      CREATE TRIGGER fail_poison BEFORE INSERT ON sms_message FOR EACH ROW EXECUTE FUNCTION fail_poison();
-    `);
+    const allowPoison = await refusePoisonedMessages(harness.db, "secret internal detail");
     const publish = jest.spyOn(harness.parley.services.events, "publish");
     try {
       const before = await rows("SELECT (SELECT count(*) FROM workflow)::int AS workflows, (SELECT count(*) FROM workflow_outbox)::int AS outbox");
@@ -279,7 +272,7 @@ describe("createSmsConversation", () => {
       expect(publish.mock.calls.flat(2).filter((event) => event.accountId === account.id)).toEqual([]);
     } finally {
       publish.mockRestore();
-      await harness.db.query("DROP TRIGGER fail_poison ON sms_message");
+      await allowPoison();
     }
   });
 
