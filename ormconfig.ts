@@ -11,6 +11,7 @@ import { Workflow } from "./src/entities/workflow.entity";
 import { WorkflowOutbox } from "./src/entities/workflow-outbox.entity";
 import { WebhookDeliveryAttempt } from "./src/entities/webhook-delivery-attempt.entity";
 import { WorkerHeartbeat } from "./src/entities/worker-heartbeat.entity";
+import { EventListener } from "./src/entities/event-listener.entity";
 import { migrations } from "./src/migrations";
 
 export const entities = [
@@ -23,6 +24,7 @@ export const entities = [
   WorkflowOutbox,
   WebhookDeliveryAttempt,
   WorkerHeartbeat,
+  EventListener,
 ];
 
 export interface DataSourceOptions {

@@ -6,7 +6,7 @@ import { createHttpApp, type HttpApp } from "./http/create-http-app";
 import { EventBus } from "./events/event-bus";
 import type { Logger } from "./logger";
 import type { WebhookSenderOptions } from "./services/outbound/webhook-sender";
-import { createServices, type Services } from "./services/services";
+import { createServices, poolOf, type Services } from "./services/services";
 import { startWorker, type Worker, type WorkerOptions } from "./workflows/worker";
 
 /** Worker settings a deployment or a test may tune. */
@@ -47,7 +47,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;
-  const events = new EventBus({ connectionString: database.url, logger });
+  const events = new EventBus({ connectionString: database.url, pool: poolOf(database.dataSource), logger });
   try {
     await events.start();
     if (config.runWorker) {
@@ -61,7 +61,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       logger,
       landingPage: config.nodeEnv !== "production",
       introspection: config.introspection,
-      pubSub: events.pubSub,
+      pubSub: events.subscriptionPubSub,
     });
     const server = http.server;
     await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,7 @@ import { AgentNumberType } from "./resolvers/types/agent-number.type";
 import { SmsConversationType } from "./resolvers/types/sms-conversation.type";
 import { SmsMessageType } from "./resolvers/types/sms-message.type";
 import type { Services } from "./services/services";
-import { createEventPubSub, type EventPubSub } from "./events/event-bus";
+import { createEventPubSub, type SchemaPubSub } from "./events/event-bus";
 
 export const resolvers = [
   SmsConversationResolver,
@@ -25,7 +25,7 @@ export const resolvers = [
  * Builds the executable schema. Without services it still prints (for `schema.graphql`), but
  * resolvers cannot run.
  */
-export async function buildParleySchema(services?: Services, pubSub: EventPubSub = createEventPubSub()): Promise<GraphQLSchema> {
+export async function buildParleySchema(services?: Services, pubSub: SchemaPubSub = createEventPubSub()): Promise<GraphQLSchema> {
   const instances = new Map<unknown, unknown>(resolvers.map((Resolver) => [Resolver, new Resolver(services as Services)]));
   // Node's concrete types are listed so that `node(id:)` can return them.
   const orphanedTypes = [SmsConversationType, SmsMessageType, AgentNumberType];

@@ -15,7 +15,7 @@ let heard: ParleyEvent[];
 beforeAll(async () => {
   database = await createTestDatabase();
   pool = new Pool({ connectionString: database.url, max: 2 });
-  bus = new EventBus({ connectionString: database.url, logger: createLogger("silent") });
+  bus = new EventBus({ connectionString: database.url, pool, logger: createLogger("silent") });
   await bus.start();
   heard = [];
   void (async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type ParleyEvent, ParleyEventType } from "../src/events/parley-event";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
+import { eventually } from "./support/eventually";
 import { subscribe, type Subscriber } from "./support/subscriber";
 
 const MESSAGE_ADDED = `
@@ -112,6 +113,27 @@ describe("subscriptions (graphql-ws on /graphql)", () => {
     });
     const [sent] = await messages.waitFor(1);
     expect(sent.smsMessageAdded).toMatchObject({ kind: "TIMEOUT_END", body: "Bye", sender: "AGENT" });
+  });
+
+  it("lists the gateway while it has subscribers, and publishes a change's events only then", async () => {
+    const listed = async () => (await harness.db.query("SELECT count(*)::int AS n FROM event_listener")).rows[0].n as number;
+    const publish = jest.spyOn(harness.parley.services.events, "publish");
+    try {
+      await eventually(async () => expect(await listed()).toBe(0));
+      await send({ userNumber: randomNumber(), message: "nobody listens" });
+      expect(publish).not.toHaveBeenCalled();
+
+      const subscriber = await listen(MESSAGE_ADDED);
+      expect(await listed()).toBe(1);
+      await send({ userNumber: randomNumber(), message: "someone listens" });
+      expect(publish).toHaveBeenCalledTimes(1);
+      expect((await subscriber.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["someone listens"]);
+
+      await subscriber.close();
+      await eventually(async () => expect(await listed()).toBe(0));
+    } finally {
+      publish.mockRestore();
+    }
   });
 
   it.each([

@@ -1,9 +1,14 @@
 import { createPubSub } from "@graphql-yoga/subscription";
-import { Client } from "pg";
+import type { BuildSchemaOptions } from "type-graphql";
+import { Client, type Pool } from "pg";
 import type { Logger } from "../logger";
+import { EventListeners } from "./event-listeners";
 import { EVENTS_CHANNEL, type ParleyEvent, ParleyEventType } from "./parley-event";
 
 export type EventPubSub = ReturnType<typeof createEventPubSub>;
+
+/** What the schema's subscriptions subscribe through. */
+export type SchemaPubSub = NonNullable<BuildSchemaOptions["pubSub"]>;
 
 export function createEventPubSub() {
   return createPubSub<{ [ParleyEventType.SMS_MESSAGE_ADDED]: [ParleyEvent]; [ParleyEventType.SMS_CONVERSATION_UPDATED]: [ParleyEvent] }>();
@@ -11,6 +16,8 @@ export function createEventPubSub() {
 
 export interface EventBusOptions {
   connectionString: string;
+  /** Where this process lists itself while it has subscribers (see EventListeners). */
+  pool: Pool;
   logger: Logger;
   /** Delay before reconnecting after the connection drops. (Default: 1000 ms) */
   reconnectDelayMs?: number;
@@ -22,12 +29,19 @@ export interface EventBusOptions {
  * as with any live feed — clients re-read state after reconnecting.
  */
 export class EventBus {
+  /** Where heard events are handed out. */
   readonly pubSub = createEventPubSub();
+  /** What the schema's subscriptions subscribe through: each one lists this process until it ends. */
+  readonly subscriptionPubSub: SchemaPubSub;
+  private readonly listeners: EventListeners;
   private client: Client | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: EventBusOptions) {}
+  constructor(private readonly options: EventBusOptions) {
+    this.listeners = new EventListeners({ pool: options.pool, logger: options.logger });
+    this.subscriptionPubSub = listened(this.pubSub, this.listeners);
+  }
 
   async start(): Promise<void> {
     const client = new Client({ connectionString: this.options.connectionString, application_name: "parley-events" });
@@ -52,6 +66,7 @@ export class EventBus {
     this.stopped = true;
     clearTimeout(this.retry);
     await this.client?.end().catch(() => undefined);
+    await this.listeners.stop();
   }
 
   private reconnect(): void {
@@ -64,4 +79,47 @@ export class EventBus {
       this.start().catch(() => this.reconnect());
     }, this.options.reconnectDelayMs ?? 1_000);
   }
+}
+
+/**
+ * `pubSub` whose subscriptions list this process while they last; one yields events once the
+ * listing has committed, so every change whose statement starts later is published to it.
+ * (Not an async generator: one waiting for its next event would not see `return()` until an
+ * event came, and the process would stay listed after its subscriber left.)
+ */
+function listened(pubSub: EventPubSub, listeners: EventListeners): SchemaPubSub {
+  return {
+    publish: (topic, ...args) => pubSub.publish(topic as ParleyEventType, ...(args as [ParleyEvent])),
+    subscribe: (topic) => {
+      const source = pubSub.subscribe(topic as ParleyEventType);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        listeners.release();
+      };
+      const ready = listeners.acquire();
+      ready.catch(release);
+      const iterator: AsyncIterableIterator<ParleyEvent> = {
+        async next() {
+          await ready;
+          const result = await source.next();
+          if (result.done) release();
+          return result;
+        },
+        async return() {
+          release();
+          return source.return();
+        },
+        async throw(error: unknown) {
+          release();
+          return source.throw(error);
+        },
+        [Symbol.asyncIterator]() {
+          return iterator;
+        },
+      };
+      return iterator;
+    },
+  };
 }

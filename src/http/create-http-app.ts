@@ -14,7 +14,7 @@ import { errorLoggingPlugin, formatError } from "./error-masking";
 import { createGraphQLHandler } from "./graphql-handler";
 import { legacyJsonStatusPlugin } from "./legacy-json-status";
 import { serveSubscriptions } from "./subscriptions";
-import type { EventPubSub } from "../events/event-bus";
+import type { SchemaPubSub } from "../events/event-bus";
 
 export interface HttpAppOptions {
   dataSource: DataSource;
@@ -27,7 +27,7 @@ export interface HttpAppOptions {
   /** Largest accepted request body. (Default: `256kb`) */
   bodyLimit?: string;
   /** Where subscriptions hear events (the process's EventBus). */
-  pubSub: EventPubSub;
+  pubSub: SchemaPubSub;
 }
 
 export interface HttpApp {

@@ -3,6 +3,7 @@ import { TimeoutFlow1795816793422 } from "./1795816793422-TimeoutFlow";
 import { QueryIndexes1795818067211 } from "./1795818067211-QueryIndexes";
 import { OutboxWorkflowOptional1795818845588 } from "./1795818845588-OutboxWorkflowOptional";
 import { WorkflowPendingIndex1795900000000 } from "./1795900000000-WorkflowPendingIndex";
+import { EventListeners1796000000000 } from "./1796000000000-EventListeners";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   QueryIndexes1795818067211,
   OutboxWorkflowOptional1795818845588,
   WorkflowPendingIndex1795900000000,
+  EventListeners1796000000000,
 ];

@@ -41,12 +41,16 @@ export interface ServicesOptions {
   logger?: Logger;
 }
 
+/** The DataSource's own pg pool, for the statements that bypass TypeORM (the hot path, event batches). */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as PostgresDriver).master as Pool;
+}
+
 export function createServices(dataSource: DataSource, options: ServicesOptions = {}): Services {
   const accounts = new AccountService(dataSource);
   const agentNumbers = new AgentNumberService(dataSource);
   const workflows = new WorkflowService(dataSource);
-  // The DataSource's own pool, for the statements that bypass TypeORM (the hot path, event batches).
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const pool = poolOf(dataSource);
   const events = new EventPublisher(pool, options.logger ?? createLogger("warn"));
   return {
     dataSource,

@@ -132,10 +132,13 @@ export class SmsConversationService {
     const conversationId = row.conversation_id;
     // A new workflow waits for its setup, timers for the relay: tell this process's worker.
     if (row.inserted || row.timers > 0) this.workflows.workEnqueued();
-    this.events.publish([
-      { type: ParleyEventType.SMS_MESSAGE_ADDED, accountId: ref.accountId, conversationId, messageId: row.message_id },
-      { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: ref.accountId, conversationId },
-    ]);
+    // Nobody subscribed anywhere when the statement ran: a NOTIFY would wake listeners for nothing.
+    if (row.listened) {
+      this.events.publish([
+        { type: ParleyEventType.SMS_MESSAGE_ADDED, accountId: ref.accountId, conversationId, messageId: row.message_id },
+        { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: ref.accountId, conversationId },
+      ]);
+    }
     // Continuing a conversation a concurrent transaction just created: its workflow is visible now.
     const workflowId = row.workflow_id ?? (await this.workflows.findByConversationIn(this.dataSource.manager, conversationId)).id;
     return { ok: true, conversationId, conversation: null, workflowId, archivedConversation: null, replayed: false };

@@ -1,3 +1,5 @@
+import { SOMEONE_LISTENS_SQL } from "../../events/event-listeners";
+
 /** The upsert's SET for the fields a turn may omit: an omitted (null) field keeps its stored value. */
 export const KEEP_OMITTED_FIELDS = `curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
     curr_pathway_version = COALESCE(EXCLUDED.curr_pathway_version, c.curr_pathway_version),
@@ -91,6 +93,6 @@ timers AS (
   RETURNING 1
 )
 SELECT ids.conversation_id, ids.workflow_id, (SELECT id FROM msg) AS message_id, conv.inserted,
-  (SELECT count(*) FROM timers)::int AS timers
+  (SELECT count(*) FROM timers)::int AS timers, ${SOMEONE_LISTENS_SQL} AS listened
 FROM conv, ids
 `;

@@ -1,3 +1,4 @@
+import { SOMEONE_LISTENS_SQL } from "../../events/event-listeners";
 import { KEEP_OMITTED_FIELDS } from "./record-message.sql";
 
 /**
@@ -20,7 +21,8 @@ import { KEEP_OMITTED_FIELDS } from "./record-message.sql";
  *  $1 account_id   $2 agent_number_id  $3 agent_number  $4 user_number  $5 body  $6 message_sid
  *  $7 curr_pathway_id  $8 curr_pathway_version  $9 current_node_id  $10 request_data
  * $11 timeout_message  $12 warning_message
- * It returns a row per call; `n` is the call's position, from 1.
+ * It returns a row per call; `n` is the call's position, from 1; `listened`, whether some process
+ * has subscribers (as of the statement's snapshot) and the call's events are worth publishing.
  */
 export const RECORD_USER_MESSAGES_SQL = `
 WITH input AS (
@@ -77,6 +79,7 @@ cancelled AS (
   WHERE t.pending IS NOT NULL
 )
 SELECT ids.n::int, ids.conversation_id, ids.workflow_id, msg.id AS message_id, ids.inserted,
-  (prev.warning_at IS NOT NULL)::int + (prev.timeout_at IS NOT NULL)::int AS timers
+  (prev.warning_at IS NOT NULL)::int + (prev.timeout_at IS NOT NULL)::int AS timers,
+  ${SOMEONE_LISTENS_SQL} AS listened
 FROM ids JOIN msg ON msg.conversation_id = ids.conversation_id LEFT JOIN prev ON prev.n = ids.n
 `;

@@ -7,4 +7,6 @@ export interface RecordedMessageRow {
   inserted: boolean;
   /** Timer jobs written to the outbox (scheduled or removed). */
   timers: number;
+  /** Some process has subscribers (see EventListeners): the change's events are published only then. */
+  listened: boolean;
 }
