@@ -26,6 +26,12 @@ export interface Config {
   runWorker: boolean;
   /** How long an API key's account is cached in a process; bounds how long a key revoked elsewhere still works. (Default: 5000; `AUTH_CACHE_TTL_MS`) */
   authCacheTtlMs: number;
+  /**
+   * Publish every createSmsConversation's events, even while no process has subscribers. For a
+   * rolling deploy from a version without `event_listener`, whose gateways' subscribers are not
+   * listed. (Default: false; `PUBLISH_ALL_EVENTS`)
+   */
+  publishAllEvents: boolean;
   worker: {
     /** Jobs one process runs at once. (Default: 5; `WORKER_CONCURRENCY`) */
     concurrency: number;
@@ -134,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: nodeEnv !== "production" || bool("INTROSPECTION", false),
     runWorker: bool("RUN_WORKER", true),
     authCacheTtlMs: nonNegative("AUTH_CACHE_TTL_MS", 5_000),
+    publishAllEvents: bool("PUBLISH_ALL_EVENTS", false),
     worker: {
       concurrency: positive("WORKER_CONCURRENCY", 5),
       pollInterval: positive("WORKER_POLL_INTERVAL_MS", 250),

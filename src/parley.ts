@@ -43,6 +43,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   const services = createServices(database.dataSource, {
     webhook: { ...config.webhook, ...webhook },
     apiKeys: { cacheTtlMs: config.authCacheTtlMs },
+    publishAllEvents: config.publishAllEvents,
     logger,
   });
   let worker: Worker | undefined;

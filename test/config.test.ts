@@ -13,6 +13,7 @@ describe("loadConfig", () => {
       introspection: true,
       runWorker: true,
       authCacheTtlMs: 5000,
+      publishAllEvents: false,
       worker: { concurrency: 5, pollInterval: 250, heartbeatIntervalMs: 5000, staleWorkerAfterMs: 30000 },
       webhook: { retryBaseMs: 1000, maxAttempts: 8, timeoutMs: 10000 },
     });

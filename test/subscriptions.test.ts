@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type ParleyEvent, ParleyEventType } from "../src/events/parley-event";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
+import { toPublicId } from "../src/services/public-id";
 import { eventually } from "./support/eventually";
 import { subscribe, type Subscriber } from "./support/subscriber";
 
@@ -118,15 +119,17 @@ describe("subscriptions (graphql-ws on /graphql)", () => {
   it("lists the gateway while it has subscribers, and publishes a change's events only then", async () => {
     const listed = async () => (await harness.db.query("SELECT count(*)::int AS n FROM event_listener")).rows[0].n as number;
     const publish = jest.spyOn(harness.parley.services.events, "publish");
+    const publishedFor = (conversationId: string) =>
+      publish.mock.calls.flat(2).filter((event) => toPublicId("conversation", event.conversationId) === conversationId);
     try {
       await eventually(async () => expect(await listed()).toBe(0));
-      await send({ userNumber: randomNumber(), message: "nobody listens" });
-      expect(publish).not.toHaveBeenCalled();
+      const unheard = await send({ userNumber: randomNumber(), message: "nobody listens" });
+      expect(publishedFor(unheard.conversationId)).toEqual([]);
 
       const subscriber = await listen(MESSAGE_ADDED);
-      expect(await listed()).toBe(1);
-      await send({ userNumber: randomNumber(), message: "someone listens" });
-      expect(publish).toHaveBeenCalledTimes(1);
+      await eventually(async () => expect(await listed()).toBe(1));
+      const heard = await send({ userNumber: randomNumber(), message: "someone listens" });
+      expect(publishedFor(heard.conversationId)).toHaveLength(2);
       expect((await subscriber.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["someone listens"]);
 
       await subscriber.close();

@@ -82,37 +82,37 @@ export class EventBus {
 }
 
 /**
- * `pubSub` whose subscriptions list this process while they last; one yields events once the
- * listing has committed, so every change whose statement starts later is published to it.
- * (Not an async generator: one waiting for its next event would not see `return()` until an
- * event came, and the process would stay listed after its subscriber left.)
+ * `pubSub` whose subscriptions list this process while they run (EventListeners). A subscription
+ * counts from its first `next()` — the one that also starts its listener here — so one cancelled
+ * before it started is never counted. (Not an async generator: one waiting for its next event
+ * would not see `return()` until an event came, and the process would stay listed.)
  */
 function listened(pubSub: EventPubSub, listeners: EventListeners): SchemaPubSub {
   return {
     publish: (topic, ...args) => pubSub.publish(topic as ParleyEventType, ...(args as [ParleyEvent])),
     subscribe: (topic) => {
       const source = pubSub.subscribe(topic as ParleyEventType);
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        listeners.release();
+      let state: "new" | "counted" | "ended" = "new";
+      const end = () => {
+        if (state === "counted") listeners.release();
+        state = "ended";
       };
-      const ready = listeners.acquire();
-      ready.catch(release);
       const iterator: AsyncIterableIterator<ParleyEvent> = {
         async next() {
-          await ready;
+          if (state === "new") {
+            state = "counted";
+            listeners.acquire();
+          }
           const result = await source.next();
-          if (result.done) release();
+          if (result.done) end();
           return result;
         },
         async return() {
-          release();
+          end();
           return source.return();
         },
         async throw(error: unknown) {
-          release();
+          end();
           return source.throw(error);
         },
         [Symbol.asyncIterator]() {

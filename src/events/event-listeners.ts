@@ -13,52 +13,67 @@ export interface EventListenersOptions {
   logger: Logger;
   /** How often a process with subscribers renews its row, in ms. (Default: 20000) */
   beatIntervalMs?: number;
+  /** How soon a failed listing or renewal is tried again, in ms. (Default: 1000) */
+  retryAfterMs?: number;
 }
 
 /**
  * Lists this process in `event_listener` while it has at least one subscriber, so that writers
- * publish events only while someone can hear them. A subscription counts once its row has
- * committed: a change whose statement starts after that sees the row and is published; one
- * already running is concurrent with the subscription and may be missed, as with any live feed.
- * A process that dies keeps its row until it is stale: writers keep publishing until then.
+ * publish events only while someone can hear them. A change whose statement starts after the
+ * listing has committed is published; one already running is concurrent with the subscription
+ * and may be missed, as with any live feed. A process that dies keeps its row until it is stale:
+ * writers keep publishing until then. Listing and unlisting run one at a time, in call order.
  */
 export class EventListeners {
   private readonly processId = randomUUID();
   private subscribers = 0;
-  private beat: NodeJS.Timeout | undefined;
-  // Listing and unlisting in call order: a quick unsubscribe-subscribe must end listed.
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: EventListenersOptions) {}
 
-  /** A subscriber starts: resolves once this process is listed (each time, so a failure is not sticky). */
-  acquire(): Promise<void> {
-    this.subscribers++;
-    if (!this.beat) {
-      this.beat = setInterval(() => {
-        this.enqueue(() => this.list()).catch((error: unknown) => this.options.logger.warn({ err: error }, "event listener beat failed"));
-      }, this.options.beatIntervalMs ?? 20_000);
-      this.beat.unref();
-    }
-    return this.enqueue(() => this.list());
+  /** A subscriber starts; the first one lists this process (at once) and keeps it listed. */
+  acquire(): void {
+    if (this.stopped || this.subscribers++ > 0) return;
+    this.renew();
   }
 
-  /** A subscriber ends: the last one unlists this process. */
+  /** A subscriber ends; the last one unlists this process. */
   release(): void {
-    if (--this.subscribers > 0) return;
-    clearInterval(this.beat);
-    this.beat = undefined;
+    if (this.stopped || this.subscribers === 0 || --this.subscribers > 0) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.enqueue(() => this.unlist()).catch((error: unknown) => this.options.logger.warn({ err: error }, "event listener not removed; it goes stale"));
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.beat);
-    this.beat = undefined;
+    this.stopped = true;
+    clearTimeout(this.timer);
     if (this.subscribers > 0) {
       this.subscribers = 0;
       await this.enqueue(() => this.unlist()).catch(() => undefined);
     }
     await this.queue.catch(() => undefined);
+  }
+
+  /** Lists (or renews) now, then again after a beat, or soon if it failed. */
+  private renew(): void {
+    clearTimeout(this.timer);
+    this.enqueue(() => this.list()).then(
+      () => this.schedule(this.options.beatIntervalMs ?? 20_000),
+      (error: unknown) => {
+        this.options.logger.warn({ err: error }, "event listener not listed; retrying");
+        this.schedule(this.options.retryAfterMs ?? 1_000);
+      },
+    );
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped || this.subscribers === 0) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.renew(), delayMs);
+    this.timer.unref();
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {

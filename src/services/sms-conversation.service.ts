@@ -53,6 +53,7 @@ export class SmsConversationService {
   /**
    * @param pool The DataSource's own pg pool: the one-statement path runs a named prepared statement on it.
    * @param userMessages Records USER messages without timeOut/warningTime, in batches.
+   * @param publishAllEvents Publish events even while no process has subscribers (see EventListeners).
    */
   constructor(
     private readonly dataSource: DataSource,
@@ -61,6 +62,7 @@ export class SmsConversationService {
     private readonly workflows: WorkflowService,
     private readonly events: EventPublisher,
     private readonly userMessages: UserMessageRecorder,
+    private readonly publishAllEvents = false,
   ) {}
 
   /**
@@ -132,8 +134,8 @@ export class SmsConversationService {
     const conversationId = row.conversation_id;
     // A new workflow waits for its setup, timers for the relay: tell this process's worker.
     if (row.inserted || row.timers > 0) this.workflows.workEnqueued();
-    // Nobody subscribed anywhere when the statement ran: a NOTIFY would wake listeners for nothing.
-    if (row.listened) {
+    // No process listed a subscriber when the statement ran: a NOTIFY would wake listeners for nothing.
+    if (row.listened || this.publishAllEvents) {
       this.events.publish([
         { type: ParleyEventType.SMS_MESSAGE_ADDED, accountId: ref.accountId, conversationId, messageId: row.message_id },
         { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: ref.accountId, conversationId },
