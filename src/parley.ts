@@ -54,7 +54,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
     if (config.runWorker) {
       worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker, ...workerOptions });
       const relay = worker.relay;
-      services.workflows.onWorkEnqueued(() => relay.nudge());
+      services.workflows.onWorkEnqueued((work) => relay.nudge(work));
     }
     http = await createHttpApp({
       dataSource: database.dataSource,

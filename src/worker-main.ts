@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const services = createServices(database.dataSource, { webhook: config.webhook, logger });
   const worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker });
   // Deliveries and schedules written by this process's timer jobs are relayed at once, not at the next poll.
-  services.workflows.onWorkEnqueued(() => worker.relay.nudge());
+  services.workflows.onWorkEnqueued((work) => worker.relay.nudge(work));
   stopOnSignals(async () => {
     await worker.stop();
     await services.events.drained();

@@ -92,7 +92,7 @@ export class SmsConversationService {
       const after: AfterCommit = { events: [], enqueued: false };
       try {
         const result = await this.dataSource.transaction((manager) => this.createOnce(manager, agentNumber, command, after));
-        if (after.enqueued) this.workflows.workEnqueued();
+        if (after.enqueued) this.workflows.workEnqueued({ outbox: true, setups: true });
         this.events.publish(after.events);
         return result;
       } catch (error) {
@@ -133,7 +133,7 @@ export class SmsConversationService {
     if (!row) return null;
     const conversationId = row.conversation_id;
     // A new workflow waits for its setup, timers for the relay: tell this process's worker.
-    if (row.inserted || row.timers > 0) this.workflows.workEnqueued();
+    if (row.inserted || row.timers > 0) this.workflows.workEnqueued({ outbox: row.timers > 0, setups: row.inserted });
     // No process listed a subscriber when the statement ran: a NOTIFY would wake listeners for nothing.
     if (row.listened || this.publishAllEvents) {
       this.events.publish([

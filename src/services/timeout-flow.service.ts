@@ -45,7 +45,7 @@ export class TimeoutFlowService {
     const events: ParleyEvent[] = [];
     const outcome = await this.fireTimerOnce(payload, events);
     // Its messages' deliveries (or its new schedule) wait in the outbox: tell this process's relay.
-    if (outcome.kind !== "stale") this.workflows.workEnqueued();
+    if (outcome.kind !== "stale") this.workflows.workEnqueued({ outbox: true, setups: false });
     this.events.publish(events);
     return outcome;
   }

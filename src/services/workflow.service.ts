@@ -16,19 +16,27 @@ export interface ConversationTimerPayload {
   kind: TimerKind;
 }
 
+/** What a committed transaction left for the worker. */
+export interface EnqueuedWork {
+  /** workflow_outbox rows (timers to schedule or remove, deliveries): the relay's part. */
+  outbox: boolean;
+  /** New PENDING workflows: the setup step's part. */
+  setups: boolean;
+}
+
 export class WorkflowService {
-  private readonly enqueuedListeners: Array<() => void> = [];
+  private readonly enqueuedListeners: Array<(work: EnqueuedWork) => void> = [];
 
   constructor(private readonly dataSource: DataSource) {}
 
   /** Calls `listener` after this process commits new workflow work (the relay picks it up sooner). */
-  onWorkEnqueued(listener: () => void): void {
+  onWorkEnqueued(listener: (work: EnqueuedWork) => void): void {
     this.enqueuedListeners.push(listener);
   }
 
-  /** To be called after the commit of a transaction that called `start`. */
-  workEnqueued(): void {
-    for (const listener of this.enqueuedListeners) listener();
+  /** To be called after the commit of a transaction that called `start` or wrote outbox rows. */
+  workEnqueued(work: EnqueuedWork): void {
+    for (const listener of this.enqueuedListeners) listener(work);
   }
 
   /**

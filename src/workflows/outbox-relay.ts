@@ -2,7 +2,7 @@ import type { Pool } from "pg";
 import { chunkEvents } from "../events/event-publisher";
 import { EVENTS_CHANNEL, type ParleyEvent } from "../events/parley-event";
 import type { Logger } from "../logger";
-import type { WorkflowService } from "../services/workflow.service";
+import type { EnqueuedWork, WorkflowService } from "../services/workflow.service";
 
 // Any fixed number, distinct from the migration lock.
 const RELAY_LOCK = 7_246_134;
@@ -56,7 +56,10 @@ export interface OutboxRelayOptions {
   workflows: Pick<WorkflowService, "setUpPending">;
   /** Rows moved per transaction. (Default: 500) */
   batchSize?: number;
-  /** How often to look for rows written by other processes, in ms. (Default: 100) */
+  /**
+   * How often to look for rows written by other processes, in ms; also the longest the outbox
+   * goes unread while nudges bring only setups. (Default: 100)
+   */
   pollIntervalMs?: number;
   /**
    * After a nudge, wait this long before relaying, in ms, so that one pass carries the work of
@@ -81,6 +84,9 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly nudgeDelayMs: number;
   private nudged = false;
+  /** A nudge brought outbox rows (or the outbox could not be read): the next pass reads it. */
+  private outboxDue = true;
+  private outboxReadAt = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
@@ -92,9 +98,14 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
-  /** Relay soon: called after this process committed outbox rows. */
-  nudge(): void {
+  /**
+   * Relay soon: called after this process committed outbox rows or PENDING workflows. A pass for
+   * setups alone leaves the outbox (four statements) to the poll: most requests start a
+   * conversation and write no outbox row.
+   */
+  nudge(work: EnqueuedWork = { outbox: true, setups: true }): void {
     if (this.stopped) return;
+    if (work.outbox) this.outboxDue = true;
     if (this.running) this.again = true;
     else if (!this.nudged) {
       this.nudged = true;
@@ -119,6 +130,7 @@ export class OutboxRelay {
         await client.query("ROLLBACK");
         // The other relay may have read the outbox before our rows committed: look again soon.
         this.again = true;
+        this.outboxDue = true;
         return 0;
       }
       const { rows } = await client.query<OutboxRow>(
@@ -169,12 +181,18 @@ export class OutboxRelay {
 
   // Separately guarded: a batch that cannot be relayed must not hold up the setups, nor the reverse.
   private async drain(): Promise<void> {
-    try {
-      while (!this.stopped && (await this.relayOnce()) === this.batchSize) {
-        // A full batch: more may be waiting.
+    // Read at least every pollIntervalMs, however often setups nudge: other processes' rows wait there too.
+    if (this.outboxDue || Date.now() - this.outboxReadAt >= this.pollIntervalMs) {
+      this.outboxDue = false;
+      this.outboxReadAt = Date.now();
+      try {
+        while (!this.stopped && (await this.relayOnce()) === this.batchSize) {
+          // A full batch: more may be waiting.
+        }
+      } catch (error) {
+        this.outboxDue = true;
+        this.options.logger.error({ err: error }, "outbox relay failed; retrying");
       }
-    } catch (error) {
-      this.options.logger.error({ err: error }, "outbox relay failed; retrying");
     }
     try {
       while (!this.stopped && (await this.options.workflows.setUpPending(this.batchSize)) === this.batchSize) {

@@ -1,0 +1,110 @@
+import { runMigrations } from "graphile-worker";
+import { Pool } from "pg";
+import { createLogger } from "../src/logger";
+import { OutboxRelay } from "../src/workflows/outbox-relay";
+import { eventually, sleep } from "./support/eventually";
+import { type Harness, randomNumber, startHarness } from "./support/harness";
+import { CREATE } from "./support/operations";
+
+const SETUPS_ONLY = { outbox: false, setups: true };
+
+describe("the outbox relay", () => {
+  let harness: Harness;
+  let pool: Pool;
+  let relay: OutboxRelay;
+  /** Passes that read the outbox: each takes a connection from the relay's own pool. */
+  let outboxReads = 0;
+
+  beforeAll(async () => {
+    // No worker of the API's own: this test drives its relay itself.
+    harness = await startHarness({ runWorker: false });
+    await runMigrations({ connectionString: harness.database.url, logger: undefined });
+  });
+  beforeEach(() => {
+    pool = new Pool({ connectionString: harness.database.url, max: 2 });
+    pool.on("acquire", () => outboxReads++);
+    relay = new OutboxRelay({ pool, logger: createLogger("silent"), workflows: harness.parley.services.workflows, pollIntervalMs: 300 });
+    outboxReads = 0;
+  });
+  afterEach(async () => {
+    await relay.stop();
+    await pool.end();
+  });
+  afterAll(() => harness.close());
+
+  /** Nudges as a busy API does after every new conversation, until `done` settles. */
+  async function nudgeSetupsUntil<T>(done: Promise<T>): Promise<T> {
+    let settled = false;
+    const result = done.finally(() => (settled = true));
+    while (!settled) {
+      relay.nudge(SETUPS_ONLY);
+      await sleep(5);
+    }
+    return result;
+  }
+
+  async function pendingWorkflows(count: number): Promise<void> {
+    const account = await harness.createAccount();
+    for (let i = 0; i < count; i++) {
+      const { body } = await harness.graphql(CREATE, { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hi" } }, { apiKey: account.apiKey });
+      expect(body.data!.createSmsConversation.userErrors).toEqual([]);
+    }
+  }
+
+  it("sets new workflows up on every nudge, but reads the outbox only once per poll interval while nudges bring only setups", async () => {
+    await pendingWorkflows(3);
+    relay.start();
+    const startedAt = Date.now();
+    await nudgeSetupsUntil(
+      eventually(async () => {
+        const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM workflow WHERE status = 'PENDING'");
+        expect(rows[0].n).toBe(0);
+      }),
+    );
+    // And some more nudging, long enough for several poll intervals.
+    await nudgeSetupsUntil(sleep(1_000));
+    const elapsed = Date.now() - startedAt;
+    // A pass every ~10 ms reading the outbox each time would be ~100 reads.
+    expect(outboxReads).toBeGreaterThanOrEqual(1);
+    expect(outboxReads).toBeLessThanOrEqual(Math.ceil(elapsed / 300) + 1);
+  });
+
+  it("still relays a row another process wrote, within the poll interval, while nudges bring only setups", async () => {
+    relay.start();
+    await sleep(50);
+    const jobKey = `test:${randomNumber()}`;
+    await harness.db.query(
+      `INSERT INTO workflow_outbox (task, payload, run_at, job_key, remove_job) VALUES ('conversation.timer', '{}', now() + interval '1 hour', $1, false)`,
+      [jobKey],
+    );
+    await nudgeSetupsUntil(
+      eventually(
+        async () => {
+          const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = $1", [jobKey]);
+          expect(rows[0].n).toBe(1);
+        },
+        { timeoutMs: 2_000 },
+      ),
+    );
+    expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(0);
+  });
+
+  it("reads the outbox at once when a nudge brings outbox rows", async () => {
+    relay = new OutboxRelay({ pool, logger: createLogger("silent"), workflows: harness.parley.services.workflows, pollIntervalMs: 60_000 });
+    relay.start();
+    await eventually(async () => expect(outboxReads).toBe(1)); // the first pass always reads it
+    const jobKey = `test:${randomNumber()}`;
+    await harness.db.query(
+      `INSERT INTO workflow_outbox (task, payload, run_at, job_key, remove_job) VALUES ('conversation.timer', '{}', now() + interval '1 hour', $1, false)`,
+      [jobKey],
+    );
+    relay.nudge({ outbox: true, setups: false });
+    await eventually(
+      async () => {
+        const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = $1", [jobKey]);
+        expect(rows[0].n).toBe(1);
+      },
+      { timeoutMs: 2_000 },
+    );
+  });
+});
