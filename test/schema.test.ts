@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createDataSource } from "../ormconfig";
@@ -58,6 +59,34 @@ describe("migrations", () => {
         "SELECT indexdef FROM pg_indexes WHERE indexname = 'sms_message_account_message_sid_key'",
       );
       expect(sid).toMatch(/UNIQUE INDEX .* \(account_id, message_sid\)/);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it("refuse a conversation whose account is not its agent number's, and delete an account's conversations and messages with it", async () => {
+    const dataSource = createDataSource({ url: database.url, poolSize: 1 });
+    await dataSource.initialize();
+    try {
+      const [a, b] = ["a", "b"].map(() => randomUUID());
+      const [numberA, numberB] = [randomUUID(), randomUUID()];
+      await dataSource.query("INSERT INTO account (id, name) VALUES ($1, 'A'), ($2, 'B')", [a, b]);
+      await dataSource.query("INSERT INTO agent_number (id, account_id, number) VALUES ($1, $2, '+15550000001'), ($3, $4, '+15550000002')", [numberA, a, numberB, b]);
+      const conversation = (account: string, number: string) =>
+        dataSource.query(
+          "INSERT INTO sms_conversation (id, account_id, agent_number_id, agent_number, user_number) VALUES ($1, $2, $3, 'x', '+15550000009') RETURNING id",
+          [randomUUID(), account, number],
+        );
+      await expect(conversation(a, numberB)).rejects.toMatchObject({ code: "23503", constraint: "sms_conversation_agent_number_fkey" });
+      const [{ id }] = await conversation(a, numberA);
+      await dataSource.query("INSERT INTO sms_message (id, conversation_id, account_id, sender, body) VALUES ($1, $2, $3, 'USER', 'hi')", [randomUUID(), id, a]);
+
+      await dataSource.query("DELETE FROM account WHERE id = $1", [a]);
+      const [left] = await dataSource.query(
+        "SELECT (SELECT count(*) FROM sms_conversation WHERE account_id = $1)::int AS conversations, (SELECT count(*) FROM sms_message WHERE account_id = $1)::int AS messages",
+        [a],
+      );
+      expect(left).toEqual({ conversations: 0, messages: 0 });
     } finally {
       await dataSource.destroy();
     }

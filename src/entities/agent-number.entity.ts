@@ -1,9 +1,11 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from "typeorm";
 import { Account } from "./account.entity";
 import type { TimeoutSettings } from "./timeout-settings";
 
 /** An E.164 number an account's agent sends from, with its default timeout settings per channel. */
 @Entity({ name: "agent_number" })
+// What conversations reference: their agent number together with its account (so the two agree).
+@Unique("agent_number_id_account_id_key", ["id", "accountId"])
 export class AgentNumber {
   @PrimaryColumn("uuid")
   id!: string;

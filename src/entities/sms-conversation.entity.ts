@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from "typeorm";
-import { Account } from "./account.entity";
 import { AgentNumber } from "./agent-number.entity";
 import { SmsConversationStatus } from "./sms-conversation-status.enum";
 
@@ -25,16 +24,19 @@ export class SmsConversation {
   @Column({ name: "account_id", type: "uuid" })
   accountId!: string;
 
-  @ManyToOne(() => Account, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "account_id", foreignKeyConstraintName: "sms_conversation_account_id_fkey" })
-  account?: Account;
-
   @Index("sms_conversation_agent_number_id_idx")
   @Column({ name: "agent_number_id", type: "uuid" })
   agentNumberId!: string;
 
+  /**
+   * One key for both: the account of a conversation is its agent number's (an account's deletion
+   * reaches its conversations through its agent numbers), checked once per row written.
+   */
   @ManyToOne(() => AgentNumber, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "agent_number_id", foreignKeyConstraintName: "sms_conversation_agent_number_id_fkey" })
+  @JoinColumn([
+    { name: "agent_number_id", referencedColumnName: "id", foreignKeyConstraintName: "sms_conversation_agent_number_fkey" },
+    { name: "account_id", referencedColumnName: "accountId", foreignKeyConstraintName: "sms_conversation_agent_number_fkey" },
+  ])
   agentNumberEntity?: AgentNumber;
 
   /** Copy of the agent number's E.164 value (immutable), so reads need no join. */

@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
-import { Account } from "./account.entity";
 import { SmsConversation } from "./sms-conversation.entity";
 import { SmsMessageKind } from "./sms-message-kind.enum";
 import { SmsSender } from "./sms-sender.enum";
@@ -21,12 +20,9 @@ export class SmsMessage {
   @JoinColumn({ name: "conversation_id", foreignKeyConstraintName: "sms_message_conversation_id_fkey" })
   conversation?: SmsConversation;
 
+  /** Its conversation's account, copied for account-scoped reads (the conversation's key covers it). */
   @Column({ name: "account_id", type: "uuid" })
   accountId!: string;
-
-  @ManyToOne(() => Account, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "account_id", foreignKeyConstraintName: "sms_message_account_id_fkey" })
-  account?: Account;
 
   @Column({ type: "enum", enum: SmsSender, enumName: "sms_sender" })
   sender!: SmsSender;

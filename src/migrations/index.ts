@@ -4,6 +4,7 @@ import { QueryIndexes1795818067211 } from "./1795818067211-QueryIndexes";
 import { OutboxWorkflowOptional1795818845588 } from "./1795818845588-OutboxWorkflowOptional";
 import { WorkflowPendingIndex1795900000000 } from "./1795900000000-WorkflowPendingIndex";
 import { EventListeners1796000000000 } from "./1796000000000-EventListeners";
+import { ConversationAgentNumberKey1796100000000 } from "./1796100000000-ConversationAgentNumberKey";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   OutboxWorkflowOptional1795818845588,
   WorkflowPendingIndex1795900000000,
   EventListeners1796000000000,
+  ConversationAgentNumberKey1796100000000,
 ];
