@@ -44,6 +44,30 @@ describe("WriteBatcher", () => {
     await expect(Promise.all(waiting)).resolves.toEqual(["wrote 2", "wrote 3"]);
   });
 
+  it("starts the next batch's write before it answers the callers of the batch that finished", async () => {
+    const events: string[] = [];
+    const batches: Array<{ items: readonly number[]; finish: () => void }> = [];
+    // As a write through pg-pool does: its statement leaves on process.nextTick, when the pool hands over a connection.
+    const write = (items: readonly number[]) =>
+      new Promise<string[]>((resolve) => {
+        process.nextTick(() => {
+          events.push(`write ${items.join(",")}`);
+          batches.push({ items, finish: () => resolve(items.map((item) => `wrote ${item}`)) });
+        });
+      });
+    const batcher = new WriteBatcher(write, { maxConcurrentBatches: 1, stalledAfterMs: 60_000 });
+
+    const first = batcher.write(1).then(() => events.push("answered 1"));
+    await turn();
+    const second = batcher.write(2).then(() => events.push("answered 2"));
+    await turn();
+    batches[0].finish();
+    await first;
+    expect(events).toEqual(["write 1", "write 2", "answered 1"]);
+    batches[1].finish();
+    await second;
+  });
+
   it("writes a batch that waited stalledAfterMs for a slot anyway, but only one beyond the limit", async () => {
     const { batches, write } = controlledWrite();
     const batcher = new WriteBatcher(write, { maxConcurrentBatches: 1, stalledAfterMs: 30 });

@@ -29,7 +29,7 @@ interface ReadyBatch {
  * Group commit: the calls that arrive while an earlier batch is being written are written
  * together, one statement (so one transaction and one commit) per batch. A call's promise settles
  * after its batch commits, with its own result or its own error (`write` returns one per item,
- * in order).
+ * in order), once the next batch, if one is waiting, has been handed to `write`.
  *
  * Built on DataLoader (without its cache): a batch is dispatched when a slot is free, at the
  * earliest after the I/O callbacks of the current turn of the event loop, so the requests read in
@@ -48,12 +48,20 @@ export class WriteBatcher<Item, Result> {
     this.loader = new DataLoader<Item, Result>(
       async (items) => {
         this.inFlight++;
+        let results: ReadonlyArray<Result | Error>;
         try {
-          return await write(items);
+          results = await write(items);
         } finally {
           this.inFlight--;
           this.dispatchReady();
         }
+        // Answer this batch's callers only once the next batch is on its way. A write that goes
+        // through pg-pool gets its connection on process.nextTick, after every pending promise
+        // callback: answering first would render all of this batch's responses before the next
+        // statement leaves, and the database would idle meanwhile (measured: batches took
+        // ~0.6 ms longer and throughput was 6-20 % lower).
+        await new Promise<void>((resolve) => process.nextTick(resolve));
+        return results;
       },
       {
         cache: false,
