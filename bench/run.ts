@@ -22,6 +22,12 @@ import { createBenchDatabase, freePort } from "./support/bench-database";
 const ROOT = path.resolve(__dirname, "..");
 const DURATION = Number(process.env.BENCH_DURATION ?? 20);
 const SEED_CONVERSATIONS = Number(process.env.BENCH_SEED ?? 20_000);
+/**
+ * Seconds of load before measuring, for each server. V8 keeps compiling the hot path well past
+ * the first few seconds: after 5 s Parley's compiler threads still cost ~60 µs per request and
+ * its first measured run read ~10 % slower than later ones; after 15 s they are down to ~20.
+ */
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP ?? 15);
 const AGENT = "+15555550100";
 
 const CREATE = "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId workflowId userErrors { code message } } }";
@@ -274,8 +280,8 @@ async function main(): Promise<void> {
     };
 
     console.log(`warming up (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version})`);
-    await load("warm-up", parley.pid!, parleyUrl, 10, createNew, gqlError, 5);
-    await load("warm-up", floor.pid!, floorUrl, 10, floorNew, (body) => body.includes('"error"'), 5);
+    await load("warm-up", parley.pid!, parleyUrl, 10, createNew, gqlError, WARM_UP_SECONDS);
+    await load("warm-up", floor.pid!, floorUrl, 10, floorNew, (body) => body.includes('"error"'), WARM_UP_SECONDS);
     await drain();
 
     const results: Result[] = [];
