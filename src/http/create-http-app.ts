@@ -12,6 +12,7 @@ import type { Services } from "../services/services";
 import { beginRequest } from "./access-log";
 import { errorLoggingPlugin, formatError } from "./error-masking";
 import { createGraphQLHandler } from "./graphql-handler";
+import { compiledExecutor } from "./compiled-executor";
 import { legacyJsonStatusPlugin } from "./legacy-json-status";
 import { serveSubscriptions } from "./subscriptions";
 import type { SchemaPubSub } from "../events/event-bus";
@@ -49,7 +50,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const schema = await buildParleySchema(services, options.pubSub);
   const subscriptions = serveSubscriptions({ server, schema, services, logger });
   const apollo = new ApolloServer<Context>({
-    schema,
+    // The schema reaches Apollo through compiledExecutor: every operation runs as compiled code.
+    gateway: compiledExecutor(schema),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals: it drains HTTP, then the worker, then the database.

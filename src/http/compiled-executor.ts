@@ -1,0 +1,87 @@
+import type { ApolloServerOptionsWithGateway } from "@apollo/server";
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  getVariableValues,
+} from "graphql";
+import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
+import type { Context } from "../resolvers/context.type";
+
+type Gateway = ApolloServerOptionsWithGateway<Context>["gateway"];
+
+/**
+ * Apollo Server running every operation through graphql-jit: an operation is compiled to
+ * JavaScript once (per parsed document, which Apollo caches by query text) and every later
+ * request runs the compiled function instead of graphql-js's generic executor. Plugged in through
+ * Apollo's gateway interface, which is how Apollo lets a server bring its own executor.
+ *
+ * Answers are the ones graphql-js gives: graphql-jit's own error objects become graphql-js
+ * GraphQLErrors (Apollo and the error masking recognise those, and unwrap the resolver's error),
+ * and a request whose variables do not coerce is answered with graphql-js's own coercion errors,
+ * which Apollo turns into HTTP 400 BAD_USER_INPUT. Subscriptions do not pass through here.
+ *
+ * Why: the server's one thread paces the hot path, and graphql-js's generic coercion and execution
+ * were a measurable part of it (alternating runs of createSmsConversation: ~400 → ~360 µs of the
+ * main thread per request, throughput +8 %).
+ */
+export function compiledExecutor(schema: GraphQLSchema): Gateway {
+  // Keyed by the parsed document: entries go when Apollo's document cache drops it.
+  const compiled = new WeakMap<DocumentNode, Map<string | null, CompiledQuery | ExecutionResult>>();
+
+  const compile = (document: DocumentNode, operationName: string | null): CompiledQuery | ExecutionResult => {
+    let byName = compiled.get(document);
+    if (!byName) compiled.set(document, (byName = new Map()));
+    let query = byName.get(operationName);
+    if (!query) byName.set(operationName, (query = compileQuery(schema, document, operationName ?? undefined)));
+    return query;
+  };
+
+  return {
+    async load() {
+      return {
+        executor: async ({ document, operationName, request, context }) => {
+          const query = compile(document, operationName);
+          if (!isCompiledQuery(query)) return { errors: query.errors?.map(toGraphQLError) };
+          const variables = request.variables ?? {};
+          const result = await query.query(undefined, context, variables);
+          if (!result.errors) return result;
+          if (!("data" in result)) return { errors: coercionErrors(schema, document, operationName, variables) ?? result.errors.map(toGraphQLError) };
+          return { ...result, errors: result.errors.map(toGraphQLError) };
+        },
+      };
+    },
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: "" });
+      return () => undefined;
+    },
+    async stop() {},
+  };
+}
+
+/** graphql-js's own errors for variables that do not coerce (its wording, as Apollo expects). */
+function coercionErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null,
+  variables: Record<string, unknown>,
+): readonly GraphQLError[] | undefined {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return undefined;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+  return "errors" in coerced ? coerced.errors : undefined;
+}
+
+/**
+ * A graphql-jit error as a graphql-js one. graphql-jit's own class inherits GraphQLError's
+ * prototype without running its constructor, so `extensions` may be missing; Apollo expects it.
+ */
+function toGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError && error.constructor === GraphQLError) return error;
+  const jit = error as GraphQLError;
+  const converted = new GraphQLError(jit.message, { path: jit.path, originalError: jit.originalError ?? undefined, extensions: jit.extensions });
+  if (jit.locations) (converted as { locations?: unknown }).locations = jit.locations;
+  return converted;
+}
