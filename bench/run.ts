@@ -25,7 +25,7 @@ const SEED_CONVERSATIONS = Number(process.env.BENCH_SEED ?? 20_000);
 /**
  * Seconds of load before measuring, for each server. V8 keeps compiling the hot path well past
  * the first few seconds: after 5 s Parley's compiler threads still cost ~60 µs per request and
- * its first measured run read ~10 % slower than later ones; after 15 s they are down to ~20.
+ * its first measured run read ~10 % slower than later ones; after 15 s they are down to ~20 µs.
  */
 const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP ?? 15);
 const AGENT = "+15555550100";

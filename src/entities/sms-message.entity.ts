@@ -20,7 +20,11 @@ export class SmsMessage {
   @JoinColumn({ name: "conversation_id", foreignKeyConstraintName: "sms_message_conversation_id_fkey" })
   conversation?: SmsConversation;
 
-  /** Its conversation's account, copied for account-scoped reads (the conversation's key covers it). */
+  /**
+   * Its conversation's account, copied for account-scoped reads and the messageSid key; kept
+   * equal by the code that writes messages (every statement copies it from the conversation), not
+   * by a key of the database.
+   */
   @Column({ name: "account_id", type: "uuid" })
   accountId!: string;
 

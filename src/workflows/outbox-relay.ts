@@ -84,8 +84,9 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly nudgeDelayMs: number;
   private nudged = false;
-  /** A nudge brought outbox rows (or the outbox could not be read): the next pass reads it. */
+  /** A nudge brought outbox rows, another relay held the turn, or a read failed: the next pass reads it. */
   private outboxDue = true;
+  /** When this relay last read the outbox (performance.now(): monotonic, unlike the wall clock). */
   private outboxReadAt = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -95,7 +96,7 @@ export class OutboxRelay {
   }
 
   start(): void {
-    this.schedule(0);
+    this.schedule(0, true);
   }
 
   /**
@@ -165,26 +166,30 @@ export class OutboxRelay {
     }
   }
 
-  private schedule(delayMs: number): void {
+  /** A `poll` pass always reads the outbox; a nudged one only when due (see drain). */
+  private schedule(delayMs: number, poll = false): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.nudged = false;
-      this.running = this.drain().finally(() => {
+      this.running = this.drain(poll).finally(() => {
         this.running = undefined;
         const more = this.again;
         this.again = false;
-        this.schedule(more ? this.nudgeDelayMs : this.pollIntervalMs);
+        // The next poll counts from the last read, not from this pass: a pass for setups alone
+        // must not push the outbox's next read beyond pollIntervalMs.
+        if (more) this.schedule(this.nudgeDelayMs);
+        else this.schedule(Math.max(0, this.outboxReadAt + this.pollIntervalMs - performance.now()), true);
       });
     }, delayMs);
   }
 
   // Separately guarded: a batch that cannot be relayed must not hold up the setups, nor the reverse.
-  private async drain(): Promise<void> {
+  private async drain(poll: boolean): Promise<void> {
     // Read at least every pollIntervalMs, however often setups nudge: other processes' rows wait there too.
-    if (this.outboxDue || Date.now() - this.outboxReadAt >= this.pollIntervalMs) {
+    if (poll || this.outboxDue || performance.now() - this.outboxReadAt >= this.pollIntervalMs) {
       this.outboxDue = false;
-      this.outboxReadAt = Date.now();
+      this.outboxReadAt = performance.now();
       try {
         while (!this.stopped && (await this.relayOnce()) === this.batchSize) {
           // A full batch: more may be waiting.
