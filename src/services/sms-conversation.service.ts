@@ -19,7 +19,7 @@ import { NO_TIMERS, type PendingTimers, planTimers } from "./conversation-timers
 import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig } from "./timeout-config";
 import { UserErrorCode } from "./user-error-code.enum";
 import { type UserInputProblem, UserInputError } from "./user-input-error";
-import type { WorkflowService } from "./workflow.service";
+import type { EnqueuedWork, WorkflowService } from "./workflow.service";
 import type { UserMessageRecorder } from "./user-message-recorder";
 
 export type CreateSmsConversationResult =
@@ -42,8 +42,8 @@ const MAX_ATTEMPTS = 10;
 /** What a transaction leaves for after its commit (and forgets if it rolls back). */
 interface AfterCommit {
   events: ParleyEvent[];
-  /** Jobs or workflows were recorded: this process's relay is nudged. */
-  enqueued: boolean;
+  /** Outbox rows or PENDING workflows were recorded: this process's relay is nudged with them. */
+  enqueued: EnqueuedWork;
 }
 
 const ONE_ACTIVE_PER_PAIR = "sms_conversation_one_active_per_pair";
@@ -89,10 +89,10 @@ export class SmsConversationService {
     const [agentNumber] = await this.agentNumbers.findByIds(accountId, [ref.id]);
     if (!agentNumber) throw new Error(`agent number ${ref.id} disappeared`);
     for (let attempt = 1; ; attempt++) {
-      const after: AfterCommit = { events: [], enqueued: false };
+      const after: AfterCommit = { events: [], enqueued: { outbox: false, setups: false } };
       try {
         const result = await this.dataSource.transaction((manager) => this.createOnce(manager, agentNumber, command, after));
-        if (after.enqueued) this.workflows.workEnqueued({ outbox: true, setups: true });
+        if (after.enqueued.outbox || after.enqueued.setups) this.workflows.workEnqueued(after.enqueued);
         this.events.publish(after.events);
         return result;
       } catch (error) {
@@ -188,7 +188,8 @@ export class SmsConversationService {
     let existing: SmsConversation | null = null;
     if (command.newConversation) {
       archived = await this.archiveActive(manager, pair);
-      after.enqueued ||= archived !== null;
+      // Its pending timers are removed through the outbox.
+      after.enqueued.outbox ||= archived !== null;
     } else {
       existing = await manager
         .getRepository(SmsConversation)
@@ -250,10 +251,10 @@ export class SmsConversationService {
       });
       await manager.insert(SmsConversation, conversation);
       workflowId = (await this.workflows.start(manager, conversation.id)).id;
-      after.enqueued = true;
+      after.enqueued.setups = true;
     }
     const ids = { workflowId, conversationId: conversation.id };
-    if (await this.workflows.scheduleTimers(manager, ids, timersBefore, timers)) after.enqueued = true;
+    if (await this.workflows.scheduleTimers(manager, ids, timersBefore, timers)) after.enqueued.outbox = true;
 
     const messageId = randomUUID();
     await manager.insert(SmsMessage, {
