@@ -43,6 +43,21 @@ describe("the outbox relay", () => {
     return result;
   }
 
+  /** A timer row as another process's API writes it; returns its job key. */
+  async function writeOutboxRow(): Promise<string> {
+    const jobKey = `test:${randomNumber()}`;
+    await harness.db.query(
+      `INSERT INTO workflow_outbox (task, payload, run_at, job_key, remove_job) VALUES ('conversation.timer', '{}', now() + interval '1 hour', $1, false)`,
+      [jobKey],
+    );
+    return jobKey;
+  }
+
+  async function expectJob(jobKey: string): Promise<void> {
+    const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = $1", [jobKey]);
+    expect(rows[0].n).toBe(1);
+  }
+
   async function pendingWorkflows(count: number): Promise<void> {
     const account = await harness.createAccount();
     for (let i = 0; i < count; i++) {
@@ -71,21 +86,9 @@ describe("the outbox relay", () => {
   it("still relays a row another process wrote, within the poll interval, while nudges bring only setups", async () => {
     relay.start();
     await sleep(50);
-    const jobKey = `test:${randomNumber()}`;
-    await harness.db.query(
-      `INSERT INTO workflow_outbox (task, payload, run_at, job_key, remove_job) VALUES ('conversation.timer', '{}', now() + interval '1 hour', $1, false)`,
-      [jobKey],
-    );
+    const jobKey = await writeOutboxRow();
     const writtenAt = Date.now();
-    await nudgeSetupsUntil(
-      eventually(
-        async () => {
-          const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = $1", [jobKey]);
-          expect(rows[0].n).toBe(1);
-        },
-        { timeoutMs: 2_000, intervalMs: 10 },
-      ),
-    );
+    await nudgeSetupsUntil(eventually(() => expectJob(jobKey), { timeoutMs: 2_000, intervalMs: 10 }));
     // The poll interval (300 ms), plus a pass and this test's own polling.
     expect(Date.now() - writtenAt).toBeLessThan(300 + 250);
     expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(0);
@@ -95,18 +98,8 @@ describe("the outbox relay", () => {
     relay = new OutboxRelay({ pool, logger: createLogger("silent"), workflows: harness.parley.services.workflows, pollIntervalMs: 60_000 });
     relay.start();
     await eventually(async () => expect(outboxReads).toBe(1)); // the first pass always reads it
-    const jobKey = `test:${randomNumber()}`;
-    await harness.db.query(
-      `INSERT INTO workflow_outbox (task, payload, run_at, job_key, remove_job) VALUES ('conversation.timer', '{}', now() + interval '1 hour', $1, false)`,
-      [jobKey],
-    );
+    const jobKey = await writeOutboxRow();
     relay.nudge({ outbox: true, setups: false });
-    await eventually(
-      async () => {
-        const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = $1", [jobKey]);
-        expect(rows[0].n).toBe(1);
-      },
-      { timeoutMs: 2_000 },
-    );
+    await eventually(() => expectJob(jobKey), { timeoutMs: 2_000 });
   });
 });
