@@ -235,7 +235,14 @@ async function main(): Promise<void> {
     execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
     const parley = await start(
       "dist/src/main.js",
-      { NODE_ENV: "production", LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", DATABASE_URL: database.url, PORT: String(parleyPort) },
+      {
+        NODE_ENV: "production",
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
+        DATABASE_URL: database.url,
+        PORT: String(parleyPort),
+        // Every operation limit is on; the per-key budget is off (one key makes every request), unless asked for.
+        RATE_LIMIT_POINTS: process.env.BENCH_RATE_LIMIT_POINTS ?? "0",
+      },
       `http://127.0.0.1:${parleyPort}/healthz`,
     );
     children.push(parley);

@@ -1,4 +1,6 @@
 import path from "node:path";
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from "./http/limits/operation-limits";
+import type { RateLimitOptions } from "./services/rate-limit/rate-limit-options";
 
 export const NODE_ENVS = ["development", "production", "test"] as const;
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -32,6 +34,16 @@ export interface Config {
    * listed. (Default: false; `PUBLISH_ALL_EVENTS`)
    */
   publishAllEvents: boolean;
+  /** Bounds on each GraphQL operation, on every surface (see OperationLimits). */
+  limits: OperationLimits;
+  /** The per-key budget and the per-address limit on unauthenticated requests (see RateLimitOptions). */
+  rateLimit: RateLimitOptions;
+  /**
+   * Take the client's address from the last `X-Forwarded-For` entry (the one the proxy in front
+   * of Parley appended) instead of the socket: set it behind a load balancer. (Default: false;
+   * `TRUST_PROXY`)
+   */
+  trustProxy: boolean;
   worker: {
     /** Jobs one process runs at once. (Default: 5; `WORKER_CONCURRENCY`) */
     concurrency: number;
@@ -141,6 +153,20 @@ export function loadConfig(env: Env = process.env): Config {
     runWorker: bool("RUN_WORKER", true),
     authCacheTtlMs: nonNegative("AUTH_CACHE_TTL_MS", 5_000),
     publishAllEvents: bool("PUBLISH_ALL_EVENTS", false),
+    limits: {
+      maxDepth: positive("GRAPHQL_MAX_DEPTH", DEFAULT_OPERATION_LIMITS.maxDepth),
+      maxAliases: nonNegative("GRAPHQL_MAX_ALIASES", DEFAULT_OPERATION_LIMITS.maxAliases),
+      maxDirectives: nonNegative("GRAPHQL_MAX_DIRECTIVES", DEFAULT_OPERATION_LIMITS.maxDirectives),
+      maxTokens: positive("GRAPHQL_MAX_TOKENS", DEFAULT_OPERATION_LIMITS.maxTokens),
+      maxCost: positive("GRAPHQL_MAX_COST", DEFAULT_OPERATION_LIMITS.maxCost),
+      timeoutMs: positive("GRAPHQL_TIMEOUT_MS", DEFAULT_OPERATION_LIMITS.timeoutMs),
+    },
+    rateLimit: {
+      points: nonNegative("RATE_LIMIT_POINTS", 600_000),
+      windowSeconds: positive("RATE_LIMIT_WINDOW_SECONDS", 60),
+      anonymousPoints: nonNegative("RATE_LIMIT_ANONYMOUS_POINTS", 60),
+    },
+    trustProxy: bool("TRUST_PROXY", false),
     worker: {
       concurrency: positive("WORKER_CONCURRENCY", 5),
       pollInterval: positive("WORKER_POLL_INTERVAL_MS", 250),

@@ -44,6 +44,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
     webhook: { ...config.webhook, ...webhook },
     apiKeys: { cacheTtlMs: config.authCacheTtlMs },
     publishAllEvents: config.publishAllEvents,
+    rateLimit: config.rateLimit,
     logger,
   });
   let worker: Worker | undefined;
@@ -62,6 +63,9 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       logger,
       landingPage: config.nodeEnv !== "production",
       introspection: config.introspection,
+      hideSuggestions: config.nodeEnv === "production",
+      limits: config.limits,
+      trustProxy: config.trustProxy,
       pubSub: events.subscriptionPubSub,
     });
     const server = http.server;

@@ -195,7 +195,7 @@ describe("agentNumbers", () => {
   it("requires an API key", async () => {
     const { body } = await harness.graphql(NUMBERS, {});
     expect(body.data ?? null).toBeNull();
-    expect(body.errors?.[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(body.errors?.[0].extensions).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });
 
@@ -228,7 +228,7 @@ describe("agentNumber", () => {
   it("requires an API key", async () => {
     const { body } = await harness.graphql(NUMBER, { number: owner.agentNumbers[0] });
     expect(body.data?.agentNumber ?? null).toBeNull();
-    expect(body.errors?.[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(body.errors?.[0].extensions).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });
 

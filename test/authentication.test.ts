@@ -26,15 +26,32 @@ describe("authentication", () => {
     ["an unknown key", "prl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
     ["a malformed key", "not-a-key"],
     ["an empty Bearer", "Bearer "],
-  ])("refuses %s with a top-level UNAUTHENTICATED error and writes nothing", async (_name, key) => {
+  ])("refuses %s with 401 and a top-level UNAUTHENTICATED error, and writes nothing", async (_name, key) => {
     const before = await conversationCount();
-    const { body } = await harness.graphql(CREATE, input(accountA), { apiKey: null, headers: key === null ? {} : { authorization: key } });
+    const { status, headers, body } = await harness.graphql(CREATE, input(accountA), { apiKey: null, headers: key === null ? {} : { authorization: key } });
 
-    expect(body.data).toBeNull();
-    expect(body.errors).toEqual([
-      expect.objectContaining({ path: ["createSmsConversation"], extensions: { code: "UNAUTHENTICATED" }, message: expect.stringContaining("authorization header") }),
-    ]);
+    expect(status).toBe(401);
+    expect(headers.get("www-authenticate")).toBe("Bearer");
+    expect(body).toEqual({
+      errors: [
+        { message: expect.stringContaining("authorization header"), extensions: { code: "UNAUTHENTICATED", requestId: headers.get("x-request-id") } },
+      ],
+    });
     expect(await conversationCount()).toBe(before);
+  });
+
+  it("answers a request without a key before reading its body: a body that is not even JSON gets UNAUTHENTICATED", async () => {
+    const response = await fetch(`${harness.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("refuses a GET query without a key, and still serves the Sandbox page to a browser", async () => {
+    const query = await fetch(`${harness.baseUrl}/graphql?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "true" } });
+    expect(query.status).toBe(401);
+    const page = await fetch(`${harness.baseUrl}/graphql`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/sandbox/i);
   });
 
   it("accepts the key raw or as a Bearer token", async () => {
@@ -49,7 +66,8 @@ describe("authentication", () => {
     expect(await harness.parley.services.apiKeys.revoke(accountA.keyId)).toBe(true);
 
     const revoked = await harness.graphql(CREATE, input(accountA), { apiKey: accountA.apiKey });
-    expect(revoked.body.errors?.[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     const other = await harness.graphql(CREATE, input(accountA), { apiKey: second.apiKey });
     expect(other.body.data!.createSmsConversation.userErrors).toEqual([]);
     expect((await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1", [accountA.id])).rows[0].n).toBe(1);
@@ -111,6 +129,7 @@ describe("the API key cache", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     const after = await send();
-    expect(after.body.errors?.[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(after.status).toBe(401);
+    expect(after.body.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
   });
 });

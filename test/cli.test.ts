@@ -146,7 +146,7 @@ describe("cli", () => {
     expect(await rows("SELECT count(*)::int AS n FROM api_key WHERE revoked_at IS NULL")).toEqual([{ n: 1 }]);
 
     const rejected = await createConversation(created.apiKey, acme.agentNumbers[0]);
-    expect(rejected.data).toBeNull();
+    expect(rejected.data).toBeUndefined();
     expect(rejected.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     // The first key is untouched.
     expect((await createConversation(acme.apiKey, acme.agentNumbers[0])).data!.createSmsConversation.userErrors).toEqual([]);

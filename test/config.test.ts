@@ -14,6 +14,9 @@ describe("loadConfig", () => {
       runWorker: true,
       authCacheTtlMs: 5000,
       publishAllEvents: false,
+      limits: { maxDepth: 10, maxAliases: 15, maxDirectives: 10, maxTokens: 2000, maxCost: 25000, timeoutMs: 10000 },
+      rateLimit: { points: 600000, windowSeconds: 60, anonymousPoints: 60 },
+      trustProxy: false,
       worker: { concurrency: 5, pollInterval: 250, heartbeatIntervalMs: 5000, staleWorkerAfterMs: 30000 },
       webhook: { retryBaseMs: 1000, maxAttempts: 8, timeoutMs: 10000 },
     });
@@ -46,5 +49,26 @@ describe("loadConfig", () => {
     } catch (error) {
       expect((error as Error).message).not.toContain("secret");
     }
+  });
+
+  it("reads the operation limits and the rate limit, 0 turning a rate limit off", () => {
+    const config = loadConfig({
+      GRAPHQL_MAX_DEPTH: "6",
+      GRAPHQL_MAX_ALIASES: "0",
+      GRAPHQL_MAX_DIRECTIVES: "3",
+      GRAPHQL_MAX_TOKENS: "500",
+      GRAPHQL_MAX_COST: "1000",
+      GRAPHQL_TIMEOUT_MS: "2500",
+      RATE_LIMIT_POINTS: "0",
+      RATE_LIMIT_WINDOW_SECONDS: "10",
+      RATE_LIMIT_ANONYMOUS_POINTS: "5",
+      TRUST_PROXY: "true",
+    });
+    expect(config.limits).toEqual({ maxDepth: 6, maxAliases: 0, maxDirectives: 3, maxTokens: 500, maxCost: 1000, timeoutMs: 2500 });
+    expect(config.rateLimit).toEqual({ points: 0, windowSeconds: 10, anonymousPoints: 5 });
+    expect(config.trustProxy).toBe(true);
+    expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: "0", RATE_LIMIT_WINDOW_SECONDS: "-1", GRAPHQL_MAX_COST: "lots" })).toThrow(
+      /GRAPHQL_MAX_DEPTH must be a positive integer \(got "0"\)[\s\S]*GRAPHQL_MAX_COST must be a positive integer[\s\S]*RATE_LIMIT_WINDOW_SECONDS must be a positive integer/,
+    );
   });
 });

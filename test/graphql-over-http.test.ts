@@ -8,6 +8,7 @@ const ALLOWED_NOTICES = new Set(["5A70", "D6D5", "6A70"]);
 
 describe("GraphQL-over-HTTP conformance", () => {
   let harness: Harness;
+  let apiKey: string;
   let logs = "";
   const results: Array<{ id: string; name: string; status: string; reason?: string }> = [];
 
@@ -19,7 +20,11 @@ describe("GraphQL-over-HTTP conformance", () => {
       },
     });
     harness = await startHarness({ runWorker: false, logger: pino({ level: "info" }, sink) });
-    for (const audit of serverAudits({ url: `${harness.baseUrl}/graphql` })) {
+    apiKey = (await harness.createAccount()).apiKey;
+    // The audits' requests as an authenticated client sends them.
+    const fetchFn = (input: string | URL | Request, init: RequestInit = {}) =>
+      fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), authorization: apiKey } });
+    for (const audit of serverAudits({ url: `${harness.baseUrl}/graphql`, fetchFn })) {
       const result = await audit.fn();
       results.push({ id: audit.id, name: audit.name, status: result.status, reason: "reason" in result ? result.reason : undefined });
     }
@@ -50,7 +55,7 @@ describe("GraphQL-over-HTTP conformance", () => {
     ["a body without a query", { "content-type": "application/json" }, "{}", 400],
   ])("answers %s with a GraphQL error body, and logs no stack trace", async (_name, headers, body, status) => {
     logs = "";
-    const response = await fetch(`${harness.baseUrl}/graphql`, { method: "POST", headers, body });
+    const response = await fetch(`${harness.baseUrl}/graphql`, { method: "POST", headers: { ...headers, authorization: apiKey }, body });
     expect(response.status).toBe(status);
     const json = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
     expect(json.errors).toHaveLength(1);
@@ -63,7 +68,7 @@ describe("GraphQL-over-HTTP conformance", () => {
     for (const [accept, status] of [["application/graphql-response+json", 400], ["application/json", 200]] as const) {
       const response = await fetch(`${harness.baseUrl}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json", accept },
+        headers: { "content-type": "application/json", accept, authorization: apiKey },
         body: JSON.stringify({ query: "{ notAField }" }),
       });
       expect(response.status).toBe(status);

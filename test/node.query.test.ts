@@ -187,6 +187,6 @@ describe("node", () => {
   it("requires an API key", async () => {
     const { body } = await harness.graphql(NODE, { id: conversationId });
     expect(body.data?.node ?? null).toBeNull();
-    expect(body.errors?.[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(body.errors?.[0].extensions).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });

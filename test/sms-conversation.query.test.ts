@@ -80,6 +80,6 @@ describe("smsConversation", () => {
 
   it("requires an API key", async () => {
     const { body } = await harness.graphql(CONVERSATION, { id: conversationId });
-    expect(body.errors?.[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(body.errors?.[0].extensions).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });

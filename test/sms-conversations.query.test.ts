@@ -596,6 +596,6 @@ describe("smsConversations: account scoping", () => {
 
   it("requires an API key", async () => {
     const error = await refusal(null, { first: 5 });
-    expect(error.extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(error.extensions).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 });

@@ -1,5 +1,6 @@
 import type { Logger as QueryLogger } from "typeorm";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+import { PAGE } from "./support/operations";
 
 /** Counts the statements the API sends to PostgreSQL while enabled. */
 class StatementCounter implements QueryLogger {
@@ -14,27 +15,6 @@ class StatementCounter implements QueryLogger {
   logMigration(): void {}
   log(): void {}
 }
-
-const PAGE = `
-  query Page($first: Int!) {
-    smsConversations(first: $first, orderBy: { field: UPDATED_AT, direction: DESC }) {
-      totalCount
-      edges {
-        node {
-          id status userNumber
-          agent { number conversationCount smsConfig { timeOut } }
-          effectiveTimeoutConfig { timeOut { value source } warningTime { value source } }
-          workflow { id status pendingTimer { kind fireAt } }
-          messages(last: 20) {
-            edges { node { id body sender webhookAttempts { attempt } conversation { id } } }
-            pageInfo { hasPreviousPage }
-          }
-        }
-      }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`;
 
 describe("statement count of nested reads", () => {
   const counter = new StatementCounter();

@@ -214,8 +214,8 @@ describe("updateAgentNumberConfig", () => {
   it("refuses a call without an API key with a top-level UNAUTHENTICATED error and changes nothing", async () => {
     const { body } = await harness.graphql(UPDATE, { input: { agentNumber: account.agentNumbers[0], channel: "SMS", timeOut: 60 } }, { apiKey: null });
 
-    expect(body.data).toBeNull();
-    expect(body.errors).toEqual([expect.objectContaining({ path: ["updateAgentNumberConfig"], extensions: { code: "UNAUTHENTICATED" } })]);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) })]);
     expect(await configsOf(account.agentNumbers[0])).toEqual({ sms_config: {}, whatsapp_config: {} });
   });
 

@@ -10,10 +10,13 @@ import type { Context } from "../resolvers/context.type";
 import { buildParleySchema } from "../schema";
 import type { Services } from "../services/services";
 import { beginRequest } from "./access-log";
-import { errorLoggingPlugin, formatError } from "./error-masking";
+import { createFormatError, errorLoggingPlugin } from "./error-masking";
 import { createGraphQLHandler } from "./graphql-handler";
 import { compiledExecutor } from "./compiled-executor";
 import { legacyJsonStatusPlugin } from "./legacy-json-status";
+import { OperationGuard } from "./limits/operation-guard";
+import type { OperationLimits } from "./limits/operation-limits";
+import { RequestGate } from "./limits/request-gate";
 import { serveSubscriptions } from "./subscriptions";
 import type { SchemaPubSub } from "../events/event-bus";
 
@@ -25,6 +28,12 @@ export interface HttpAppOptions {
   landingPage: boolean;
   /** Answer introspection queries. (Default: true outside production) */
   introspection: boolean;
+  /** Leave "Did you mean …?" suggestions out of error messages. (Default: true in production) */
+  hideSuggestions: boolean;
+  /** Bounds on each operation, HTTP and WebSocket alike. */
+  limits: OperationLimits;
+  /** Take the client's address from `X-Forwarded-For` (see clientAddress). (Default: false) */
+  trustProxy?: boolean;
   /** Largest accepted request body. (Default: `256kb`) */
   bodyLimit?: string;
   /** Where subscriptions hear events (the process's EventBus). */
@@ -48,15 +57,23 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const server = http.createServer();
 
   const schema = await buildParleySchema(services, options.pubSub);
+  const gate = new RequestGate({
+    apiKeys: services.apiKeys,
+    guard: new OperationGuard(schema, options.limits),
+    keyBudget: services.rateLimits.keys,
+    anonymous: services.rateLimits.anonymous,
+  });
   const subscriptions = serveSubscriptions({ server, schema, services, logger });
   const apollo = new ApolloServer<Context>({
     // The schema reaches Apollo through compiledExecutor: every operation runs as compiled code.
-    gateway: compiledExecutor(schema),
+    gateway: compiledExecutor(schema, { timeoutMs: options.limits.timeoutMs }),
+    // The RequestGate sees every operation's text: persisted queries (a hash instead) would bypass it.
+    persistedQueries: false,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // main.ts owns the signals: it drains HTTP, then the worker, then the database.
     stopOnTerminationSignals: false,
-    formatError,
+    formatError: createFormatError({ hideSuggestions: options.hideSuggestions }),
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
@@ -69,7 +86,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ],
   });
   await apollo.start();
-  const graphql = createGraphQLHandler({ apollo, services, logger, bodyLimit: options.bodyLimit });
+  const graphql = createGraphQLHandler({ apollo, services, logger, gate, trustProxy: options.trustProxy, bodyLimit: options.bodyLimit });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (isGraphQLPath(req.url)) graphql(req, res);
     else app(req, res);

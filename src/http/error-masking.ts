@@ -14,36 +14,53 @@ const CALLER_CODES = new Set([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
+  "OPERATION_LIMIT_EXCEEDED",
+  "OPERATION_TIMEOUT",
+  "RATE_LIMITED",
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = "Internal server error. Quote the requestId when reporting it.";
 
+export interface FormatErrorOptions {
+  /** Cut graphql-js's "Did you mean …?" suggestions, which reveal the schema. (Default: false; true in production) */
+  hideSuggestions?: boolean;
+}
+
 /**
- * Apollo `formatError`: errors meant for the caller pass; everything else becomes a bare
+ * Apollo `formatError`: errors meant for the caller pass, without the values they quote (and,
+ * with `hideSuggestions`, without suggestions); everything else becomes a bare
  * INTERNAL_SERVER_ERROR (no message, stack or SQL). The request id is added by the plugin below.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  if (original instanceof InvalidArgumentError) {
+export function createFormatError({ hideSuggestions = false }: FormatErrorOptions = {}) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof InvalidArgumentError) {
+      return {
+        message: original.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: "BAD_USER_INPUT", argument: original.argument },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && CALLER_CODES.has(code)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      const message = withoutValues(formatted.message);
+      return { ...formatted, message: hideSuggestions ? withoutSuggestions(message) : message, extensions };
+    }
+    const requestId = formatted.extensions?.requestId;
     return {
-      message: original.message,
+      message: INTERNAL_ERROR_MESSAGE,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: "BAD_USER_INPUT", argument: original.argument },
+      extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) },
     };
-  }
-  const code = formatted.extensions?.code;
-  if (typeof code === "string" && CALLER_CODES.has(code)) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message: withoutValues(formatted.message), extensions };
-  }
-  const requestId = formatted.extensions?.requestId;
-  return {
-    message: INTERNAL_ERROR_MESSAGE,
-    locations: formatted.locations,
-    path: formatted.path,
-    extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) },
   };
+}
+
+/** graphql-js's hints at names the schema has ("Did you mean \"x\" or \"y\"?"), cut from a message. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, "");
 }
 
 /** Logs each unexpected error in full (server side only) and tags masked errors with the request id. */

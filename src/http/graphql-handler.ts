@@ -4,20 +4,29 @@ import bodyParser from "body-parser";
 import cors from "cors";
 import etag from "etag";
 import fresh from "fresh";
-import { GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import type { Logger } from "../logger";
 import type { Context } from "../resolvers/context.type";
 import { createLoaders } from "../resolvers/loaders";
+import type { ApiKeyIdentity } from "../services/api-key.service";
 import type { Services } from "../services/services";
 import { beginRequest } from "./access-log";
-import { parseAuthorization } from "./authorization";
+import { clientAddress } from "./client-address";
 import { INTERNAL_ERROR_MESSAGE } from "./error-masking";
+import { acceptsGraphQLResponse } from "./legacy-json-status";
+import type { OperationRequest } from "./limits/operation-guard";
+import { rateLimitHeaders } from "./limits/rate-limited-error";
+import type { GateResult, RequestGate } from "./limits/request-gate";
 
 export interface GraphQLHandlerOptions {
   /** Started Apollo Server. */
   apollo: ApolloServer<Context>;
   services: Services;
   logger: Logger;
+  /** Authentication, operation limits and the rate limit, before Apollo sees a request. */
+  gate: RequestGate;
+  /** Take the client's address from `X-Forwarded-For` (see clientAddress). (Default: false) */
+  trustProxy?: boolean;
   /** Largest accepted request body, e.g. `256kb`, `1mb` or a byte count. (Default: `256kb`) */
   bodyLimit?: string;
 }
@@ -29,9 +38,15 @@ export interface GraphQLHandlerOptions {
  * bodies, access log; only POST answers lost their ETag), with the same libraries called
  * directly: `cors` (any origin, `x-request-id` exposed), body-parser's JSON parser up to
  * `bodyLimit`; Apollo Sandbox and GET queries; a masked 500 if Apollo itself throws.
+ *
+ * Every request that carries an operation passes the RequestGate first: without a valid key it
+ * is answered 401 before its body is read, an operation over a limit 400 (200 for clients that
+ * accept only `application/json`, as GraphQL-over-HTTP asks), one over the key's budget 429.
+ * A request without an operation (the Sandbox page, a GET without `query`) goes to Apollo as is.
  */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { apollo, services, logger } = options;
+  const { apollo, services, logger, gate } = options;
+  const trustProxy = options.trustProxy ?? false;
   const bodyLimitText = options.bodyLimit ?? "256kb";
   const parseJson = bodyParser.json({ limit: bodyLimitText });
   // Any origin (callers authenticate with a header, not cookies); browsers may read the request id.
@@ -42,18 +57,27 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
       parseJson(req, res, (error?: unknown) => (error ? reject(error as BodyError) : resolve((req as IncomingMessage & { body?: unknown }).body))),
     );
 
-  async function createContext(requestId: string, authorization: string | undefined, requestLogger: () => Logger): Promise<Context> {
-    const apiKey = parseAuthorization(authorization);
-    try {
-      const accountId = apiKey ? await services.apiKeys.authenticate(apiKey) : null;
-      return new RequestContext(requestId, accountId, createLoaders(services, accountId), requestLogger);
-    } catch (error) {
-      requestLogger().error({ err: error, requestId }, "authentication failed");
-      throw new GraphQLError(INTERNAL_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
-    }
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, requestLogger: () => Logger): Promise<void> {
+    const url = req.url ?? "";
+    // The query string as `url.parse(req.url).search` gave it to Apollo (no fragment).
+    const queryStart = url.indexOf("?");
+    const fragment = url.indexOf("#");
+    const search = queryStart === -1 || (fragment !== -1 && fragment < queryStart) ? "" : url.slice(queryStart, fragment === -1 ? undefined : fragment);
+    const method = req.method?.toUpperCase() ?? "GET";
+    const params = method === "GET" ? new URLSearchParams(search) : undefined;
+
+    let identity: ApiKeyIdentity | null = null;
+    if (method === "POST" || params?.has("query")) {
+      const authenticated = await gate.authenticate(req.headers.authorization, clientAddress(req, trustProxy));
+      if (!authenticated.ok) {
+        // The body is never read: the connection closes after the answer rather than draining it.
+        res.setHeader("connection", "close");
+        sendRefusal(req, res, authenticated, requestId);
+        return;
+      }
+      identity = authenticated.identity;
+    }
+
     let body: unknown;
     try {
       body = await readJsonBody(req, res);
@@ -70,21 +94,26 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
       return;
     }
 
+    const operation = identity ? operationOf(body, params) : undefined;
+    if (identity && operation) {
+      const admitted = await gate.admit(identity, operation);
+      if (admitted.budget) for (const [name, value] of Object.entries(rateLimitHeaders(admitted.budget))) res.setHeader(name, value);
+      if (!admitted.ok) {
+        sendRefusal(req, res, admitted, requestId);
+        return;
+      }
+    }
+
     const headers = new HeaderMap();
     const requestHeaders = req.headers;
     for (const name in requestHeaders) {
       const value = requestHeaders[name];
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
-    // The query string as `url.parse(req.url).search` gave it to Apollo (no fragment).
-    const url = req.url ?? "";
-    const query = url.indexOf("?");
-    const fragment = url.indexOf("#");
-    const search = query === -1 || (fragment !== -1 && fragment < query) ? "" : url.slice(query, fragment === -1 ? undefined : fragment);
-    const authorization = requestHeaders.authorization;
+    const accountId = identity?.accountId ?? null;
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method?.toUpperCase() ?? "GET", headers, search, body },
-      context: () => createContext(requestId, authorization, requestLogger),
+      httpGraphQLRequest: { method, headers, search, body },
+      context: async () => new RequestContext(requestId, accountId, createLoaders(services, accountId), requestLogger),
     });
     await sendApolloResponse(req, res, response);
   }
@@ -118,6 +147,48 @@ class RequestContext implements Context {
   get logger(): Logger {
     return this.makeLogger();
   }
+}
+
+/**
+ * The operation a request carries, as the guard reads it: a POST body's `query`, `variables` and
+ * `operationName`, or a GET's parameters. Undefined when there is none to check (no query, a
+ * batch, unreadable variables): Apollo answers those requests with its own error.
+ */
+function operationOf(body: unknown, params: URLSearchParams | undefined): OperationRequest | undefined {
+  if (params) {
+    const query = params.get("query");
+    if (query === null) return undefined;
+    const variables = params.get("variables");
+    let parsed: unknown = null;
+    try {
+      if (variables) parsed = JSON.parse(variables);
+    } catch {
+      return undefined;
+    }
+    return isRecordOrNull(parsed) ? { query, variables: parsed, operationName: params.get("operationName") } : undefined;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  const { query, variables, operationName } = body as Record<string, unknown>;
+  if (typeof query !== "string" || !isRecordOrNull(variables ?? null)) return undefined;
+  return { query, variables: (variables ?? null) as Record<string, unknown> | null, operationName: typeof operationName === "string" ? operationName : null };
+}
+
+function isRecordOrNull(value: unknown): value is Record<string, unknown> | null {
+  return value === null || (typeof value === "object" && !Array.isArray(value));
+}
+
+/**
+ * A refusal of the RequestGate: 401 or 429 (with the budget's headers), or an operation over a
+ * limit — a request error, so 400 for clients that accept `application/graphql-response+json`
+ * and 200 for those that accept only `application/json`, as for a document that fails validation.
+ */
+function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: Extract<GateResult<object>, { ok: false }>, requestId: string): void {
+  const status = refusal.status === 400 && !acceptsGraphQLResponse(req.headers.accept) ? 200 : refusal.status;
+  const headers: OutgoingHttpHeaders = { "content-type": "application/json; charset=utf-8" };
+  if (refusal.budget) Object.assign(headers, rateLimitHeaders(refusal.budget));
+  if (refusal.status === 401) headers["www-authenticate"] = "Bearer";
+  const errors = refusal.errors.map((error: GraphQLError) => ({ message: error.message, extensions: { ...error.extensions, requestId } }));
+  sendComplete(req, res, status, headers, JSON.stringify({ errors }));
 }
 
 /** What body-parser rejects with: an HTTP status and a reason. */

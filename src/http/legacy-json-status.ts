@@ -3,6 +3,11 @@ import type { ApolloServerPlugin } from "@apollo/server";
 /** Request errors that GraphQL-over-HTTP answers with 200 for `application/json` clients. */
 const REQUEST_ERROR_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"]);
 
+/** Whether the client accepts `application/graphql-response+json`, whose request errors are answered 4xx. */
+export function acceptsGraphQLResponse(accept: string | undefined): boolean {
+  return accept?.includes("application/graphql-response+json") ?? false;
+}
+
 /**
  * The GraphQL-over-HTTP spec: a client that accepts only `application/json` SHOULD get 200 for
  * documents that fail to parse or validate and for variables that fail coercion (the errors are in
@@ -13,8 +18,7 @@ export const legacyJsonStatusPlugin: ApolloServerPlugin = {
   async requestDidStart({ request }) {
     return {
       async willSendResponse({ response }) {
-        const accept = request.http?.headers.get("accept") ?? "";
-        if (accept.includes("application/graphql-response+json")) return;
+        if (acceptsGraphQLResponse(request.http?.headers.get("accept"))) return;
         if (response.http.status !== 400 || response.body.kind !== "single") return;
         const { errors, data } = response.body.singleResult;
         if (data === undefined && errors?.length && errors.every((error) => REQUEST_ERROR_CODES.has(String(error.extensions?.code)))) {

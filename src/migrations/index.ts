@@ -5,6 +5,7 @@ import { OutboxWorkflowOptional1795818845588 } from "./1795818845588-OutboxWorkf
 import { WorkflowPendingIndex1795900000000 } from "./1795900000000-WorkflowPendingIndex";
 import { EventListeners1796000000000 } from "./1796000000000-EventListeners";
 import { ConversationAgentNumberKey1796100000000 } from "./1796100000000-ConversationAgentNumberKey";
+import { ApiKeyBudget1796200000000 } from "./1796200000000-ApiKeyBudget";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   WorkflowPendingIndex1795900000000,
   EventListeners1796000000000,
   ConversationAgentNumberKey1796100000000,
+  ApiKeyBudget1796200000000,
 ];

@@ -25,6 +25,12 @@ export function hashApiKey(apiKey: string): Buffer {
   return Buffer.from(apiKeyHashBase64(apiKey), "base64");
 }
 
+/** Who a live key is: its account, and the key itself (rate limits are per key). */
+export interface ApiKeyIdentity {
+  accountId: string;
+  keyId: string;
+}
+
 export interface ApiKeyServiceOptions {
   /**
    * How long a key's account is remembered in this process. A key revoked in another process
@@ -35,7 +41,7 @@ export interface ApiKeyServiceOptions {
 }
 
 export class ApiKeyService {
-  private readonly cache: TtlCache<string, string>;
+  private readonly cache: TtlCache<string, ApiKeyIdentity>;
   /** Bumped by every revocation: a lookup that raced with one must not cache its answer. */
   private revocations = 0;
 
@@ -72,6 +78,11 @@ export class ApiKeyService {
 
   /** The account a live key belongs to, or null for a malformed, unknown or revoked key. */
   async authenticate(apiKey: string): Promise<string | null> {
+    return (await this.identify(apiKey))?.accountId ?? null;
+  }
+
+  /** A live key's account and id, or null for a malformed, unknown or revoked key. */
+  async identify(apiKey: string): Promise<ApiKeyIdentity | null> {
     if (!API_KEY_SHAPE.test(apiKey)) return null;
     const cacheKey = apiKeyHashBase64(apiKey);
     const cached = this.cache.get(cacheKey);
@@ -79,13 +90,18 @@ export class ApiKeyService {
     const hash = Buffer.from(cacheKey, "base64");
     const revocationsBefore = this.revocations;
     // Lookup by hash of a high-entropy key: no timing oracle on the key itself.
-    const rows: Array<{ account_id: string }> = await this.dataSource.query(
-      "SELECT account_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL",
+    const rows: Array<{ id: string; account_id: string }> = await this.dataSource.query(
+      "SELECT id, account_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL",
       [hash],
     );
-    const accountId = rows[0]?.account_id ?? null;
+    const identity = rows[0] ? { accountId: rows[0].account_id, keyId: rows[0].id } : null;
     // Only live keys are remembered: a new key works at once, a bad one is never cached.
-    if (accountId && this.revocations === revocationsBefore) this.cache.set(cacheKey, accountId);
-    return accountId;
+    if (identity && this.revocations === revocationsBefore) this.cache.set(cacheKey, identity);
+    return identity;
+  }
+
+  /** A live key's identity if this process remembers it, without reading the database. */
+  cachedIdentity(apiKey: string): ApiKeyIdentity | undefined {
+    return API_KEY_SHAPE.test(apiKey) ? this.cache.get(apiKeyHashBase64(apiKey)) : undefined;
   }
 }

@@ -10,6 +10,9 @@ import { SmsConversationQueryService } from "./sms-conversation-query.service";
 import { SmsConversationService } from "./sms-conversation.service";
 import { SmsMessageService } from "./sms-message.service";
 import { OutboundDelivery } from "./outbound/outbound-delivery";
+import { AnonymousAttempts } from "./rate-limit/anonymous-attempts";
+import { KeyBudget } from "./rate-limit/key-budget";
+import type { RateLimitOptions } from "./rate-limit/rate-limit-options";
 import { WebhookSender, type WebhookSenderOptions } from "./outbound/webhook-sender";
 import { TimeoutFlowService } from "./timeout-flow.service";
 import { UserMessageRecorder } from "./user-message-recorder";
@@ -30,6 +33,8 @@ export interface Services {
   webhooks: WebhookSender;
   /** Sends subscribers' events after the changes commit. */
   events: EventPublisher;
+  /** Each key's budget of cost points (shared by every process), and unauthenticated requests per address. */
+  rateLimits: { keys: KeyBudget; anonymous: AnonymousAttempts };
 }
 
 export interface ServicesOptions {
@@ -41,6 +46,8 @@ export interface ServicesOptions {
   publishAllEvents?: boolean;
   /** Where background failures (an event batch not published) are reported. (Default: a `warn` logger) */
   logger?: Logger;
+  /** (Default: no limits) */
+  rateLimit?: RateLimitOptions;
 }
 
 /** The DataSource's own pg pool, for the statements that bypass TypeORM (the hot path, event batches). */
@@ -54,6 +61,7 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
   const workflows = new WorkflowService(dataSource);
   const pool = poolOf(dataSource);
   const events = new EventPublisher(pool, options.logger ?? createLogger("warn"));
+  const rateLimit = options.rateLimit ?? { points: 0, windowSeconds: 60, anonymousPoints: 0 };
   return {
     dataSource,
     accounts,
@@ -74,5 +82,9 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
     timeoutFlow: new TimeoutFlowService(dataSource, workflows, new OutboundDelivery(), events),
     webhooks: new WebhookSender(dataSource, options.webhook),
     events,
+    rateLimits: {
+      keys: new KeyBudget(pool, rateLimit),
+      anonymous: new AnonymousAttempts(rateLimit),
+    },
   };
 }

@@ -57,6 +57,8 @@ export interface HarnessOptions {
   authCacheTtlMs?: number;
   /** Where the server logs. (Default: silent, or LOG_LEVEL to stdout) */
   logger?: Logger;
+  /** Any other setting, as the environment would give it. (Default: loadConfig's defaults) */
+  config?: Partial<Config>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -69,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     introspection: options.introspection ?? nodeEnv !== "production",
     runWorker: options.runWorker ?? true,
     ...(options.authCacheTtlMs === undefined ? {} : { authCacheTtlMs: options.authCacheTtlMs }),
+    ...options.config,
   };
   const parley = await startParley({
     config,

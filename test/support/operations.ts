@@ -34,3 +34,25 @@ export const CONVERSATION = `
     }
   }
 `;
+
+/** The README's documented read: a page of conversations with their latest 20 messages, agent number, effective config and workflow. */
+export const PAGE = `
+  query Page($first: Int!) {
+    smsConversations(first: $first, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      totalCount
+      edges {
+        node {
+          id status userNumber
+          agent { number conversationCount smsConfig { timeOut } }
+          effectiveTimeoutConfig { timeOut { value source } warningTime { value source } }
+          workflow { id status pendingTimer { kind fireAt } }
+          messages(last: 20) {
+            edges { node { id body sender webhookAttempts { attempt } conversation { id } } }
+            pageInfo { hasPreviousPage }
+          }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;
