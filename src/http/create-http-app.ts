@@ -15,7 +15,8 @@ import { createGraphQLHandler } from "./graphql-handler";
 import { compiledExecutor } from "./compiled-executor";
 import { legacyJsonStatusPlugin } from "./legacy-json-status";
 import { serveSubscriptions } from "./subscriptions";
-import type { SchemaPubSub } from "../events/event-bus";
+import type { Config } from "../config";
+import type { EventFanOut } from "../events/event-fan-out";
 
 export interface HttpAppOptions {
   dataSource: DataSource;
@@ -28,7 +29,11 @@ export interface HttpAppOptions {
   /** Largest accepted request body. (Default: `256kb`) */
   bodyLimit?: string;
   /** Where subscriptions hear events (the process's EventBus). */
-  pubSub: SchemaPubSub;
+  events: EventFanOut;
+  /** Bounds of subscriptions over WebSocket. */
+  subscriptions: Config["subscriptions"];
+  /** How often the keys of open WebSocket connections are checked again, in ms. */
+  keyCheckIntervalMs: number;
 }
 
 export interface HttpApp {
@@ -47,8 +52,16 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.disable("x-powered-by");
   const server = http.createServer();
 
-  const schema = await buildParleySchema(services, options.pubSub);
-  const subscriptions = serveSubscriptions({ server, schema, services, logger });
+  const schema = await buildParleySchema(services);
+  const subscriptions = serveSubscriptions({
+    server,
+    schema,
+    services,
+    logger,
+    events: options.events,
+    bounds: options.subscriptions,
+    keyCheckIntervalMs: options.keyCheckIntervalMs,
+  });
   const apollo = new ApolloServer<Context>({
     // The schema reaches Apollo through compiledExecutor: every operation runs as compiled code.
     gateway: compiledExecutor(schema),

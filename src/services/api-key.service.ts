@@ -25,6 +25,13 @@ export function hashApiKey(apiKey: string): Buffer {
   return Buffer.from(apiKeyHashBase64(apiKey), "base64");
 }
 
+/** A live key, as a connection that outlives one request remembers it: without the key itself. */
+export interface AuthenticatedKey {
+  accountId: string;
+  /** The key's SHA-256 in base64: checked again with `liveKeyHashes`. */
+  keyHash: string;
+}
+
 export interface ApiKeyServiceOptions {
   /**
    * How long a key's account is remembered in this process. A key revoked in another process
@@ -72,10 +79,15 @@ export class ApiKeyService {
 
   /** The account a live key belongs to, or null for a malformed, unknown or revoked key. */
   async authenticate(apiKey: string): Promise<string | null> {
+    return (await this.authenticateKey(apiKey))?.accountId ?? null;
+  }
+
+  /** As `authenticate`, with the key's hash to check it again later (`liveKeyHashes`). */
+  async authenticateKey(apiKey: string): Promise<AuthenticatedKey | null> {
     if (!API_KEY_SHAPE.test(apiKey)) return null;
     const cacheKey = apiKeyHashBase64(apiKey);
     const cached = this.cache.get(cacheKey);
-    if (cached) return cached;
+    if (cached) return { accountId: cached, keyHash: cacheKey };
     const hash = Buffer.from(cacheKey, "base64");
     const revocationsBefore = this.revocations;
     // Lookup by hash of a high-entropy key: no timing oracle on the key itself.
@@ -86,6 +98,20 @@ export class ApiKeyService {
     const accountId = rows[0]?.account_id ?? null;
     // Only live keys are remembered: a new key works at once, a bad one is never cached.
     if (accountId && this.revocations === revocationsBefore) this.cache.set(cacheKey, accountId);
-    return accountId;
+    return accountId ? { accountId, keyHash: cacheKey } : null;
+  }
+
+  /**
+   * Which of these key hashes (`AuthenticatedKey.keyHash`) are of keys still live, read in one
+   * statement and never from the cache: how holders of long-lived connections learn of keys
+   * revoked in any process.
+   */
+  async liveKeyHashes(keyHashes: readonly string[]): Promise<Set<string>> {
+    if (keyHashes.length === 0) return new Set();
+    const rows: Array<{ key_hash: string }> = await this.dataSource.query(
+      "SELECT encode(key_hash, 'base64') AS key_hash FROM api_key WHERE key_hash = ANY($1::bytea[]) AND revoked_at IS NULL",
+      [keyHashes.map((keyHash) => Buffer.from(keyHash, "base64"))],
+    );
+    return new Set(rows.map((row) => row.key_hash));
   }
 }

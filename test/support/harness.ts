@@ -57,6 +57,8 @@ export interface HarnessOptions {
   authCacheTtlMs?: number;
   /** Where the server logs. (Default: silent, or LOG_LEVEL to stdout) */
   logger?: Logger;
+  /** Bounds of WebSocket subscriptions. (Default: as in production) */
+  subscriptions?: Partial<Config["subscriptions"]>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -70,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     runWorker: options.runWorker ?? true,
     ...(options.authCacheTtlMs === undefined ? {} : { authCacheTtlMs: options.authCacheTtlMs }),
   };
+  config.subscriptions = { ...config.subscriptions, ...options.subscriptions };
   const parley = await startParley({
     config,
     logger: options.logger ?? createLogger(config.logLevel),
