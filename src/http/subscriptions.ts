@@ -41,6 +41,9 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
   const wsServer = new WebSocketServer({ server, path: "/graphql", maxPayload: bounds.maxPayloadBytes });
   const limits = new SubscriptionLimits(bounds);
   const revocations = new KeyRevocationWatch({ apiKeys: services.apiKeys, logger, intervalMs: options.keyCheckIntervalMs });
+  // An operation's slot is named by its Subscribe message's payload: graphql-ws hands that same
+  // object to each hook of the operation (onSubscribe, onOperation, onError, onComplete), while
+  // its id may be reused as soon as the client completes it.
   const cleanup = useServer<Record<string, unknown>, { connection: LiveConnection }>(
     {
       schema,

@@ -17,7 +17,7 @@ export function accountEvents(type: ParleyEventType) {
     // An unreadable conversationId matches no conversation: the subscription yields nothing.
     const conversationId = args.conversationId ? parsePublicId("conversation", args.conversationId) : undefined;
     return context.events.subscribe(type, (event) => isAccountEvent(event, accountId, conversationId));
-  }
+  };
 }
 
 /** An event reaches a subscriber only if it is of the subscriber's account (and conversation, if given). */
