@@ -26,8 +26,8 @@ export interface Config {
   runWorker: boolean;
   /**
    * How long an API key's account is cached in a process; bounds how long a key revoked elsewhere
-   * still works. Open WebSocket connections have their keys checked again this often (at least
-   * every second), and those of a revoked key are closed with 4403. (Default: 5000; `AUTH_CACHE_TTL_MS`)
+   * still works. The keys of open WebSocket connections are checked again this often (at most
+   * once a second), and the connections of a revoked key closed with 4403. (Default: 5000; `AUTH_CACHE_TTL_MS`)
    */
   authCacheTtlMs: number;
   /**

@@ -49,11 +49,6 @@ export class SubscriptionLimits {
       },
     };
   }
-
-  /** Active subscriptions of a key in this process. */
-  heldBy(keyHash: string): number {
-    return this.perKey.get(keyHash) ?? 0;
-  }
 }
 
 export interface ConnectionSlots {
