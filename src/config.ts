@@ -26,7 +26,11 @@ export interface Config {
   introspection: boolean;
   /** Whether `npm start` runs a graphile-worker runner in the API process. (Default: true) */
   runWorker: boolean;
-  /** How long an API key's account is cached in a process; bounds how long a key revoked elsewhere still works. (Default: 5000; `AUTH_CACHE_TTL_MS`) */
+  /**
+   * How long an API key's account is cached in a process; bounds how long a key revoked elsewhere
+   * still works. The keys of open WebSocket connections are checked again this often (at most
+   * once a second), and the connections of a revoked key closed with 4403. (Default: 5000; `AUTH_CACHE_TTL_MS`)
+   */
   authCacheTtlMs: number;
   /**
    * Publish every createSmsConversation's events, even while no process has subscribers. For a
@@ -44,6 +48,35 @@ export interface Config {
    * `TRUST_PROXY`)
    */
   trustProxy: boolean;
+  /** Bounds of GraphQL subscriptions over WebSocket (graphql-ws on `/graphql`). */
+  subscriptions: {
+    /**
+     * Largest WebSocket message read, in bytes, checked from the frame's header before its
+     * payload is read, with or without a key: a larger one closes the connection with 1009.
+     * (Default: 65536; `SUBSCRIPTIONS_MAX_PAYLOAD_BYTES`)
+     */
+    maxPayloadBytes: number;
+    /**
+     * Active subscriptions one connection may hold; one more is refused with an `error` message
+     * (SUBSCRIPTION_LIMIT_EXCEEDED) and the rest keep running. (Default: 100; `SUBSCRIPTIONS_MAX_PER_CONNECTION`)
+     */
+    maxPerConnection: number;
+    /**
+     * Active subscriptions one API key may hold over all its connections to one process; one more
+     * is refused as above. (Default: 500; `SUBSCRIPTIONS_MAX_PER_KEY`)
+     */
+    maxPerKey: number;
+    /**
+     * Events a subscription may fall behind its reader; one more closes its connection with 4420.
+     * (Default: 1000; `SUBSCRIPTIONS_MAX_QUEUED_EVENTS`)
+     */
+    maxQueuedEvents: number;
+    /**
+     * Bytes a connection may have waiting to be sent (a client that stops reading); a subscription
+     * result sent over this closes the connection with 4420. (Default: 4194304; `SUBSCRIPTIONS_MAX_BUFFERED_BYTES`)
+     */
+    maxBufferedBytes: number;
+  };
   worker: {
     /** Jobs one process runs at once. (Default: 5; `WORKER_CONCURRENCY`) */
     concurrency: number;
@@ -167,6 +200,13 @@ export function loadConfig(env: Env = process.env): Config {
       anonymousPoints: nonNegative("RATE_LIMIT_ANONYMOUS_POINTS", 60),
     },
     trustProxy: bool("TRUST_PROXY", false),
+    subscriptions: {
+      maxPayloadBytes: positive("SUBSCRIPTIONS_MAX_PAYLOAD_BYTES", 65_536),
+      maxPerConnection: positive("SUBSCRIPTIONS_MAX_PER_CONNECTION", 100),
+      maxPerKey: positive("SUBSCRIPTIONS_MAX_PER_KEY", 500),
+      maxQueuedEvents: positive("SUBSCRIPTIONS_MAX_QUEUED_EVENTS", 1_000),
+      maxBufferedBytes: positive("SUBSCRIPTIONS_MAX_BUFFERED_BYTES", 4_194_304),
+    },
     worker: {
       concurrency: positive("WORKER_CONCURRENCY", 5),
       pollInterval: positive("WORKER_POLL_INTERVAL_MS", 250),

@@ -66,7 +66,10 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       hideSuggestions: config.nodeEnv === "production",
       limits: config.limits,
       trustProxy: config.trustProxy,
-      pubSub: events.subscriptionPubSub,
+      events: events.pubSub,
+      subscriptions: config.subscriptions,
+      // Open connections learn of a key revoked elsewhere as soon as a new request would.
+      keyCheckIntervalMs: Math.max(config.authCacheTtlMs, 1_000),
     });
     const server = http.server;
     await new Promise<void>((resolve, reject) => {

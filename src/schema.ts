@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "./resolvers/auth-checker";
 import { AgentNumberResolver } from "./resolvers/agent-number.resolver";
 import { CreateSmsConversationPayloadResolver } from "./resolvers/create-sms-conversation-payload.resolver";
@@ -11,7 +11,6 @@ import { AgentNumberType } from "./resolvers/types/agent-number.type";
 import { SmsConversationType } from "./resolvers/types/sms-conversation.type";
 import { SmsMessageType } from "./resolvers/types/sms-message.type";
 import type { Services } from "./services/services";
-import { createEventPubSub, type SchemaPubSub } from "./events/event-bus";
 
 export const resolvers = [
   SmsConversationResolver,
@@ -22,10 +21,24 @@ export const resolvers = [
 ] as const;
 
 /**
+ * type-graphql requires a PubSub once there are subscriptions, but every Parley subscription has
+ * its own `subscribe` (resolvers/subscription-filter.ts), which hears events through its
+ * connection's bounded queues: nothing may subscribe here.
+ */
+const noPubSub: PubSub = {
+  publish: () => {
+    throw new Error("events are published by the EventPublisher, not through the schema");
+  },
+  subscribe: () => {
+    throw new Error("subscriptions hear events through their context (Context.events), not through the schema");
+  },
+};
+
+/**
  * Builds the executable schema. Without services it still prints (for `schema.graphql`), but
  * resolvers cannot run.
  */
-export async function buildParleySchema(services?: Services, pubSub: SchemaPubSub = createEventPubSub()): Promise<GraphQLSchema> {
+export async function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
   const instances = new Map<unknown, unknown>(resolvers.map((Resolver) => [Resolver, new Resolver(services as Services)]));
   // Node's concrete types are listed so that `node(id:)` can return them.
   const orphanedTypes = [SmsConversationType, SmsMessageType, AgentNumberType];
@@ -33,7 +46,7 @@ export async function buildParleySchema(services?: Services, pubSub: SchemaPubSu
     resolvers,
     orphanedTypes,
     authChecker,
-    pubSub,
+    pubSub: noPubSub,
     // Inputs are validated by the resolvers so that failures become userErrors, not top-level errors.
     validate: false,
     container: { get: (someClass) => instances.get(someClass) },

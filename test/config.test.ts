@@ -17,6 +17,7 @@ describe("loadConfig", () => {
       limits: { maxDepth: 10, maxAliases: 15, maxDirectives: 10, maxTokens: 2000, maxCost: 25000, timeoutMs: 10000 },
       rateLimit: { points: 600000, windowSeconds: 60, anonymousPoints: 60 },
       trustProxy: false,
+      subscriptions: { maxPayloadBytes: 65536, maxPerConnection: 100, maxPerKey: 500, maxQueuedEvents: 1000, maxBufferedBytes: 4194304 },
       worker: { concurrency: 5, pollInterval: 250, heartbeatIntervalMs: 5000, staleWorkerAfterMs: 30000 },
       webhook: { retryBaseMs: 1000, maxAttempts: 8, timeoutMs: 10000 },
     });
@@ -37,6 +38,36 @@ describe("loadConfig", () => {
         'PORT must be an integer from 0 to 65535 (got "http")',
         'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
         'RUN_WORKER must be one of true, false, 1, 0 (got "maybe")',
+      ]);
+    }
+  });
+
+  it("reads the bounds of WebSocket subscriptions, and refuses any that is not a positive integer", () => {
+    expect(
+      loadConfig({
+        SUBSCRIPTIONS_MAX_PAYLOAD_BYTES: "1024",
+        SUBSCRIPTIONS_MAX_PER_CONNECTION: "10",
+        SUBSCRIPTIONS_MAX_PER_KEY: "20",
+        SUBSCRIPTIONS_MAX_QUEUED_EVENTS: "30",
+        SUBSCRIPTIONS_MAX_BUFFERED_BYTES: "4096",
+      }).subscriptions,
+    ).toEqual({ maxPayloadBytes: 1024, maxPerConnection: 10, maxPerKey: 20, maxQueuedEvents: 30, maxBufferedBytes: 4096 });
+    try {
+      loadConfig({
+        SUBSCRIPTIONS_MAX_PAYLOAD_BYTES: "64kb",
+        SUBSCRIPTIONS_MAX_PER_CONNECTION: "0",
+        SUBSCRIPTIONS_MAX_PER_KEY: "-1",
+        SUBSCRIPTIONS_MAX_QUEUED_EVENTS: "1.5",
+        SUBSCRIPTIONS_MAX_BUFFERED_BYTES: "lots",
+      });
+      throw new Error("expected a ConfigError");
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'SUBSCRIPTIONS_MAX_PAYLOAD_BYTES must be a positive integer (got "64kb")',
+        'SUBSCRIPTIONS_MAX_PER_CONNECTION must be a positive integer (got "0")',
+        'SUBSCRIPTIONS_MAX_PER_KEY must be a positive integer (got "-1")',
+        'SUBSCRIPTIONS_MAX_QUEUED_EVENTS must be a positive integer (got "1.5")',
+        'SUBSCRIPTIONS_MAX_BUFFERED_BYTES must be a positive integer (got "lots")',
       ]);
     }
   });

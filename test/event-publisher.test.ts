@@ -19,7 +19,7 @@ beforeAll(async () => {
   await bus.start();
   heard = [];
   void (async () => {
-    for await (const event of bus.pubSub.subscribe(ParleyEventType.SMS_MESSAGE_ADDED)) heard.push(event);
+    for await (const event of bus.pubSub.subscribe(ParleyEventType.SMS_MESSAGE_ADDED, { maxQueued: 100_000 })) heard.push(event);
   })();
 });
 

@@ -247,6 +247,12 @@ describe("HTTP surface (development)", () => {
     expect(again.status).toBe(304);
   });
 
+  it("answers a subscription sent over HTTP with 400 BAD_REQUEST pointing to WebSocket", async () => {
+    const { status, body } = await harness.graphql("subscription { smsMessageAdded { body } }", undefined, { apiKey: account.apiKey });
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining("WebSocket"), extensions: { code: "BAD_REQUEST" } })]);
+  });
+
   it("answers every path under /graphql, in any case, as Express's mount did", async () => {
     const query = JSON.stringify({ query: "{ __typename }" });
     for (const path of ["/GraphQL", "/graphql/", "/graphql?operationName=x"]) {

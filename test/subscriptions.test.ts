@@ -45,7 +45,7 @@ async function published(): Promise<void> {
   // NOTIFYs arrive in commit order: once a marker sent now is heard, every earlier event has been.
   const marker: ParleyEvent = { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: randomUUID(), conversationId: randomUUID() };
   const heard = (async () => {
-    for await (const event of events.pubSub.subscribe(ParleyEventType.SMS_CONVERSATION_UPDATED)) {
+    for await (const event of events.pubSub.subscribe(ParleyEventType.SMS_CONVERSATION_UPDATED, { maxQueued: 100_000 })) {
       if (event.conversationId === marker.conversationId) return;
     }
   })();

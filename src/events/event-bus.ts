@@ -1,18 +1,8 @@
-import { createPubSub } from "@graphql-yoga/subscription";
-import type { BuildSchemaOptions } from "type-graphql";
 import { Client, type Pool } from "pg";
 import type { Logger } from "../logger";
+import { EventFanOut } from "./event-fan-out";
 import { EventListeners } from "./event-listeners";
-import { EVENTS_CHANNEL, type ParleyEvent, ParleyEventType } from "./parley-event";
-
-export type EventPubSub = ReturnType<typeof createEventPubSub>;
-
-/** What the schema's subscriptions subscribe through. */
-export type SchemaPubSub = NonNullable<BuildSchemaOptions["pubSub"]>;
-
-export function createEventPubSub() {
-  return createPubSub<{ [ParleyEventType.SMS_MESSAGE_ADDED]: [ParleyEvent]; [ParleyEventType.SMS_CONVERSATION_UPDATED]: [ParleyEvent] }>();
-}
+import { EVENTS_CHANNEL, type ParleyEvent } from "./parley-event";
 
 export interface EventBusOptions {
   connectionString: string;
@@ -29,10 +19,11 @@ export interface EventBusOptions {
  * as with any live feed — clients re-read state after reconnecting.
  */
 export class EventBus {
-  /** Where heard events are handed out. */
-  readonly pubSub = createEventPubSub();
-  /** What the schema's subscriptions subscribe through: each one lists this process until it ends. */
-  readonly subscriptionPubSub: SchemaPubSub;
+  /**
+   * Where heard events are handed out, each subscription through its own bounded queue; each
+   * one lists this process (EventListeners) from its first `next()` until it ends.
+   */
+  readonly pubSub: EventFanOut;
   private readonly listeners: EventListeners;
   private client: Client | undefined;
   private stopped = false;
@@ -40,7 +31,7 @@ export class EventBus {
 
   constructor(private readonly options: EventBusOptions) {
     this.listeners = new EventListeners({ pool: options.pool, logger: options.logger });
-    this.subscriptionPubSub = listened(this.pubSub, this.listeners);
+    this.pubSub = new EventFanOut({ started: () => this.listeners.acquire(), ended: () => this.listeners.release() });
   }
 
   async start(): Promise<void> {
@@ -79,47 +70,4 @@ export class EventBus {
       this.start().catch(() => this.reconnect());
     }, this.options.reconnectDelayMs ?? 1_000);
   }
-}
-
-/**
- * `pubSub` whose subscriptions list this process while they run (EventListeners). A subscription
- * counts from its first `next()` — the one that also starts its listener here — so one cancelled
- * before it started is never counted. (Not an async generator: one waiting for its next event
- * would not see `return()` until an event came, and the process would stay listed.)
- */
-function listened(pubSub: EventPubSub, listeners: EventListeners): SchemaPubSub {
-  return {
-    publish: (topic, ...args) => pubSub.publish(topic as ParleyEventType, ...(args as [ParleyEvent])),
-    subscribe: (topic) => {
-      const source = pubSub.subscribe(topic as ParleyEventType);
-      let state: "new" | "counted" | "ended" = "new";
-      const end = () => {
-        if (state === "counted") listeners.release();
-        state = "ended";
-      };
-      const iterator: AsyncIterableIterator<ParleyEvent> = {
-        async next() {
-          if (state === "new") {
-            state = "counted";
-            listeners.acquire();
-          }
-          const result = await source.next();
-          if (result.done) end();
-          return result;
-        },
-        async return() {
-          end();
-          return source.return();
-        },
-        async throw(error: unknown) {
-          end();
-          return source.throw(error);
-        },
-        [Symbol.asyncIterator]() {
-          return iterator;
-        },
-      };
-      return iterator;
-    },
-  };
 }

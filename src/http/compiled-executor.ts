@@ -40,7 +40,10 @@ export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000 }: 
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
     let query = byName.get(operationName);
-    if (!query) byName.set(operationName, (query = compileQuery(schema, document, operationName ?? undefined)));
+    if (!query) {
+      query = getOperationAST(document, operationName)?.operation === "subscription" ? SUBSCRIPTION_OVER_HTTP : compileQuery(schema, document, operationName ?? undefined);
+      byName.set(operationName, query);
+    }
     return query;
   };
 
@@ -65,6 +68,15 @@ export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000 }: 
     async stop() {},
   };
 }
+
+/** Subscriptions need a connection that stays open. */
+const SUBSCRIPTION_OVER_HTTP: ExecutionResult = {
+  errors: [
+    new GraphQLError("Subscriptions are served over WebSocket (the graphql-ws protocol) on /graphql, not over HTTP requests.", {
+      extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+    }),
+  ],
+};
 
 /**
  * The operation's result, or an OPERATION_TIMEOUT answer once `timeoutMs` have passed. The

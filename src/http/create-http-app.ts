@@ -18,7 +18,8 @@ import { OperationGuard } from "./limits/operation-guard";
 import type { OperationLimits } from "./limits/operation-limits";
 import { RequestGate } from "./limits/request-gate";
 import { serveSubscriptions } from "./subscriptions";
-import type { SchemaPubSub } from "../events/event-bus";
+import type { Config } from "../config";
+import type { EventFanOut } from "../events/event-fan-out";
 
 export interface HttpAppOptions {
   dataSource: DataSource;
@@ -37,7 +38,11 @@ export interface HttpAppOptions {
   /** Largest accepted request body. (Default: `256kb`) */
   bodyLimit?: string;
   /** Where subscriptions hear events (the process's EventBus). */
-  pubSub: SchemaPubSub;
+  events: EventFanOut;
+  /** Bounds of subscriptions over WebSocket. */
+  subscriptions: Config["subscriptions"];
+  /** How often the keys of open WebSocket connections are checked again, in ms. */
+  keyCheckIntervalMs: number;
 }
 
 export interface HttpApp {
@@ -56,14 +61,26 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.disable("x-powered-by");
   const server = http.createServer();
 
-  const schema = await buildParleySchema(services, options.pubSub);
+  const schema = await buildParleySchema(services);
   const gate = new RequestGate({
     apiKeys: services.apiKeys,
     guard: new OperationGuard(schema, options.limits),
     keyBudget: services.rateLimits.keys,
     anonymous: services.rateLimits.anonymous,
   });
-  const subscriptions = serveSubscriptions({ server, schema, services, logger });
+  const subscriptions = serveSubscriptions({
+    server,
+    schema,
+    services,
+    logger,
+    gate,
+    introspection: options.introspection,
+    hideSuggestions: options.hideSuggestions,
+    trustProxy: options.trustProxy,
+    events: options.events,
+    bounds: options.subscriptions,
+    keyCheckIntervalMs: options.keyCheckIntervalMs,
+  });
   const apollo = new ApolloServer<Context>({
     // The schema reaches Apollo through compiledExecutor: every operation runs as compiled code.
     gateway: compiledExecutor(schema, { timeoutMs: options.limits.timeoutMs }),

@@ -17,6 +17,7 @@ const CALLER_CODES = new Set([
   "OPERATION_LIMIT_EXCEEDED",
   "OPERATION_TIMEOUT",
   "RATE_LIMITED",
+  "SUBSCRIPTION_LIMIT_EXCEEDED",
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = "Internal server error. Quote the requestId when reporting it.";

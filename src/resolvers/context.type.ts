@@ -1,3 +1,4 @@
+import type { ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { Logger } from "../logger";
 import type { Loaders } from "./loaders";
 
@@ -10,6 +11,14 @@ export interface Context {
   logger: Logger;
   /** Per-request DataLoaders, scoped to `accountId`. */
   loaders: Loaders;
+  /** Where a subscription hears its events; set on WebSocket operations only. */
+  events?: SubscriptionEvents;
+}
+
+/** A connection's source of events, bounded per subscription (see src/http/subscriptions.ts). */
+export interface SubscriptionEvents {
+  /** Events of `type` that `accepts` lets through, from the first `next()` until `return()`. */
+  subscribe(type: ParleyEventType, accepts: (event: ParleyEvent) => boolean): AsyncIterableIterator<ParleyEvent>;
 }
 
 /** Context of a resolver behind `@Authorized()`: the account is known. */

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
-import { isAccountEvent } from "./subscription-filter";
+import { accountEvents } from "./subscription-filter";
 import { toPageRequest } from "../services/pagination";
 import { parsePublicId, toPublicId } from "../services/public-id";
 import type { Services } from "../services/services";
@@ -99,8 +99,7 @@ export class SmsConversationResolver {
 
   @Authorized()
   @Subscription(() => SmsConversationType, {
-    topics: ParleyEventType.SMS_CONVERSATION_UPDATED,
-    filter: isAccountEvent,
+    subscribe: accountEvents(ParleyEventType.SMS_CONVERSATION_UPDATED),
     description:
       "A conversation of the account (or the given one) as it is after each change: a message, pathway state, status (archived, timed out), timers scheduled or fired.",
   })

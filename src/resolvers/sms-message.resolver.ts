@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from "type-graphql";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import type { Context } from "./context.type";
-import { isAccountEvent } from "./subscription-filter";
+import { accountEvents } from "./subscription-filter";
 import { SmsConversationType } from "./types/sms-conversation.type";
 import { SmsMessageType } from "./types/sms-message.type";
 import { WebhookDeliveryAttemptType } from "./types/webhook-delivery-attempt.type";
@@ -10,8 +10,7 @@ import { WebhookDeliveryAttemptType } from "./types/webhook-delivery-attempt.typ
 export class SmsMessageResolver {
   @Authorized()
   @Subscription(() => SmsMessageType, {
-    topics: ParleyEventType.SMS_MESSAGE_ADDED,
-    filter: isAccountEvent,
+    subscribe: accountEvents(ParleyEventType.SMS_MESSAGE_ADDED),
     description:
       "Each new message of the account (user, agent, timeout warning and end), or of one conversation, as it is recorded. Events cross gateway processes through PostgreSQL NOTIFY.",
   })

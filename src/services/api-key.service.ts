@@ -25,10 +25,12 @@ export function hashApiKey(apiKey: string): Buffer {
   return Buffer.from(apiKeyHashBase64(apiKey), "base64");
 }
 
-/** Who a live key is: its account, and the key itself (rate limits are per key). */
+/** Who a live key is: its account, the key's id (rate limits are per key) and its hash. */
 export interface ApiKeyIdentity {
   accountId: string;
   keyId: string;
+  /** The key's SHA-256 in base64: what a connection that outlives one request keeps instead of the key, checked again with `liveKeyHashes`. */
+  keyHash: string;
 }
 
 export interface ApiKeyServiceOptions {
@@ -81,7 +83,7 @@ export class ApiKeyService {
     return (await this.identify(apiKey))?.accountId ?? null;
   }
 
-  /** A live key's account and id, or null for a malformed, unknown or revoked key. */
+  /** A live key's account, id and hash, or null for a malformed, unknown or revoked key. */
   async identify(apiKey: string): Promise<ApiKeyIdentity | null> {
     if (!API_KEY_SHAPE.test(apiKey)) return null;
     const cacheKey = apiKeyHashBase64(apiKey);
@@ -94,7 +96,7 @@ export class ApiKeyService {
       "SELECT id, account_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL",
       [hash],
     );
-    const identity = rows[0] ? { accountId: rows[0].account_id, keyId: rows[0].id } : null;
+    const identity = rows[0] ? { accountId: rows[0].account_id, keyId: rows[0].id, keyHash: cacheKey } : null;
     // Only live keys are remembered: a new key works at once, a bad one is never cached.
     if (identity && this.revocations === revocationsBefore) this.cache.set(cacheKey, identity);
     return identity;
@@ -103,5 +105,19 @@ export class ApiKeyService {
   /** A live key's identity if this process remembers it, without reading the database. */
   cachedIdentity(apiKey: string): ApiKeyIdentity | undefined {
     return API_KEY_SHAPE.test(apiKey) ? this.cache.get(apiKeyHashBase64(apiKey)) : undefined;
+  }
+
+  /**
+   * Which of these key hashes (`ApiKeyIdentity.keyHash`) are of keys still live, read in one
+   * statement and never from the cache: how holders of long-lived connections learn of keys
+   * revoked in any process.
+   */
+  async liveKeyHashes(keyHashes: readonly string[]): Promise<Set<string>> {
+    if (keyHashes.length === 0) return new Set();
+    const rows: Array<{ key_hash: string }> = await this.dataSource.query(
+      "SELECT encode(key_hash, 'base64') AS key_hash FROM api_key WHERE key_hash = ANY($1::bytea[]) AND revoked_at IS NULL",
+      [keyHashes.map((keyHash) => Buffer.from(keyHash, "base64"))],
+    );
+    return new Set(rows.map((row) => row.key_hash));
   }
 }

@@ -59,6 +59,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** Any other setting, as the environment would give it. (Default: loadConfig's defaults) */
   config?: Partial<Config>;
+  /** Bounds of WebSocket subscriptions. (Default: as in production) */
+  subscriptions?: Partial<Config["subscriptions"]>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -73,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.authCacheTtlMs === undefined ? {} : { authCacheTtlMs: options.authCacheTtlMs }),
     ...options.config,
   };
+  config.subscriptions = { ...config.subscriptions, ...options.subscriptions };
   const parley = await startParley({
     config,
     logger: options.logger ?? createLogger(config.logLevel),
