@@ -12,6 +12,7 @@ import type { Services } from "../services/services";
 import { beginRequest } from "./access-log";
 import { parseAuthorization } from "./authorization";
 import { INTERNAL_ERROR_MESSAGE } from "./error-masking";
+import { INVALID_UTF8_BODY, INVALID_UTF8_MESSAGE, refuseInvalidUtf8 } from "./utf8-body";
 
 export interface GraphQLHandlerOptions {
   /** Started Apollo Server. */
@@ -33,7 +34,7 @@ export interface GraphQLHandlerOptions {
 export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { apollo, services, logger } = options;
   const bodyLimitText = options.bodyLimit ?? "256kb";
-  const parseJson = bodyParser.json({ limit: bodyLimitText });
+  const parseJson = bodyParser.json({ limit: bodyLimitText, verify: refuseInvalidUtf8 });
   // Any origin (callers authenticate with a header, not cookies); browsers may read the request id.
   const allowCors = cors({ exposedHeaders: ["x-request-id"] });
   /** The JSON body (undefined for none or another content type), read as express.json() did. */
@@ -65,7 +66,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
           ? "The request body is not valid JSON."
           : type === "entity.too.large"
             ? `The request body is larger than ${bodyLimitText}.`
-            : "The request could not be read.";
+            : type === INVALID_UTF8_BODY
+              ? INVALID_UTF8_MESSAGE
+              : "The request could not be read.";
       sendJson(req, res, status, { errors: [{ message, extensions: { code: "BAD_REQUEST", requestId } }] });
       return;
     }
