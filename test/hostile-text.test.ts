@@ -184,7 +184,9 @@ describe("query and field arguments with unacceptable text are a top-level BAD_U
       { id: created.conversationId, v: "SECRET\u0000" },
       { apiKey: account.apiKey },
     );
-    expect(body.errors).toEqual([expect.objectContaining({ path: ["smsConversation", "messages"], extensions: { code: "BAD_USER_INPUT", argument: "after" } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ["smsConversation", "messages"], message: `after ${TEXT_RULE}`, extensions: { code: "BAD_USER_INPUT", argument: "after" } }),
+    ]);
     expect(body.data).toEqual({ smsConversation: null });
   });
 
