@@ -199,7 +199,7 @@ describe("query and field arguments with unacceptable text are a top-level BAD_U
     const query = encodeURIComponent("query($v: String!) { agentNumber(number: $v) { id } }");
     const variables = encodeURIComponent(JSON.stringify({ v: "+1555\u0000" }));
     const response = await fetch(`${harness.baseUrl}/graphql?query=${query}&variables=${variables}`, { headers: { authorization: account.apiKey, "apollo-require-preflight": "1" } });
-    const body = await response.json();
+    const body = (await response.json()) as { errors: unknown[] };
     expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", argument: "number" } })]);
   });
 });
@@ -229,7 +229,7 @@ describe("a body that is not valid UTF-8 is a GraphQL-shaped 400 BAD_REQUEST", (
       body,
     });
     expect(response.status).toBe(200);
-    expect((await response.json()).data.createSmsConversation.userErrors).toEqual([]);
+    expect(((await response.json()) as { data: { createSmsConversation: { userErrors: unknown[] } } }).data.createSmsConversation.userErrors).toEqual([]);
   });
 });
 
