@@ -3,8 +3,9 @@
  * request data or keys, and the values that carry them arrive in unexpected places: TypeORM's
  * QueryFailedError carries the statement's `parameters`, pg's DatabaseError a failed row in
  * `detail`, a parameter's value in `where` and values quoted in its message, body-parser's errors
- * the body, a GET request's URL the operation's variables. So errors and requests are logged by
- * allow-list, and quoted parts of error messages are masked wherever the message appears.
+ * the body, a GET request's URL the operation's variables, the embedded PostgreSQL server's own
+ * log its refused rows and statements. So errors and requests are logged by allow-list, and
+ * quoted parts of error messages are masked wherever the message appears.
  */
 
 /** The fields of an error kept beside its class, message and stack: codes and the names PostgreSQL gives. */
@@ -50,7 +51,15 @@ export function serializeError(value: unknown, depth = 0): unknown {
 export function safeErrorMessage(error: Error): string {
   const fields = error as unknown as Record<string, unknown>;
   const names = new Set(["constraint", "table", "column", "schema", "dataType"].map((field) => fields[field]).filter((name) => typeof name === "string"));
-  return String(error.message).replace(/"(?:[^"\\]|\\.)*"/g, (quoted) => (names.has(quoted.slice(1, -1)) ? quoted : '"…"'));
+  return maskQuoted(String(error.message), names);
+}
+
+/**
+ * Masks double-quoted parts (quoted values) in `text`, except the `names` given. Backslash
+ * escapes are skipped, so a quote inside a quoted value does not end it.
+ */
+function maskQuoted(text: string, names: ReadonlySet<unknown> = new Set()): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"/g, (quoted) => (names.has(quoted.slice(1, -1)) ? quoted : '"…"'));
 }
 
 /** `text` with each of the errors' raw messages (as `${error}`, `error.message` or a stack put them in a log message) replaced by its safe one. */
@@ -80,4 +89,20 @@ export function serializeJob(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const job = value as Record<string, unknown>;
   return Object.fromEntries(JOB_FIELDS.filter((field) => job[field] !== undefined).map((field) => [field, job[field]]));
+}
+
+/**
+ * Entries of PostgreSQL's server log that quote rows, keys, statements or parameters: from the
+ * label to the next line that starts a new entry (with the timestamp of the default
+ * `log_line_prefix`), or to the end, since a quoted value may span lines.
+ */
+const POSTGRES_DATA_ENTRY = /\b(DETAIL|STATEMENT|CONTEXT|QUERY|HINT):[\s\S]*?(?=\n\d{4}-\d\d-\d\d |$)/g;
+
+/**
+ * The embedded PostgreSQL server's own log output: its `DETAIL:` (a failing row, a duplicate
+ * key's values), `STATEMENT:` and other quoting lines keep only their label, and values quoted
+ * in its messages are masked.
+ */
+export function serializePostgresLog(value: unknown): unknown {
+  return typeof value === "string" ? maskQuoted(value.replace(POSTGRES_DATA_ENTRY, `$1: ${REDACTED}`)) : value;
 }

@@ -1,6 +1,6 @@
 import pino from "pino";
 import type { LogLevel } from "./config";
-import { REDACTED, serializeError, serializeJob, serializeRequest, safeErrorMessage, withSafeErrorMessages } from "./log-serializers";
+import { REDACTED, safeErrorMessage, serializeError, serializeJob, serializePostgresLog, serializeRequest, withSafeErrorMessages } from "./log-serializers";
 
 export type Logger = pino.Logger;
 
@@ -17,6 +17,8 @@ const serializers: Record<string, (value: unknown) => unknown> = {
   error: serializeError,
   job: serializeJob,
   req: serializeRequest,
+  // The embedded PostgreSQL server's output (src/database/embedded-postgres.ts).
+  postgres: serializePostgresLog,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import type { LogLevel } from "../src/config";
 import { createLogger, type Logger } from "../src/logger";
 import { createWorkerLogger } from "../src/workflows/worker-logger";
 import { eventually } from "./support/eventually";
@@ -10,8 +11,8 @@ import { CREATE } from "./support/operations";
  * statement carrying them fails — yet still tell an operator what failed and where.
  */
 
-/** The production logger (createLogger) at info, writing to lines the test reads. */
-function capturedLogger(): { logger: Logger; text: () => string; lines: () => Array<Record<string, any>> } {
+/** The production logger (createLogger), writing to lines the test reads. */
+function capturedLogger(level: LogLevel = "info"): { logger: Logger; text: () => string; lines: () => Array<Record<string, any>> } {
   let text = "";
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -20,7 +21,7 @@ function capturedLogger(): { logger: Logger; text: () => string; lines: () => Ar
     },
   });
   return {
-    logger: createLogger("info", { destination: sink }),
+    logger: createLogger(level, { destination: sink }),
     text: () => text,
     lines: () => text.split("\n").filter(Boolean).map((line) => JSON.parse(line)),
   };
@@ -150,4 +151,35 @@ describe("an error that quotes the value it refused", () => {
     expect(text()).not.toContain(USER_NUMBER.slice(1));
     expect(text()).not.toMatch(/parameters|SELECT/);
   });
+});
+
+it("the embedded PostgreSQL server's own log keeps its errors but not the rows, keys, statements or parameters it quotes", () => {
+  const { logger, lines, text } = capturedLogger("trace");
+  // As src/database/embedded-postgres.ts passes the server's output on (default log_line_prefix).
+  logger.trace(
+    {
+      postgres: [
+        `2026-11-30 11:22:29.315 UTC [20845] ERROR:  duplicate key value violates unique constraint "sms_message_account_message_sid_key"`,
+        `2026-11-30 11:22:29.315 UTC [20845] DETAIL:  Key (account_id, message_sid)=(${account.id}, SM-${USER_NUMBER}) already exists.`,
+        `2026-11-30 11:22:29.316 UTC [20845] ERROR:  new row for relation "sms_message" violates check constraint "${CONSTRAINT}"`,
+        `2026-11-30 11:22:29.316 UTC [20845] DETAIL:  Failing row contains (${account.id}, Meet me at`,
+        `221B Baker Street, ${USER_NUMBER}).`,
+        `2026-11-30 11:22:29.316 UTC [20845] STATEMENT:  INSERT INTO sms_message (body) VALUES ('${BODY}')`,
+        `2026-11-30 11:22:29.318 UTC [20845] ERROR:  invalid input syntax for type uuid: "${USER_NUMBER}"`,
+        `2026-11-30 11:22:29.318 UTC [20845] CONTEXT:  unnamed portal parameter $1 = '${USER_NUMBER}'`,
+      ].join("\n"),
+    },
+    "embedded postgres",
+  );
+  expect(lines()).toHaveLength(1);
+  expect(lines()[0].postgres.split("\n")).toEqual([
+    '2026-11-30 11:22:29.315 UTC [20845] ERROR:  duplicate key value violates unique constraint "…"',
+    "2026-11-30 11:22:29.315 UTC [20845] DETAIL: [redacted]",
+    '2026-11-30 11:22:29.316 UTC [20845] ERROR:  new row for relation "…" violates check constraint "…"',
+    "2026-11-30 11:22:29.316 UTC [20845] DETAIL: [redacted]",
+    "2026-11-30 11:22:29.316 UTC [20845] STATEMENT: [redacted]",
+    '2026-11-30 11:22:29.318 UTC [20845] ERROR:  invalid input syntax for type uuid: "…"',
+    "2026-11-30 11:22:29.318 UTC [20845] CONTEXT: [redacted]",
+  ]);
+  for (const secret of [...secrets(), account.id]) expect(text()).not.toContain(secret);
 });
