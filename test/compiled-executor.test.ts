@@ -33,3 +33,23 @@ describe("operations run compiled (graphql-jit)", () => {
     expect(rows[0].n).toBe(5);
   });
 });
+
+describe("an operationName the document does not define", () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ runWorker: false, nodeEnv: "production" });
+  });
+  afterAll(() => harness.close());
+
+  it.each(["B", "\u0000\uD800"])("is a 400 OPERATION_RESOLUTION_FAILURE, as graphql-js answers it, not an internal error (%j)", async (operationName) => {
+    const response = await fetch(`${harness.baseUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "query A { __typename }", operationName }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [{ message: expect.stringMatching(/^Unknown operation named/), extensions: { code: "OPERATION_RESOLUTION_FAILURE" } }],
+    });
+  });
+});

@@ -42,7 +42,10 @@ export function compiledExecutor(schema: GraphQLSchema): Gateway {
   return {
     async load() {
       return {
-        executor: async ({ document, operationName, request, context }) => {
+        executor: async ({ document, request, context }) => {
+          // The name the caller asked for: Apollo's own `operationName` is that of the operation it
+          // resolved, null when none matched, which would run the document's only operation.
+          const operationName = request.operationName ?? null;
           const query = compile(document, operationName);
           if (!isCompiledQuery(query)) return { errors: query.errors?.map(toGraphQLError) };
           const variables = request.variables ?? {};
