@@ -40,7 +40,8 @@ export type Mutation =
   | { kind: "invalidUtf8InMessage"; bytes: number[] }
   | { kind: "truncate"; keep: number }
   | { kind: "contentType"; value: string }
-  | { kind: "body"; value: "empty" | "array" | "variablesString" | "noQuery" | "nullInput" };
+  | { kind: "body"; value: "empty" | "array" | "variablesString" | "noQuery" | "nullInput" }
+  | { kind: "operationName"; value: unknown };
 
 export interface FuzzPlan {
   input: Record<string, unknown>;
@@ -145,6 +146,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("body" as const), value: fc.constantFrom("empty" as const, "array" as const, "variablesString" as const, "noQuery" as const, "nullInput" as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("operationName" as const), value: fc.oneof(fc.constantFrom("Fuzz", "Other", null, 5, ...HOSTILE_FRAGMENTS), fc.string({ unit: "binary", maxLength: 8 })) }) },
 );
 
 export function fuzzPlan(world: FuzzWorld): fc.Arbitrary<FuzzPlan> {
@@ -167,6 +169,7 @@ export function render({ input, mutations }: FuzzPlan): RenderedRequest {
   let invalidUtf8: number[] | null = null;
   const bodyShape = new Set<string>();
   let contentType = "application/json";
+  let operationName: { value: unknown } | null = null;
   for (const m of mutations) {
     if (m.kind === "insert") {
       const current = variablesInput[m.field];
@@ -181,12 +184,14 @@ export function render({ input, mutations }: FuzzPlan): RenderedRequest {
       variablesInput.message = `${typeof variablesInput.message === "string" ? variablesInput.message : ""}${BYTES_MARKER}`;
     } else if (m.kind === "contentType") contentType = m.value;
     else if (m.kind === "body") bodyShape.add(m.value);
+    else if (m.kind === "operationName") operationName = { value: m.value };
   }
 
   const deep: DeepJson[] = [];
   const document: Record<string, unknown> = { query: FUZZ_OPERATION, variables: { input: bodyShape.has("nullInput") ? null : variablesInput } };
   if (bodyShape.has("variablesString")) document.variables = JSON.stringify(document.variables, (_key, value: unknown) => (value instanceof DeepJson ? 1 : value));
   if (bodyShape.has("noQuery")) delete document.query;
+  if (operationName) document.operationName = operationName.value;
   let bodyText = JSON.stringify(bodyShape.has("array") ? [document] : document, (_key, value: unknown) => {
     if (!(value instanceof DeepJson)) return value;
     deep.push(value);
