@@ -67,7 +67,8 @@ export function withSafeErrorMessages(text: string, errors: Error[]): string {
   let safe = text;
   for (const error of errors) {
     const raw = String(error.message);
-    if (raw !== "" && safe.includes(raw)) safe = safe.split(raw).join(safeErrorMessage(error));
+    const masked = safeErrorMessage(error);
+    if (masked !== raw && safe.includes(raw)) safe = safe.split(raw).join(masked);
   }
   return safe;
 }
