@@ -10,6 +10,7 @@ import { SmsMessageResolver } from "./resolvers/sms-message.resolver";
 import { AgentNumberType } from "./resolvers/types/agent-number.type";
 import { SmsConversationType } from "./resolvers/types/sms-conversation.type";
 import { SmsMessageType } from "./resolvers/types/sms-message.type";
+import { refuseUnacceptableText } from "./resolvers/validate-input";
 import type { Services } from "./services/services";
 
 export const resolvers = [
@@ -49,6 +50,8 @@ export async function buildParleySchema(services?: Services): Promise<GraphQLSch
     pubSub: noPubSub,
     // Inputs are validated by the resolvers so that failures become userErrors, not top-level errors.
     validate: false,
+    // Every other argument is held to the text rule before its resolver runs.
+    validateFn: refuseUnacceptableText,
     container: { get: (someClass) => instances.get(someClass) },
   });
 }

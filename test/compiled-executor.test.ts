@@ -33,3 +33,37 @@ describe("operations run compiled (graphql-jit)", () => {
     expect(rows[0].n).toBe(5);
   });
 });
+
+describe("an operationName the document does not define", () => {
+  let harness: Harness;
+  let apiKey: string;
+  beforeAll(async () => {
+    harness = await startHarness({ runWorker: false, nodeEnv: "production" });
+    apiKey = (await harness.createAccount()).apiKey;
+  });
+  afterAll(() => harness.close());
+
+  it.each(["B", "", "\u0000\uD800"])("is a 400 OPERATION_RESOLUTION_FAILURE, as graphql-js answers it, not an internal error (%j)", async (operationName) => {
+    const response = await fetch(`${harness.baseUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: apiKey },
+      body: JSON.stringify({ query: "query A { __typename }", operationName }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [{ message: expect.stringMatching(/^Unknown operation named/), extensions: { code: "OPERATION_RESOLUTION_FAILURE" } }],
+    });
+  });
+
+  it("is a 400 OPERATION_RESOLUTION_FAILURE when the document has several operations and none is named", async () => {
+    const response = await fetch(`${harness.baseUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: apiKey },
+      body: JSON.stringify({ query: "query A { __typename } query B { __typename }" }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [{ message: "Must provide operation name if query contains multiple operations.", extensions: { code: "OPERATION_RESOLUTION_FAILURE" } }],
+    });
+  });
+});

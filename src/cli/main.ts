@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import pino from "pino";
 import { ConfigError, loadConfig } from "../config";
 import { openDatabase } from "../database/open-database";
+import { createLogger } from "../logger";
 import { parsePublicId, toPublicId } from "../services/public-id";
 import { createServices, type Services } from "../services/services";
 
@@ -118,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
 
   const config = loadConfig({ LOG_LEVEL: "warn", ...process.env });
   // Logs go to stderr: stdout carries only the command's JSON.
-  const logger = pino({ level: config.logLevel, base: { service: "parley-cli" } }, pino.destination(2));
+  const logger = createLogger(config.logLevel, { service: "parley-cli", destination: pino.destination(2) });
   const database = await openDatabase(config, logger);
   try {
     const result = await command(createServices(database.dataSource), options);

@@ -4,7 +4,8 @@ import { assignRequestId } from "./request-id";
 
 /**
  * The bindings of a request's logger: only these fields, so headers (and the API keys in them)
- * are never logged. Named as pino-http named them, so log lines keep their shape.
+ * are never logged; the logger's `req` serializer drops the URL's query string (a GET operation's
+ * variables). Named as pino-http named them, so log lines keep their shape.
  */
 export function requestBindings(requestId: string, req: IncomingMessage): { req: { id: string; method: string | undefined; url: string | undefined } } {
   return { req: { id: requestId, method: req.method, url: req.url } };

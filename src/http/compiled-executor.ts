@@ -2,6 +2,7 @@ import type { ApolloServerOptionsWithGateway } from "@apollo/server";
 import {
   type DocumentNode,
   type ExecutionResult,
+  execute,
   GraphQLError,
   type GraphQLSchema,
   getOperationAST,
@@ -50,7 +51,11 @@ export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000 }: 
   return {
     async load() {
       return {
-        executor: async ({ document, operationName, request, context }) => {
+        executor: async ({ document, operation, operationName, request, context }) => {
+          // Apollo resolved no operation (none has the name asked for, or several and none named):
+          // graphql-js's own error, which Apollo answers as OPERATION_RESOLUTION_FAILURE. graphql-jit
+          // would compile the document's only operation for a null or empty name.
+          if (!operation) return execute({ schema, document, operationName: request.operationName }) as ExecutionResult;
           const query = compile(document, operationName);
           if (!isCompiledQuery(query)) return { errors: query.errors?.map(toGraphQLError) };
           const variables = request.variables ?? {};

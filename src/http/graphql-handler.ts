@@ -17,6 +17,7 @@ import { acceptsGraphQLResponse } from "./legacy-json-status";
 import type { OperationRequest } from "./limits/operation-guard";
 import { rateLimitHeaders } from "./limits/rate-limited-error";
 import type { GateResult, RequestGate } from "./limits/request-gate";
+import { INVALID_UTF8_BODY, INVALID_UTF8_MESSAGE, refuseInvalidUtf8 } from "./utf8-body";
 
 export interface GraphQLHandlerOptions {
   /** Started Apollo Server. */
@@ -48,7 +49,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
   const { apollo, services, logger, gate } = options;
   const trustProxy = options.trustProxy ?? false;
   const bodyLimitText = options.bodyLimit ?? "256kb";
-  const parseJson = bodyParser.json({ limit: bodyLimitText });
+  const parseJson = bodyParser.json({ limit: bodyLimitText, verify: refuseInvalidUtf8 });
   // Any origin (callers authenticate with a header, not cookies); browsers may read the request id.
   const allowCors = cors({ exposedHeaders: ["x-request-id"] });
   /** The JSON body (undefined for none or another content type), read as express.json() did. */
@@ -89,7 +90,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
           ? "The request body is not valid JSON."
           : type === "entity.too.large"
             ? `The request body is larger than ${bodyLimitText}.`
-            : "The request could not be read.";
+            : type === INVALID_UTF8_BODY
+              ? INVALID_UTF8_MESSAGE
+              : "The request could not be read.";
       sendJson(req, res, status, { errors: [{ message, extensions: { code: "BAD_REQUEST", requestId } }] });
       return;
     }

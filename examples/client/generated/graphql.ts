@@ -4,33 +4,33 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** A message to record, starting or continuing a conversation. Mirrors `POST /v1/sms/create`. */
+/** A message to record, starting or continuing a conversation. Mirrors `POST /v1/sms/create`. Every string, and every key and string inside `requestData`, must be Unicode text without NUL (U+0000) or unpaired surrogates (U+D800 to U+DFFF); lengths are in characters, counted as Unicode code points. */
 export type CreateSmsConversationInput = {
   /** E.164 number of the agent; must be registered to the calling account. */
   agentNumber: string;
   /** UUID of the current pathway. */
   currPathwayId?: string | null | undefined;
-  /** Version of the pathway to use, e.g. "latest" or "v1.0". */
+  /** Version of the pathway to use, e.g. "latest" or "v1.0"; at most 256 characters, counted as Unicode code points. */
   currPathwayVersion?: string | null | undefined;
-  /** Id of the pathway node where the conversation is. */
+  /** Id of the pathway node where the conversation is; at most 256 characters, counted as Unicode code points. */
   currentNodeId?: string | null | undefined;
-  /** The message to store in the conversation history (1 to 1600 characters). */
+  /** The message to store in the conversation history: 1 to 1600 characters, counted as Unicode code points (👍 is 1, ❤️ is 2). */
   message: string;
   /** Provider message SID (up to 64 visible ASCII characters). Makes the call idempotent: a repeat returns the original ids and writes nothing. */
   messageSid?: string | null | undefined;
   /** Archive the active conversation between these numbers, if any, and start a new one. */
   newConversation?: boolean | null | undefined;
-  /** Metadata for custom routing or analytics, a JSON object of at most 16 KiB. Replaces the stored one when given. */
+  /** Metadata for custom routing or analytics: a JSON object of at most 16 KiB, nested at most 32 levels deep. Replaces the stored one when given. */
   requestData?: Record<string, unknown> | null | undefined;
   /** Who sent this message. */
   sender?: SmsSender | null | undefined;
   /** Seconds of user silence after an agent message before the timeout flow ends the conversation. Overrides the number's config and persists on the conversation. */
   timeOut?: number | null | undefined;
-  /** Sent when the timeout fires. Overrides the number's config. */
+  /** Sent when the timeout fires; 1 to 1600 characters, counted as Unicode code points. Overrides the number's config. */
   timeoutMessage?: string | null | undefined;
   /** E.164 number of the user, e.g. `+14155550123`. */
   userNumber: string;
-  /** Sent at `warningTime`. Overrides the number's config. */
+  /** Sent at `warningTime`; 1 to 1600 characters, counted as Unicode code points. Overrides the number's config. */
   warningMessage?: string | null | undefined;
   /** Seconds of user silence before the warning message; less than the effective `timeOut`. Overrides the number's config. */
   warningTime?: number | null | undefined;

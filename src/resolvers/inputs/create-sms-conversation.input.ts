@@ -1,5 +1,5 @@
 import type { JsonObject } from "../../entities/json";
-import { IsInt, IsOptional, IsUUID, Length, Matches, Max, MaxLength, Min } from "class-validator";
+import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from "class-validator";
 import { JSONObjectResolver } from "graphql-scalars";
 import { Field, InputType, Int } from "type-graphql";
 import { SmsSender } from "../../entities/sms-sender.enum";
@@ -7,13 +7,17 @@ import type { CreateSmsConversationCommand } from "../../services/create-sms-con
 import { E164 } from "../../services/phone-number";
 import "../types/register-enums";
 import { DiffersFrom } from "../validation/differs-from.decorator";
-import { LIMITS, MESSAGE_SID } from "../validation/limits";
+import { CHARACTERS, LIMITS, MESSAGE_SID } from "../validation/limits";
 import { MaxJsonBytes } from "../validation/max-json-bytes.decorator";
+import { TextLength } from "../validation/text-length.decorator";
+import { TEXT_RULE } from "../validation/text";
 
 const E164_RULE = "an E.164 number: + then 2 to 15 digits, no spaces, e.g. +14155550123";
 const SECONDS_RULE = `an integer from ${LIMITS.minSeconds} to ${LIMITS.maxSeconds} seconds (30 days)`;
 
-@InputType({ description: "A message to record, starting or continuing a conversation. Mirrors `POST /v1/sms/create`." })
+@InputType({
+  description: `A message to record, starting or continuing a conversation. Mirrors \`POST /v1/sms/create\`. Every string, and every key and string inside \`requestData\`, must be ${TEXT_RULE}; lengths are in ${CHARACTERS}.`,
+})
 export class CreateSmsConversationInput implements CreateSmsConversationCommand {
   @Field({ description: "E.164 number of the user, e.g. `+14155550123`." })
   @Matches(E164, { message: `userNumber must be ${E164_RULE}` })
@@ -24,8 +28,8 @@ export class CreateSmsConversationInput implements CreateSmsConversationCommand 
   @Matches(E164, { message: `agentNumber must be ${E164_RULE}` })
   agentNumber!: string;
 
-  @Field({ description: `The message to store in the conversation history (1 to ${LIMITS.messageLength} characters).` })
-  @Length(1, LIMITS.messageLength, { message: `message must be 1 to ${LIMITS.messageLength} characters` })
+  @Field({ description: `The message to store in the conversation history: 1 to ${LIMITS.messageLength} ${CHARACTERS} (👍 is 1, ❤️ is 2).` })
+  @TextLength(1, LIMITS.messageLength, { message: `message must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
   message!: string;
 
   @Field(() => String, {
@@ -33,7 +37,7 @@ export class CreateSmsConversationInput implements CreateSmsConversationCommand 
     description: `Provider message SID (up to ${LIMITS.messageSidLength} visible ASCII characters). Makes the call idempotent: a repeat returns the original ids and writes nothing.`,
   })
   @IsOptional()
-  @Length(1, LIMITS.messageSidLength, { message: `messageSid must be 1 to ${LIMITS.messageSidLength} characters` })
+  @TextLength(1, LIMITS.messageSidLength, { message: `messageSid must be 1 to ${LIMITS.messageSidLength} characters` })
   @Matches(MESSAGE_SID, { message: "messageSid must be visible ASCII characters without spaces" })
   messageSid?: string | null;
 
@@ -42,19 +46,19 @@ export class CreateSmsConversationInput implements CreateSmsConversationCommand 
   @IsUUID("all", { message: "currPathwayId must be a UUID, e.g. 123e4567-e89b-12d3-a456-426614174000" })
   currPathwayId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Version of the pathway to use, e.g. "latest" or "v1.0".' })
+  @Field(() => String, { nullable: true, description: `Version of the pathway to use, e.g. "latest" or "v1.0"; at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}.` })
   @IsOptional()
-  @MaxLength(LIMITS.pathwayFieldLength, { message: `currPathwayVersion must be at most ${LIMITS.pathwayFieldLength} characters` })
+  @TextLength(0, LIMITS.pathwayFieldLength, { message: `currPathwayVersion must be at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}` })
   currPathwayVersion?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Id of the pathway node where the conversation is." })
+  @Field(() => String, { nullable: true, description: `Id of the pathway node where the conversation is; at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}.` })
   @IsOptional()
-  @MaxLength(LIMITS.pathwayFieldLength, { message: `currentNodeId must be at most ${LIMITS.pathwayFieldLength} characters` })
+  @TextLength(0, LIMITS.pathwayFieldLength, { message: `currentNodeId must be at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}` })
   currentNodeId?: string | null;
 
   @Field(() => JSONObjectResolver, {
     nullable: true,
-    description: `Metadata for custom routing or analytics, a JSON object of at most ${LIMITS.requestDataBytes / 1024} KiB. Replaces the stored one when given.`,
+    description: `Metadata for custom routing or analytics: a JSON object of at most ${LIMITS.requestDataBytes / 1024} KiB, nested at most ${LIMITS.jsonDepth} levels deep. Replaces the stored one when given.`,
   })
   @IsOptional()
   @MaxJsonBytes(LIMITS.requestDataBytes, {
@@ -82,9 +86,9 @@ export class CreateSmsConversationInput implements CreateSmsConversationCommand 
   @Max(LIMITS.maxSeconds, { message: `timeOut must be ${SECONDS_RULE}` })
   timeOut?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Sent when the timeout fires. Overrides the number's config." })
+  @Field(() => String, { nullable: true, description: `Sent when the timeout fires; 1 to ${LIMITS.messageLength} ${CHARACTERS}. Overrides the number's config.` })
   @IsOptional()
-  @Length(1, LIMITS.messageLength, { message: `timeoutMessage must be 1 to ${LIMITS.messageLength} characters` })
+  @TextLength(1, LIMITS.messageLength, { message: `timeoutMessage must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
   timeoutMessage?: string | null;
 
   @Field(() => Int, {
@@ -97,8 +101,8 @@ export class CreateSmsConversationInput implements CreateSmsConversationCommand 
   @Max(LIMITS.maxSeconds, { message: `warningTime must be ${SECONDS_RULE}` })
   warningTime?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Sent at `warningTime`. Overrides the number's config." })
+  @Field(() => String, { nullable: true, description: `Sent at \`warningTime\`; 1 to ${LIMITS.messageLength} ${CHARACTERS}. Overrides the number's config.` })
   @IsOptional()
-  @Length(1, LIMITS.messageLength, { message: `warningMessage must be 1 to ${LIMITS.messageLength} characters` })
+  @TextLength(1, LIMITS.messageLength, { message: `warningMessage must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
   warningMessage?: string | null;
 }

@@ -1,16 +1,18 @@
-import { IsIn, IsInt, IsOptional, Length, Matches, Max, Min } from "class-validator";
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { AgentNumberChannel } from "../../services/agent-number-channel.enum";
 import type { UpdateAgentNumberConfigCommand } from "../../services/agent-number.service";
 import { E164 } from "../../services/phone-number";
 import "../types/register-enums";
-import { LIMITS } from "../validation/limits";
+import { CHARACTERS, LIMITS } from "../validation/limits";
+import { TextLength } from "../validation/text-length.decorator";
+import { TEXT_RULE } from "../validation/text";
 
 const SECONDS_RULE = `an integer from ${LIMITS.minSeconds} to ${LIMITS.maxSeconds} seconds (30 days)`;
 
 @InputType({
   description:
-    "New timeout defaults for one channel of an agent number (the REST platform's `POST /v1/sms/update`). A given value replaces the stored one, `null` clears it, an omitted field stays.",
+    `New timeout defaults for one channel of an agent number (the REST platform's \`POST /v1/sms/update\`). A given value replaces the stored one, \`null\` clears it, an omitted field stays. Every string must be ${TEXT_RULE}; lengths are in ${CHARACTERS}.`,
 })
 export class UpdateAgentNumberConfigInput implements UpdateAgentNumberConfigCommand {
   @Field({ description: "The E.164 agent number, registered to the calling account." })
@@ -28,9 +30,9 @@ export class UpdateAgentNumberConfigInput implements UpdateAgentNumberConfigComm
   @Max(LIMITS.maxSeconds, { message: `timeOut must be ${SECONDS_RULE}` })
   timeOut?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Sent when the timeout fires." })
+  @Field(() => String, { nullable: true, description: `Sent when the timeout fires; 1 to ${LIMITS.messageLength} ${CHARACTERS}.` })
   @IsOptional()
-  @Length(1, LIMITS.messageLength, { message: `timeoutMessage must be 1 to ${LIMITS.messageLength} characters` })
+  @TextLength(1, LIMITS.messageLength, { message: `timeoutMessage must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
   timeoutMessage?: string | null;
 
   @Field(() => Int, { nullable: true, description: "Seconds of user silence before the warning message; less than `timeOut`." })
@@ -40,8 +42,8 @@ export class UpdateAgentNumberConfigInput implements UpdateAgentNumberConfigComm
   @Max(LIMITS.maxSeconds, { message: `warningTime must be ${SECONDS_RULE}` })
   warningTime?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Sent at `warningTime`." })
+  @Field(() => String, { nullable: true, description: `Sent at \`warningTime\`; 1 to ${LIMITS.messageLength} ${CHARACTERS}.` })
   @IsOptional()
-  @Length(1, LIMITS.messageLength, { message: `warningMessage must be 1 to ${LIMITS.messageLength} characters` })
+  @TextLength(1, LIMITS.messageLength, { message: `warningMessage must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
   warningMessage?: string | null;
 }

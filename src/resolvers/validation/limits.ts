@@ -1,4 +1,7 @@
-/** Input limits, shared by the validation decorators, their messages and the docs. */
+/**
+ * Input limits, shared by the validation decorators, their messages and the docs. Characters are
+ * Unicode code points (see countCodePoints).
+ */
 export const LIMITS = {
   /** Characters in a message body, and in the timeout and warning messages. */
   messageLength: 1600,
@@ -8,6 +11,8 @@ export const LIMITS = {
   pathwayFieldLength: 256,
   /** Bytes of `requestData` serialised as JSON (16 KiB). */
   requestDataBytes: 16 * 1024,
+  /** Levels of objects and arrays inside one another in an input (`requestData`, an argument): `{}` is 1, `{"a": []}` is 2. */
+  jsonDepth: 32,
   /** Seconds in `timeOut` and `warningTime`: 1 to 30 days. */
   minSeconds: 1,
   maxSeconds: 2_592_000,
@@ -15,3 +20,6 @@ export const LIMITS = {
 
 /** Visible ASCII, no spaces: what provider SIDs are made of. */
 export const MESSAGE_SID = /^[\x21-\x7E]+$/;
+
+/** How field descriptions state what a length counts. */
+export const CHARACTERS = "characters, counted as Unicode code points";
