@@ -247,6 +247,16 @@ describe("HTTP surface (development)", () => {
     expect(again.status).toBe(304);
   });
 
+  it("answers persisted-query requests PERSISTED_QUERY_NOT_SUPPORTED: the gate must see every operation's text", async () => {
+    const hashOnly = { extensions: { persistedQuery: { version: 1, sha256Hash: "a".repeat(64) } } };
+    const mismatched = { query: "{ __typename }", ...hashOnly };
+    for (const body of [hashOnly, mismatched]) {
+      const response = await post(JSON.stringify(body));
+      const answer = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(answer.errors.map((error) => error.extensions.code)).toEqual(["PERSISTED_QUERY_NOT_SUPPORTED"]);
+    }
+  });
+
   it("answers a subscription sent over HTTP with 400 BAD_REQUEST pointing to WebSocket", async () => {
     const { status, body } = await harness.graphql("subscription { smsMessageAdded { body } }", undefined, { apiKey: account.apiKey });
     expect(status).toBe(400);
