@@ -48,11 +48,11 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;
-  const events = new EventBus({ connectionString: database.url, pool: poolOf(database.dataSource), logger });
+  const events = new EventBus({ connectionString: database.url, pool: poolOf(database.dataSource), logger, timeouts: config.database });
   try {
     await events.start();
     if (config.runWorker) {
-      worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker, ...workerOptions });
+      worker = await startWorker({ connectionString: database.url, services, logger, timeouts: config.database, ...config.worker, ...workerOptions });
       const relay = worker.relay;
       services.workflows.onWorkEnqueued((work) => relay.nudge(work));
     }
@@ -62,6 +62,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       logger,
       landingPage: config.nodeEnv !== "production",
       introspection: config.introspection,
+      readinessTimeoutMs: config.readinessTimeoutMs,
       pubSub: events.subscriptionPubSub,
     });
     const server = http.server;

@@ -9,9 +9,12 @@ import type { Logger } from "../logger";
 import type { Context } from "../resolvers/context.type";
 import { createLoaders } from "../resolvers/loaders";
 import type { Services } from "../services/services";
+import { isDatabaseUnavailable } from "../database/database-unavailable";
 import { beginRequest } from "./access-log";
 import { parseAuthorization } from "./authorization";
 import { INTERNAL_ERROR_MESSAGE } from "./error-masking";
+import { logRequestFailure } from "./request-failure-log";
+import { serviceUnavailableError } from "./service-unavailable";
 
 export interface GraphQLHandlerOptions {
   /** Started Apollo Server. */
@@ -48,7 +51,8 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
       const accountId = apiKey ? await services.apiKeys.authenticate(apiKey) : null;
       return new RequestContext(requestId, accountId, createLoaders(services, accountId), requestLogger);
     } catch (error) {
-      requestLogger().error({ err: error, requestId }, "authentication failed");
+      logRequestFailure(requestLogger(), "authentication failed", error, { requestId });
+      if (isDatabaseUnavailable(error)) throw serviceUnavailableError();
       throw new GraphQLError(INTERNAL_ERROR_MESSAGE, { extensions: { code: "INTERNAL_SERVER_ERROR", requestId } });
     }
   }
@@ -94,7 +98,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
     // Sets the CORS headers, or answers a preflight itself.
     allowCors(req, res, () => {
       handle(req, res, requestId, requestLogger).catch((error: unknown) => {
-        requestLogger().error({ err: error }, "unexpected HTTP error");
+        logRequestFailure(requestLogger(), "unexpected HTTP error", error);
         if (res.headersSent) {
           res.destroy();
           return;
