@@ -1,6 +1,7 @@
 import { SERVICE_UNAVAILABLE_MESSAGE } from "../src/http/service-unavailable";
 import { eventually } from "./support/eventually";
 import { type GraphQLResponse, type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+import { subscribe } from "./support/subscriber";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy";
 
 /*
@@ -104,8 +105,9 @@ describe("while the database refuses connections", () => {
     expect(await readyz()).toBe(503);
   });
 
-  it("serves again by itself once the database is back: writes, reads and /readyz", async () => {
+  it("serves again by itself once the database is back: writes, reads, /readyz and subscriptions", async () => {
     const stranger = await harness.createAccount();
+    const subscriber = await subscribe(harness.baseUrl, stranger.apiKey, "subscription { smsMessageAdded { body } }");
     await proxy.refuse();
     expectServiceUnavailable(await create(stranger));
     expect(await readyz()).toBe(503);
@@ -116,6 +118,19 @@ describe("while the database refuses connections", () => {
     const { status, body } = await harness.graphql(LIST, {}, { apiKey: known.apiKey });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
+    // The event bus listens again and this process is listed as listening again: events flow.
+    try {
+      await eventually(
+        async () => {
+          await create(stranger, { message: "after the outage" });
+          const events = await subscriber.waitFor(1, 500);
+          expect(events.map((event) => event.smsMessageAdded.body)).toContain("after the outage");
+        },
+        { timeoutMs: 15_000 },
+      );
+    } finally {
+      await subscriber.close();
+    }
   });
 });
 
@@ -139,5 +154,16 @@ describe("while the database cannot be reached (nothing answers)", () => {
 
     await proxy.restore();
     await expectServingAgain(stranger);
+  });
+});
+
+describe("after a failover (the connections open before it stay silent for good)", () => {
+  it("drops each silent connection after its first unanswered statement and serves again by itself", async () => {
+    const stranger = await harness.createAccount();
+    proxy.blackhole();
+    await Promise.all([create(stranger), create(known), create(known), create(known)]);
+    proxy.failover();
+    await expectServingAgain(stranger);
+    await expectServingAgain(known);
   });
 });

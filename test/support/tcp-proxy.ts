@@ -4,7 +4,8 @@ import net from "node:net";
  * A TCP proxy on 127.0.0.1 in front of a PostgreSQL server, to take the database away from a
  * Parley without touching the server other tests share: `refuse()` is a database that is down
  * (connections reset, new ones refused), `blackhole()` one that cannot be reached (nothing
- * answers, new connections hang), `restore()` brings it back.
+ * answers, new connections hang), `restore()` brings it back, `failover()` brings it back for new
+ * connections only (the ones open meanwhile stay silent, as after a failover to a new server).
  */
 export interface TcpProxy {
   /** `url` with the proxy's port: what Parley connects to. */
@@ -12,6 +13,7 @@ export interface TcpProxy {
   refuse(): Promise<void>;
   blackhole(): void;
   restore(): Promise<void>;
+  failover(): void;
   close(): Promise<void>;
 }
 
@@ -19,13 +21,18 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const target = new URL(targetUrl);
   const targetPort = Number(target.port || 5432);
   const open = new Set<net.Socket>();
+  /** Connections silenced by blackhole(): dropped by restore(), left silent by failover(). */
+  const silent = new Set<net.Socket>();
   let mode: "forward" | "blackhole" = "forward";
 
   const server = net.createServer((client) => {
     open.add(client);
     client.on("close", () => open.delete(client));
     client.on("error", () => undefined);
-    if (mode === "blackhole") return;
+    if (mode === "blackhole") {
+      silent.add(client);
+      return;
+    }
     const upstream = net.connect(targetPort, target.hostname);
     open.add(upstream);
     upstream.on("close", () => open.delete(upstream));
@@ -67,12 +74,17 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       for (const socket of open) {
         socket.unpipe();
         socket.pause();
+        silent.add(socket);
       }
     },
     async restore() {
-      if (mode === "blackhole") dropAll();
+      for (const socket of silent) socket.destroy();
+      silent.clear();
       mode = "forward";
       if (!server.listening) await listen(port);
+    },
+    failover() {
+      mode = "forward";
     },
     async close() {
       const closed = stopListening();
