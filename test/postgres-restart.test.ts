@@ -28,7 +28,8 @@ let agentNumber: string;
 beforeAll(async () => {
   postgres = await startOwnPostgres();
   const port = await freePort();
-  gateway = startGatewayProcess(postgres.url, port, { NODE_ENV: "production" });
+  // No other process could release a stopped runner's jobs in time: this one must, at once.
+  gateway = startGatewayProcess(postgres.url, port, { NODE_ENV: "production", WORKER_STALE_AFTER_MS: "600000" });
   await gateway.ready;
   baseUrl = `http://127.0.0.1:${port}`;
   const dataSource = createDataSource({ url: postgres.url, poolSize: 2 });
