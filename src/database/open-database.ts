@@ -15,7 +15,7 @@ export interface Database {
 }
 
 // Any fixed number: serialises schema migrations of processes starting at the same time.
-const MIGRATION_LOCK = 7_246_133;
+export const MIGRATION_LOCK = 7_246_133;
 
 /**
  * Connects to DATABASE_URL or the embedded PostgreSQL and brings both schemas up to date. The
