@@ -123,7 +123,7 @@ async function slowTimer(): Promise<string> {
 
 describe("PostgreSQL restarted under load", () => {
   it("answers 503 SERVICE_UNAVAILABLE with Retry-After meanwhile, loses nothing acknowledged, and serves again by itself", async () => {
-    const load = startLoad({ baseUrl, apiKey, agentNumber, concurrency: 4, pauseMs: 100, timerEvery: 10 });
+    const load = startLoad({ baseUrl, apiKey, agentNumber, concurrency: 4, pauseMs: 100, timerEvery: 10, newConversationEvery: 7 });
     await sleep(1_000);
     const logFrom = gateway.output().length;
     const loggedFrom = performance.now();

@@ -1,11 +1,10 @@
-import { EventEmitter } from "node:events";
-import { run, type Runner, type RunnerOptions, type WorkerEvents } from "graphile-worker";
 import { Pool } from "pg";
 import { type DatabaseTimeouts, workerSessionOptions } from "../database/session-options";
 import { LogThrottle } from "../log-throttle";
 import type { Logger } from "../logger";
 import type { Services } from "../services/services";
 import { OutboxRelay } from "./outbox-relay";
+import { startSupervisedRunner, type SupervisedRunner } from "./supervised-runner";
 import { conversationTimerTask } from "./tasks/conversation-timer.task";
 import { deliverWebhookTask } from "./tasks/deliver-webhook.task";
 import { recordingAttempts } from "./tasks/record-attempt";
@@ -33,8 +32,6 @@ export interface WorkerOptions {
   heartbeatIntervalMs?: number;
   /** A worker silent this long is dead and its jobs are released, in ms. (Default: 30000) */
   staleWorkerAfterMs?: number;
-  /** First delay before a runner that stopped by itself is started again, doubling up to 5 s, in ms. (Default: 500) */
-  restartDelayMs?: number;
 }
 
 export interface Worker {
@@ -43,16 +40,9 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-const MAX_RESTART_DELAY_MS = 5_000;
-
 /**
- * A graphile-worker runner with the workflow's tasks, plus the outbox relay that feeds it.
- *
- * graphile-worker shuts its runner down when it cannot record a job's outcome (the database went
- * away while the job ran): the process would live on without a worker. Here such a runner is
- * started again, with a new identity, until the database takes it; the jobs the old one held
- * are released for it (see WorkerHeartbeat.retire), so no timer waits for graphile-worker's
- * 4-hour lock expiry.
+ * A graphile-worker runner with the workflow's tasks (started again whenever it stops by itself,
+ * see startSupervisedRunner), plus the outbox relay that feeds it and the heartbeat.
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const concurrency = options.concurrency ?? 5;
@@ -74,7 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     staleAfterMs: options.staleWorkerAfterMs,
   });
   const { services } = options;
-  const runnerOptions: RunnerOptions = {
+  const runnerOptions = {
     pgPool: pool,
     concurrency,
     pollInterval: options.pollInterval ?? 250,
@@ -82,7 +72,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     parsedCronItems: [],
     // A job's outcome is recorded through graphile-worker's batcher (after 0 ms: nothing waits).
     // When that write fails (the database went away while the job ran), the batcher stops the
-    // runner, which is then started again here with the job released. Unbatched, graphile-worker
+    // runner, which startSupervisedRunner starts again, the job released. Unbatched, graphile-worker
     // does not wait for that write: its failure is an unhandled rejection, and the job stays
     // locked by a worker that lives and beats on, until graphile-worker's 4-hour lock expiry.
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
@@ -93,62 +83,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     },
   };
 
-  let stopping = false;
-  let runner: Runner | undefined;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let restarts = 0;
-  const restartDelayMs = options.restartDelayMs ?? 500;
-
-  /** Starts a runner; when it ends by itself, its workers are retired and another one is started. */
-  const startRunner = async (): Promise<Runner> => {
-    const events: WorkerEvents = new EventEmitter();
-    const workerIds: string[] = [];
-    // graphile-worker 0.17 locks jobs with the pool's id (and, without a local queue, the worker's).
-    const beatFor = (id: string) => {
-      workerIds.push(id);
-      heartbeat.add(id);
-    };
-    events.on("pool:create", ({ workerPool }) => beatFor(workerPool.id));
-    events.on("worker:create", ({ worker }) => beatFor(worker.workerId));
-    let started: Runner;
-    try {
-      started = await run({ ...runnerOptions, events });
-    } catch (error) {
-      heartbeat.retire(workerIds);
-      throw error;
-    }
-    runner = started;
-    const ended = () => {
-      if (runner === started) runner = undefined;
-      if (stopping) return;
-      heartbeat.retire(workerIds);
-      throttle.log("warn", "runner stopped", {}, "worker runner stopped by itself; starting another");
-      scheduleRestart();
-    };
-    started.promise.then(ended, ended);
-    return started;
-  };
-
-  const scheduleRestart = () => {
-    if (stopping) return;
-    const delay = Math.min(MAX_RESTART_DELAY_MS, restartDelayMs * 2 ** restarts++);
-    restartTimer = setTimeout(() => {
-      startRunner().then(
-        (started) => {
-          restarts = 0;
-          if (stopping) void started.stop().catch(() => undefined);
-          else options.logger.info("worker runner started again");
-        },
-        (error: unknown) => {
-          throttle.failure("warn", "worker runner did not start; retrying", error);
-          scheduleRestart();
-        },
-      );
-    }, delay);
-  };
-
+  let runner: SupervisedRunner;
   try {
-    await startRunner();
+    runner = await startSupervisedRunner(runnerOptions, heartbeat, options.logger);
   } catch (error) {
     await pool.end();
     throw error;
@@ -158,10 +95,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   return {
     relay,
     stop: async () => {
-      stopping = true;
-      clearTimeout(restartTimer);
       await relay.stop();
-      await runner?.stop().catch(() => undefined);
+      await runner.stop();
       await heartbeat.stop();
       await pool.end();
     },

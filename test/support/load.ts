@@ -9,7 +9,16 @@ const CREATE = `mutation Create($input: CreateSmsConversationInput!) {
 
 /** One createSmsConversation call of a load and what came of it. */
 export interface LoadCall {
-  input: { userNumber: string; agentNumber: string; message: string; messageSid: string; sender?: "AGENT"; timeOut?: number; timeoutMessage?: string };
+  input: {
+    userNumber: string;
+    agentNumber: string;
+    message: string;
+    messageSid: string;
+    sender?: "AGENT";
+    timeOut?: number;
+    timeoutMessage?: string;
+    newConversation?: boolean;
+  };
   /** performance.now() when it was sent. */
   sentAt: number;
   ms: number;
@@ -32,6 +41,8 @@ export interface LoadOptions {
   pauseMs?: number;
   /** Every n-th call is an AGENT message with a 2 s timeOut (a timer); 0 never. (Default: 0) */
   timerEvery?: number;
+  /** Every n-th call (unless a timer) asks for a new conversation: the locked path, a TypeORM transaction; 0 never. (Default: 0) */
+  newConversationEvery?: number;
   /** A call unanswered this long counts as "no answer". (Default: 10000) */
   requestTimeoutMs?: number;
 }
@@ -46,12 +57,14 @@ export function startLoad(options: LoadOptions): { calls: LoadCall[]; stop(): Pr
   const callOnce = async (): Promise<void> => {
     const i = n++;
     const timer = options.timerEvery ? i % options.timerEvery === 0 : false;
+    const locked = !timer && (options.newConversationEvery ? i % options.newConversationEvery === 0 : false);
     const input: LoadCall["input"] = {
       userNumber: randomNumber(),
       agentNumber: options.agentNumber,
       message: `load ${run} ${i}`,
       messageSid: `SM${run}${i}`,
       ...(timer ? { sender: "AGENT" as const, timeOut: 2, timeoutMessage: "Bye" } : {}),
+      ...(locked ? { newConversation: true } : {}),
     };
     const call: LoadCall = { input, sentAt: performance.now(), ms: 0, status: "no answer", retryAfter: null, errors: [] };
     calls.push(call);
