@@ -51,19 +51,6 @@ export class EventBus {
 
   /** Connects and listens; fails if the database cannot be reached (a start-up failure). */
   async start(): Promise<void> {
-    await this.connect();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retry);
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
-    await this.listeners.stop();
-  }
-
-  private async connect(): Promise<void> {
     const client = new Client({
       connectionString: this.options.connectionString,
       application_name: "parley-events",
@@ -94,6 +81,15 @@ export class EventBus {
     this.client = client;
   }
 
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+    await this.listeners.stop();
+  }
+
   /** The live connection dropped: listen again on a new one, retrying until the database takes it. */
   private lost(client: Client, error: unknown): void {
     // Errors of a connection still connecting reach connect()'s caller; an old one's are stale.
@@ -108,7 +104,7 @@ export class EventBus {
     if (this.stopped) return;
     clearTimeout(this.retry);
     this.retry = setTimeout(() => {
-      this.connect().then(
+      this.start().then(
         () => {
           if (!this.stopped) this.options.logger.info("event listener connection restored");
         },
