@@ -126,7 +126,7 @@ export class OutboxRelay {
   /** Moves one batch; returns how many rows it moved (0 also when another relay holds the turn). */
   async relayOnce(): Promise<number> {
     const client = await this.options.pool.connect();
-    /** Set when the connection could not even roll back: it is discarded, not pooled again. */
+    // Set when the connection could not even roll back: it is discarded, not pooled again.
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
