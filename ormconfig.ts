@@ -2,6 +2,7 @@ import "reflect-metadata";
 import path from "node:path";
 import { DataSource, type Logger as QueryLogger } from "typeorm";
 import { connectionUrl, readRunningPort } from "./src/database/embedded-postgres";
+import { apiSessionOptions, type DatabaseTimeouts } from "./src/database/session-options";
 import { Account } from "./src/entities/account.entity";
 import { AgentNumber } from "./src/entities/agent-number.entity";
 import { ApiKey } from "./src/entities/api-key.entity";
@@ -33,10 +34,15 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** Sees every statement TypeORM sends (tests count them). (Default: none) */
   queryLogger?: QueryLogger;
+  /**
+   * Bounds of the API's sessions (see apiSessionOptions). Unset for migrations and the CLI's
+   * migration commands, which must not be cut. (Default: none)
+   */
+  timeouts?: DatabaseTimeouts;
 }
 
 /** The TypeORM DataSource of the app, the CLI, the tests and TypeORM's migration CLI. */
-export function createDataSource({ url, poolSize = 10, queryLogger }: DataSourceOptions): DataSource {
+export function createDataSource({ url, poolSize = 10, queryLogger, timeouts }: DataSourceOptions): DataSource {
   return new DataSource({
     type: "postgres",
     url,
@@ -49,7 +55,7 @@ export function createDataSource({ url, poolSize = 10, queryLogger }: DataSource
     logging: queryLogger ? ["query"] : false,
     ...(queryLogger ? { logger: queryLogger } : {}),
     poolSize,
-    extra: { application_name: "parley" },
+    extra: { application_name: "parley", ...(timeouts ? apiSessionOptions(timeouts) : {}) },
   });
 }
 

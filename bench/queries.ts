@@ -29,7 +29,13 @@ const LATEST = `query($id: ID!) { smsConversation(id: $id) { id status messages(
 
 async function main(): Promise<void> {
   const database = await createBenchDatabase("parley_bench_queries");
-  const config = { ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn" }), databaseUrl: database.url, port: 0, runWorker: false };
+  // The seeding statements write a million rows each: longer than the API's statement timeout.
+  const config = {
+    ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", DATABASE_STATEMENT_TIMEOUT_MS: "0" }),
+    databaseUrl: database.url,
+    port: 0,
+    runWorker: false,
+  };
   const parley = await startParley({ config, logger: createLogger("warn") });
   try {
     const db = parley.database.dataSource;

@@ -77,6 +77,28 @@ export interface Config {
      */
     maxBufferedBytes: number;
   };
+  /** How long `/readyz` waits for the database before it answers 503, in ms. (Default: 1000; `READINESS_TIMEOUT_MS`) */
+  readinessTimeoutMs: number;
+  database: {
+    /**
+     * The server cancels an API statement running longer than this, in ms; 0 never. The API's
+     * heaviest legitimate read takes well under 100 ms. A statement that gets no answer at all
+     * (the server cannot be reached) fails 1 s after this. Worker statements are not bounded
+     * (see workerSessionOptions). (Default: 5000; `DATABASE_STATEMENT_TIMEOUT_MS`)
+     */
+    statementTimeoutMs: number;
+    /**
+     * The server ends a session (API or worker) idle inside a transaction for longer than this, in
+     * ms, releasing its locks; 0 never. (Default: 10000; `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS`)
+     */
+    idleInTransactionTimeoutMs: number;
+    /**
+     * Longest wait, in ms, to open a database connection (API, worker, event listener) or for a
+     * free one from a pool; a request that cannot get one in time is answered 503
+     * SERVICE_UNAVAILABLE. (Default: 2000; `DATABASE_CONNECT_TIMEOUT_MS`)
+     */
+    connectTimeoutMs: number;
+  };
   worker: {
     /** Jobs one process runs at once. (Default: 5; `WORKER_CONCURRENCY`) */
     concurrency: number;
@@ -206,6 +228,12 @@ export function loadConfig(env: Env = process.env): Config {
       maxPerKey: positive("SUBSCRIPTIONS_MAX_PER_KEY", 500),
       maxQueuedEvents: positive("SUBSCRIPTIONS_MAX_QUEUED_EVENTS", 1_000),
       maxBufferedBytes: positive("SUBSCRIPTIONS_MAX_BUFFERED_BYTES", 4_194_304),
+    },
+    readinessTimeoutMs: positive("READINESS_TIMEOUT_MS", 1_000),
+    database: {
+      statementTimeoutMs: nonNegative("DATABASE_STATEMENT_TIMEOUT_MS", 5_000),
+      idleInTransactionTimeoutMs: nonNegative("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 10_000),
+      connectTimeoutMs: positive("DATABASE_CONNECT_TIMEOUT_MS", 2_000),
     },
     worker: {
       concurrency: positive("WORKER_CONCURRENCY", 5),

@@ -3,12 +3,14 @@ import { loadConfig } from "./config";
 import { createDemoAccountIfEmpty, demoBanner } from "./demo-account";
 import { createLogger } from "./logger";
 import { startParley } from "./parley";
+import { keepServingOnUncaughtErrors } from "./process-guards";
 import { exitOnStartupFailure, stopOnSignals } from "./shutdown";
 
 /** `npm start`: the API and a worker in one process, on DATABASE_URL or the embedded PostgreSQL. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  keepServingOnUncaughtErrors(logger);
   const parley = await startParley({ config, logger });
   stopOnSignals(() => parley.stop(), logger);
   logger.info(

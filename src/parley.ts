@@ -49,11 +49,11 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;
-  const events = new EventBus({ connectionString: database.url, pool: poolOf(database.dataSource), logger });
+  const events = new EventBus({ connectionString: database.url, pool: poolOf(database.dataSource), logger, timeouts: config.database });
   try {
     await events.start();
     if (config.runWorker) {
-      worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker, ...workerOptions });
+      worker = await startWorker({ connectionString: database.url, services, logger, timeouts: config.database, ...config.worker, ...workerOptions });
       const relay = worker.relay;
       services.workflows.onWorkEnqueued((work) => relay.nudge(work));
     }
@@ -70,6 +70,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       subscriptions: config.subscriptions,
       // Open connections learn of a key revoked elsewhere as soon as a new request would.
       keyCheckIntervalMs: Math.max(config.authCacheTtlMs, 1_000),
+      readinessTimeoutMs: config.readinessTimeoutMs,
     });
     const server = http.server;
     await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { loadConfig } from "./config";
 import { openDatabase } from "./database/open-database";
 import { createLogger } from "./logger";
+import { keepServingOnUncaughtErrors } from "./process-guards";
 import { createServices } from "./services/services";
 import { exitOnStartupFailure, stopOnSignals } from "./shutdown";
 import { startWorker } from "./workflows/worker";
@@ -13,9 +14,10 @@ import { startWorker } from "./workflows/worker";
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel).child({ process: "worker" });
+  keepServingOnUncaughtErrors(logger);
   const database = await openDatabase(config, logger);
   const services = createServices(database.dataSource, { webhook: config.webhook, logger });
-  const worker = await startWorker({ connectionString: database.url, services, logger, ...config.worker });
+  const worker = await startWorker({ connectionString: database.url, services, logger, timeouts: config.database, ...config.worker });
   // Deliveries and schedules written by this process's timer jobs are relayed at once, not at the next poll.
   services.workflows.onWorkEnqueued((work) => worker.relay.nudge(work));
   stopOnSignals(async () => {

@@ -18,6 +18,8 @@ describe("loadConfig", () => {
       rateLimit: { points: 600000, windowSeconds: 60, anonymousPoints: 60 },
       trustProxy: false,
       subscriptions: { maxPayloadBytes: 65536, maxPerConnection: 100, maxPerKey: 500, maxQueuedEvents: 1000, maxBufferedBytes: 4194304 },
+      readinessTimeoutMs: 1000,
+      database: { statementTimeoutMs: 5000, idleInTransactionTimeoutMs: 10000, connectTimeoutMs: 2000 },
       worker: { concurrency: 5, pollInterval: 250, heartbeatIntervalMs: 5000, staleWorkerAfterMs: 30000 },
       webhook: { retryBaseMs: 1000, maxAttempts: 8, timeoutMs: 10000 },
     });
@@ -70,6 +72,24 @@ describe("loadConfig", () => {
         'SUBSCRIPTIONS_MAX_BUFFERED_BYTES must be a positive integer (got "lots")',
       ]);
     }
+  });
+
+  it("reads the database session bounds; 0 turns a server-side timeout off but never the connect timeout", () => {
+    const config = loadConfig({
+      DATABASE_STATEMENT_TIMEOUT_MS: "0",
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: "2500",
+      DATABASE_CONNECT_TIMEOUT_MS: "750",
+      READINESS_TIMEOUT_MS: "300",
+    });
+    expect(config.database).toEqual({ statementTimeoutMs: 0, idleInTransactionTimeoutMs: 2500, connectTimeoutMs: 750 });
+    expect(config.readinessTimeoutMs).toBe(300);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "0", DATABASE_STATEMENT_TIMEOUT_MS: "-1", READINESS_TIMEOUT_MS: "soon" })).toThrow(
+      new ConfigError([
+        'READINESS_TIMEOUT_MS must be a positive integer (got "soon")',
+        'DATABASE_STATEMENT_TIMEOUT_MS must be an integer of 0 or more (got "-1")',
+        'DATABASE_CONNECT_TIMEOUT_MS must be a positive integer (got "0")',
+      ]),
+    );
   });
 
   it("rejects a DATABASE_URL that is not a postgres URL without echoing it", () => {

@@ -199,7 +199,7 @@ describe("HTTP surface (development)", () => {
       const requestId = headers.get("x-request-id");
       expect(logs.lines()).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ level: 50, msg: "unexpected HTTP error", req: { id: requestId, method: "POST", url: "/graphql" } }),
+          expect.objectContaining({ level: 50, msg: "authentication failed", requestId, req: { id: requestId, method: "POST", url: "/graphql" } }),
           expect.objectContaining({ msg: "request errored", res: { statusCode: 500 } }),
         ]),
       );

@@ -34,18 +34,22 @@ let account: TestAccount;
 const USER_NUMBER = randomNumber();
 /** PostgreSQL refuses these bodies (CONSTRAINT), so recording them fails after validation passed. */
 const BODY = "Meet me at 221B Baker Street 🙂";
+/** Refused by a constraint of its own: the same failure twice within an interval is logged once (LogThrottle). */
+const OTHER_BODY = "Meet me at 221B Baker Street, upstairs 🙂";
+const OTHER_CONSTRAINT = "log_test_refuses_other_bodies";
 const TIMEOUT_BODY = "Your code expired, Mrs Hudson";
 const REQUEST_DATA = { crm: "REQUEST-DATA-SECRET", nested: { ssn: "078-05-1120" } };
 const CONSTRAINT = "log_test_refuses_bodies";
 
 /** Every piece of personal data or secret this file sends, as it could appear in a log. */
-const secrets = () => [USER_NUMBER, USER_NUMBER.slice(1), BODY, "221B", TIMEOUT_BODY, "Hudson", "REQUEST-DATA-SECRET", "078-05-1120", account.apiKey];
+const secrets = () => [USER_NUMBER, USER_NUMBER.slice(1), BODY, OTHER_BODY, "221B", TIMEOUT_BODY, "Hudson", "REQUEST-DATA-SECRET", "078-05-1120", account.apiKey];
 const leaked = () => secrets().filter((secret) => logs.text().includes(secret));
 
 beforeAll(async () => {
   harness = await startHarness({ nodeEnv: "production", logger: logs.logger, worker: { pollInterval: 50, relayIntervalMs: 20 } });
   account = await harness.createAccount();
   await harness.db.query(`ALTER TABLE sms_message ADD CONSTRAINT ${CONSTRAINT} CHECK (body NOT IN ('${BODY}', '${TIMEOUT_BODY}'))`);
+  await harness.db.query(`ALTER TABLE sms_message ADD CONSTRAINT ${OTHER_CONSTRAINT} CHECK (body <> '${OTHER_BODY}')`);
 });
 afterAll(() => harness.close());
 
@@ -54,11 +58,11 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 
 describe("a database error while recording a message", () => {
   it.each([
-    ["a USER message (the batched statement, pg's DatabaseError)", {}, "DatabaseError"],
-    ["an AGENT message with a timeOut (the one-statement path, pg's DatabaseError)", { sender: "AGENT", timeOut: 600 }, "DatabaseError"],
-    ["a newConversation (TypeORM's QueryFailedError, which carries the statement's parameters)", { newConversation: true }, "QueryFailedError"],
-  ])("%s is logged with its class, SQLSTATE, constraint and request id, and without the number, body, request data or key", async (_path, extra, type) => {
-    const input = { userNumber: USER_NUMBER, agentNumber: account.agentNumbers[0], message: BODY, requestData: REQUEST_DATA, messageSid: `SM${Date.now()}`, ...extra };
+    ["a USER message (the batched statement, pg's DatabaseError)", {}, "DatabaseError", BODY, CONSTRAINT],
+    ["an AGENT message with a timeOut (the one-statement path, pg's DatabaseError)", { sender: "AGENT", timeOut: 600 }, "DatabaseError", OTHER_BODY, OTHER_CONSTRAINT],
+    ["a newConversation (TypeORM's QueryFailedError, which carries the statement's parameters)", { newConversation: true }, "QueryFailedError", BODY, CONSTRAINT],
+  ])("%s is logged with its class, SQLSTATE, constraint and request id, and without the number, body, request data or key", async (_path, extra, type, message, constraint) => {
+    const input = { userNumber: USER_NUMBER, agentNumber: account.agentNumbers[0], message, requestData: REQUEST_DATA, messageSid: `SM${Date.now()}`, ...extra };
     const { headers, body } = await harness.graphql(CREATE, { input }, { apiKey: account.apiKey });
     const requestId = headers.get("x-request-id");
     expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })]);
@@ -73,8 +77,8 @@ describe("a database error while recording a message", () => {
           type,
           code: "23514",
           table: "sms_message",
-          constraint: CONSTRAINT,
-          message: `new row for relation "sms_message" violates check constraint "${CONSTRAINT}"`,
+          constraint,
+          message: `new row for relation "sms_message" violates check constraint "${constraint}"`,
           stack: expect.stringMatching(/^\w+: new row for relation[^\n]*\n\s+at /),
         }),
       }),

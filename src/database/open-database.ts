@@ -15,11 +15,15 @@ export interface Database {
 }
 
 // Any fixed number: serialises schema migrations of processes starting at the same time.
-const MIGRATION_LOCK = 7_246_133;
+export const MIGRATION_LOCK = 7_246_133;
 
-/** Connects to DATABASE_URL or the embedded PostgreSQL and brings both schemas up to date. */
+/**
+ * Connects to DATABASE_URL or the embedded PostgreSQL and brings both schemas up to date. The
+ * DataSource returned has the API's session bounds (Config.database); migrations run before, on
+ * connections of their own without them.
+ */
 export async function openDatabase(
-  config: Pick<Config, "databaseUrl" | "embeddedPostgresDir" | "embeddedPostgresPort">,
+  config: Pick<Config, "databaseUrl" | "embeddedPostgresDir" | "embeddedPostgresPort" | "database">,
   logger: Logger,
   { migrate = true, queryLogger }: { migrate?: boolean; queryLogger?: QueryLogger } = {},
 ): Promise<Database> {
@@ -27,10 +31,10 @@ export async function openDatabase(
     ? undefined
     : await startEmbeddedPostgres({ dir: config.embeddedPostgresDir, port: config.embeddedPostgresPort, logger });
   const url = config.databaseUrl ?? embedded!.url;
-  const dataSource = createDataSource({ url, queryLogger });
+  const dataSource = createDataSource({ url, queryLogger, timeouts: config.database });
   try {
+    if (migrate) await migrateDatabase(url, logger);
     await dataSource.initialize();
-    if (migrate) await migrateDatabase(dataSource, url, logger);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();
@@ -46,17 +50,26 @@ export async function openDatabase(
   };
 }
 
-/** Runs Parley's TypeORM migrations and installs graphile-worker's schema. */
-export async function migrateDatabase(dataSource: DataSource, url: string, logger: Logger): Promise<void> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+/**
+ * Runs Parley's TypeORM migrations and installs graphile-worker's schema, on connections of their
+ * own: no statement timeout may cut a migration (one that rewrites a large table runs for minutes).
+ */
+export async function migrateDatabase(url: string, logger: Logger): Promise<void> {
+  const dataSource = createDataSource({ url, poolSize: 2 });
+  await dataSource.initialize();
   try {
-    await runner.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    const applied = await dataSource.runMigrations({ transaction: "all" });
-    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "applied migrations");
-    await runWorkerMigrations({ connectionString: url, logger: createWorkerLogger(logger) });
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+      const applied = await dataSource.runMigrations({ transaction: "all" });
+      if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "applied migrations");
+      await runWorkerMigrations({ connectionString: url, logger: createWorkerLogger(logger) });
+    } finally {
+      await runner.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
   } finally {
-    await runner.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
-    await runner.release();
+    await dataSource.destroy();
   }
 }

@@ -1,4 +1,6 @@
 import { Client, type Pool } from "pg";
+import { type DatabaseTimeouts, listenSessionOptions } from "../database/session-options";
+import { LogThrottle } from "../log-throttle";
 import type { Logger } from "../logger";
 import { EventFanOut } from "./event-fan-out";
 import { EventListeners } from "./event-listeners";
@@ -9,7 +11,9 @@ export interface EventBusOptions {
   /** Where this process lists itself while it has subscribers (see EventListeners). */
   pool: Pool;
   logger: Logger;
-  /** Delay before reconnecting after the connection drops. (Default: 1000 ms) */
+  /** Bounds of the LISTEN connection (see listenSessionOptions). (Default: none) */
+  timeouts?: DatabaseTimeouts;
+  /** Delay before reconnecting after the connection drops, and between attempts. (Default: 1000 ms) */
   reconnectDelayMs?: number;
 }
 
@@ -28,14 +32,21 @@ export class EventBus {
   private client: Client | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  private readonly throttle: LogThrottle;
 
   constructor(private readonly options: EventBusOptions) {
     this.listeners = new EventListeners({ pool: options.pool, logger: options.logger });
     this.pubSub = new EventFanOut({ started: () => this.listeners.acquire(), ended: () => this.listeners.release() });
+    this.throttle = new LogThrottle(options.logger);
   }
 
+  /** Connects and listens; fails if the database cannot be reached (a start-up failure). */
   async start(): Promise<void> {
-    const client = new Client({ connectionString: this.options.connectionString, application_name: "parley-events" });
+    const client = new Client({
+      connectionString: this.options.connectionString,
+      application_name: "parley-events",
+      ...(this.options.timeouts ? listenSessionOptions(this.options.timeouts) : {}),
+    });
     client.on("notification", (message) => {
       if (message.channel !== EVENTS_CHANNEL || !message.payload) return;
       try {
@@ -44,30 +55,55 @@ export class EventBus {
         this.options.logger.warn({ err: error }, "unreadable event notification");
       }
     });
-    client.on("error", (error) => {
-      this.options.logger.warn({ err: error }, "event listener connection lost; reconnecting");
-      this.reconnect();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    // A connection dropped by the server ends with an error, or (pg may emit only this) just ends.
+    client.on("error", (error) => this.lost(client, error));
+    client.on("end", () => this.lost(client, new Error("Connection terminated unexpectedly")));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    } catch (error) {
+      void client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.stopped) {
+      void client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
-    await this.client?.end().catch(() => undefined);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
     await this.listeners.stop();
   }
 
-  private reconnect(): void {
-    const old = this.client;
+  /** The live connection dropped: listen again on a new one, retrying until the database takes it. */
+  private lost(client: Client, error: unknown): void {
+    // Errors of a connection still connecting reach connect()'s caller; an old one's are stale.
+    if (this.stopped || client !== this.client) return;
     this.client = undefined;
-    void old?.end().catch(() => undefined);
+    void client.end().catch(() => undefined);
+    this.throttle.failure("warn", "event listener connection lost; reconnecting", error);
+    this.reconnectLater();
+  }
+
+  private reconnectLater(): void {
     if (this.stopped) return;
     clearTimeout(this.retry);
     this.retry = setTimeout(() => {
-      this.start().catch(() => this.reconnect());
+      this.start().then(
+        () => {
+          if (!this.stopped) this.options.logger.info("event listener connection restored");
+        },
+        (error: unknown) => {
+          this.throttle.failure("warn", "event listener cannot reconnect; retrying", error);
+          this.reconnectLater();
+        },
+      );
     }, this.options.reconnectDelayMs ?? 1_000);
   }
 }

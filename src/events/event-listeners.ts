@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
+import { LogThrottle } from "../log-throttle";
 import type { Logger } from "../logger";
 
 /** How long a listed process counts as listening without a new beat, in seconds (SQL reads it too). */
@@ -30,8 +31,11 @@ export class EventListeners {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private queue: Promise<void> = Promise.resolve();
+  private readonly throttle: LogThrottle;
 
-  constructor(private readonly options: EventListenersOptions) {}
+  constructor(private readonly options: EventListenersOptions) {
+    this.throttle = new LogThrottle(options.logger);
+  }
 
   /** A subscriber starts; the first one lists this process (at once) and keeps it listed. */
   acquire(): void {
@@ -44,7 +48,7 @@ export class EventListeners {
     if (this.stopped || this.subscribers === 0 || --this.subscribers > 0) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.enqueue(() => this.unlist()).catch((error: unknown) => this.options.logger.warn({ err: error }, "event listener not removed; it goes stale"));
+    this.enqueue(() => this.unlist()).catch((error: unknown) => this.throttle.failure("warn", "event listener not removed; it goes stale", error));
   }
 
   async stop(): Promise<void> {
@@ -63,7 +67,7 @@ export class EventListeners {
     this.enqueue(() => this.list()).then(
       () => this.schedule(this.options.beatIntervalMs ?? 20_000),
       (error: unknown) => {
-        this.options.logger.warn({ err: error }, "event listener not listed; retrying");
+        this.throttle.failure("warn", "event listener not listed; retrying", error);
         this.schedule(this.options.retryAfterMs ?? 1_000);
       },
     );

@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { LogThrottle } from "../log-throttle";
 import type { Logger } from "../logger";
 import { EVENTS_CHANNEL, type ParleyEvent } from "./parley-event";
 
@@ -39,6 +40,7 @@ export function chunkEvents(events: readonly ParleyEvent[], maxBytes = MAX_NOTIF
 export class EventPublisher {
   private queue: ParleyEvent[] = [];
   private flushing: Promise<void> | undefined;
+  private readonly throttle: LogThrottle;
 
   /**
    * @param batchDelayMs How long the first event of a batch waits for others, in ms: every
@@ -47,9 +49,11 @@ export class EventPublisher {
    */
   constructor(
     private readonly pool: Pool,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly batchDelayMs = 5,
-  ) {}
+  ) {
+    this.throttle = new LogThrottle(logger);
+  }
 
   /** Queues events of a committed change; they are sent within a moment, batched with others. */
   publish(events: readonly ParleyEvent[]): void {
@@ -74,7 +78,7 @@ export class EventPublisher {
           values: [EVENTS_CHANNEL, chunkEvents(batch)],
         });
       } catch (error) {
-        this.logger.warn({ err: error, events: batch.length }, "events not published; subscribers miss them");
+        this.throttle.failure("warn", "events not published; subscribers miss them", error, { events: batch.length });
       }
     }
     this.flushing = undefined;

@@ -23,14 +23,9 @@ export function logAccessWhenDone(requestLogger: Logger, req: IncomingMessage, r
     res.off("finish", done).off("close", done);
     const responseTime = Date.now() - startedAt;
     const statusCode = res.statusCode;
-    if (statusCode >= 500) {
-      requestLogger.info(
-        { res: { statusCode }, err: new Error(`failed with status code ${statusCode}`), responseTime },
-        "request errored",
-      );
-    } else {
-      requestLogger.info({ res: { statusCode }, responseTime }, !req.readableAborted && res.writableEnded ? "request completed" : "request aborted");
-    }
+    // The cause of a 5xx, if any, was logged where it happened (throttled): this line is only the request's.
+    const message = statusCode >= 500 ? "request errored" : !req.readableAborted && res.writableEnded ? "request completed" : "request aborted";
+    requestLogger.info({ res: { statusCode }, responseTime }, message);
   };
   res.on("finish", done).on("close", done);
 }

@@ -5,6 +5,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import express from "express";
 import type { DataSource } from "typeorm";
+import { databaseAnswers } from "../database/database-answers";
 import type { Logger } from "../logger";
 import type { Context } from "../resolvers/context.type";
 import { buildParleySchema } from "../schema";
@@ -37,6 +38,8 @@ export interface HttpAppOptions {
   trustProxy?: boolean;
   /** Largest accepted request body. (Default: `256kb`) */
   bodyLimit?: string;
+  /** How long `/readyz` waits for the database before it answers 503, in ms. (Default: 1000) */
+  readinessTimeoutMs?: number;
   /** Where subscriptions hear events (the process's EventBus). */
   events: EventFanOut;
   /** Bounds of subscriptions over WebSocket. */
@@ -117,13 +120,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // 503 while the database cannot be reached, 200 again as soon as it answers (nothing to reset).
   app.get("/readyz", async (_req, res) => {
-    try {
-      await dataSource.query("SELECT 1");
-      res.json({ status: "ready" });
-    } catch {
-      res.status(503).json({ status: "database unreachable" });
-    }
+    if (await databaseAnswers(dataSource, options.readinessTimeoutMs ?? 1_000)) res.json({ status: "ready" });
+    else res.status(503).json({ status: "database unreachable" });
   });
 
   return {

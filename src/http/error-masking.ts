@@ -1,8 +1,11 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
+import { isDatabaseUnavailable } from "../database/database-unavailable";
 import type { Context } from "../resolvers/context.type";
 import { InvalidArgumentError } from "../services/user-input-error";
+import { logRequestFailure } from "./request-failure-log";
+import { answerServiceUnavailable, formatServiceUnavailable, SERVICE_UNAVAILABLE } from "./service-unavailable";
 
 /** Codes whose message is written for the caller and safe to return as is. */
 const CALLER_CODES = new Set([
@@ -34,6 +37,7 @@ export interface FormatErrorOptions {
  */
 export function createFormatError({ hideSuggestions = false }: FormatErrorOptions = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (formatted.extensions?.code === SERVICE_UNAVAILABLE || isDatabaseUnavailable(error)) return formatServiceUnavailable(formatted);
     const original = unwrapResolverError(error);
     if (original instanceof InvalidArgumentError) {
       return {
@@ -64,7 +68,10 @@ export function withoutSuggestions(message: string): string {
   return message.replace(/ ?Did you mean [^?]*\?/g, "");
 }
 
-/** Logs each unexpected error in full (server side only) and tags masked errors with the request id. */
+/**
+ * Logs each unexpected error (server side only; throttled, see logRequestFailure), tags masked
+ * errors with the request id, and answers SERVICE_UNAVAILABLE with 503 and Retry-After.
+ */
 export const errorLoggingPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
@@ -73,10 +80,11 @@ export const errorLoggingPlugin: ApolloServerPlugin<Context> = {
           const code = error.extensions?.code;
           const original = unwrapResolverError(error);
           if ((typeof code === "string" && CALLER_CODES.has(code)) || original instanceof InvalidArgumentError) continue;
-          contextValue.logger.error({ err: original, requestId: contextValue.requestId, path: error.path }, "unexpected error");
+          logRequestFailure(contextValue.logger, "unexpected error", original, { requestId: contextValue.requestId, path: error.path });
         }
       },
       async willSendResponse({ response, contextValue }) {
+        answerServiceUnavailable(response);
         if (response.body.kind !== "single") return;
         for (const error of response.body.singleResult.errors ?? []) {
           if (error.extensions?.code === "INTERNAL_SERVER_ERROR") {

@@ -10,6 +10,7 @@ import type { Context } from "../resolvers/context.type";
 import { createLoaders } from "../resolvers/loaders";
 import type { ApiKeyIdentity } from "../services/api-key.service";
 import type { Services } from "../services/services";
+import { isDatabaseUnavailable } from "../database/database-unavailable";
 import { beginRequest } from "./access-log";
 import { clientAddress } from "./client-address";
 import { INTERNAL_ERROR_MESSAGE } from "./error-masking";
@@ -18,6 +19,8 @@ import type { OperationRequest } from "./limits/operation-guard";
 import { rateLimitHeaders } from "./limits/rate-limited-error";
 import type { GateResult, RequestGate } from "./limits/request-gate";
 import { INVALID_UTF8_BODY, INVALID_UTF8_MESSAGE, refuseInvalidUtf8 } from "./utf8-body";
+import { logRequestFailure } from "./request-failure-log";
+import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE_MESSAGE } from "./service-unavailable";
 
 export interface GraphQLHandlerOptions {
   /** Started Apollo Server. */
@@ -69,7 +72,14 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
 
     let identity: ApiKeyIdentity | null = null;
     if (method === "POST" || params?.has("query")) {
-      const authenticated = await gate.authenticate(req.headers.authorization, clientAddress(req, trustProxy));
+      let authenticated;
+      try {
+        authenticated = await gate.authenticate(req.headers.authorization, clientAddress(req, trustProxy));
+      } catch (error) {
+        logRequestFailure(requestLogger(), "authentication failed", error, { requestId });
+        sendFailure(req, res, error, requestId);
+        return;
+      }
       if (!authenticated.ok) {
         // The body is never read: the connection closes after the answer rather than draining it.
         res.setHeader("connection", "close");
@@ -126,15 +136,25 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
     // Sets the CORS headers, or answers a preflight itself.
     allowCors(req, res, () => {
       handle(req, res, requestId, requestLogger).catch((error: unknown) => {
-        requestLogger().error({ err: error }, "unexpected HTTP error");
+        logRequestFailure(requestLogger(), "unexpected HTTP error", error);
         if (res.headersSent) {
           res.destroy();
           return;
         }
-        sendJson(req, res, 500, { errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+        sendFailure(req, res, error, requestId);
       });
     });
   };
+}
+
+/** An error outside Apollo's answers: 503 SERVICE_UNAVAILABLE (retry) when the database is unreachable, else a masked 500. */
+function sendFailure(req: IncomingMessage, res: ServerResponse, error: unknown, requestId: string): void {
+  if (isDatabaseUnavailable(error)) {
+    res.setHeader("retry-after", String(RETRY_AFTER_SECONDS));
+    sendJson(req, res, 503, { errors: [{ message: SERVICE_UNAVAILABLE_MESSAGE, extensions: { code: SERVICE_UNAVAILABLE } }] });
+    return;
+  }
+  sendJson(req, res, 500, { errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
 }
 
 /** A request's context; its logger is made on first use (a child logger costs more than the rest, and most requests never log). */

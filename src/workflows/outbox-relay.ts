@@ -1,6 +1,7 @@
 import type { Pool } from "pg";
 import { chunkEvents } from "../events/event-publisher";
 import { EVENTS_CHANNEL, type ParleyEvent } from "../events/parley-event";
+import { LogThrottle } from "../log-throttle";
 import type { Logger } from "../logger";
 import type { EnqueuedWork, WorkflowService } from "../services/workflow.service";
 
@@ -88,8 +89,10 @@ export class OutboxRelay {
   private outboxDue = true;
   /** When this relay last read the outbox (performance.now(): monotonic, unlike the wall clock). */
   private outboxReadAt = 0;
+  private readonly throttle: LogThrottle;
 
   constructor(private readonly options: OutboxRelayOptions) {
+    this.throttle = new LogThrottle(options.logger);
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.nudgeDelayMs = options.nudgeDelayMs ?? 10;
@@ -123,6 +126,8 @@ export class OutboxRelay {
   /** Moves one batch; returns how many rows it moved (0 also when another relay holds the turn). */
   async relayOnce(): Promise<number> {
     const client = await this.options.pool.connect();
+    // Set when the connection could not even roll back: it is discarded, not pooled again.
+    let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       // One relay at a time across processes, so rows of one job_key reach graphile-worker in order.
@@ -159,10 +164,12 @@ export class OutboxRelay {
       await client.query("COMMIT");
       return rows.length;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
@@ -196,7 +203,7 @@ export class OutboxRelay {
         }
       } catch (error) {
         this.outboxDue = true;
-        this.options.logger.error({ err: error }, "outbox relay failed; retrying");
+        this.throttle.failure("error", "outbox relay failed; retrying", error);
       }
     }
     try {
@@ -204,7 +211,7 @@ export class OutboxRelay {
         // Likewise.
       }
     } catch (error) {
-      this.options.logger.error({ err: error }, "workflow setup failed; retrying");
+      this.throttle.failure("error", "workflow setup failed; retrying", error);
     }
   }
 }

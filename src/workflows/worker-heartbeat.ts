@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { LogThrottle } from "../log-throttle";
 import type { Logger } from "../logger";
 
 export interface WorkerHeartbeatOptions {
@@ -17,19 +18,36 @@ export interface WorkerHeartbeatOptions {
  */
 export class WorkerHeartbeat {
   private readonly workerIds = new Set<string>();
+  /** Workers of this process that ended without releasing their jobs; released at the next beat. */
+  private readonly retired = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private readonly intervalMs: number;
   private readonly staleAfterMs: number;
+  private readonly throttle: LogThrottle;
 
   constructor(private readonly options: WorkerHeartbeatOptions) {
     this.intervalMs = options.intervalMs ?? 5_000;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
+    this.throttle = new LogThrottle(options.logger);
   }
 
   add(workerId: string): void {
     this.workerIds.add(workerId);
     void this.beat();
+  }
+
+  /**
+   * Workers of this process that are gone (their runner ended by itself): they beat no more, and
+   * their locked jobs are released at the next beat that reaches the database — at once, as
+   * nobody else can know they are dead before they go stale.
+   */
+  retire(workerIds: readonly string[]): void {
+    for (const id of workerIds) {
+      this.workerIds.delete(id);
+      this.retired.add(id);
+    }
+    if (workerIds.length > 0) void this.beat();
   }
 
   start(): void {
@@ -51,13 +69,24 @@ export class WorkerHeartbeat {
   /** Records this process's workers as alive, then releases the jobs of dead ones. */
   beat(): Promise<void> {
     this.beating = (this.beating ?? Promise.resolve()).then(() => this.beatOnce()).catch((error: unknown) => {
-      this.options.logger.warn({ err: error }, "worker heartbeat failed");
+      this.throttle.failure("warn", "worker heartbeat failed", error);
     });
     return this.beating;
   }
 
   private async beatOnce(): Promise<void> {
     const { pool } = this.options;
+    if (this.retired.size > 0) {
+      const ids = [...this.retired];
+      // One statement: the rows go with the locks, as for dead workers below.
+      await pool.query(
+        `WITH gone AS (DELETE FROM worker_heartbeat WHERE worker_id = ANY($1::text[]))
+         SELECT graphile_worker.force_unlock_workers($1::text[])`,
+        [ids],
+      );
+      for (const id of ids) this.retired.delete(id);
+      this.options.logger.warn({ workerIds: ids }, "released the jobs of this process's stopped workers");
+    }
     if (this.workerIds.size > 0) {
       await pool.query(
         `INSERT INTO worker_heartbeat (worker_id, last_seen_at) SELECT unnest($1::text[]), now()

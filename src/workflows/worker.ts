@@ -1,9 +1,10 @@
-import { EventEmitter } from "node:events";
-import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import { Pool } from "pg";
+import { type DatabaseTimeouts, workerSessionOptions } from "../database/session-options";
+import { LogThrottle } from "../log-throttle";
 import type { Logger } from "../logger";
 import type { Services } from "../services/services";
 import { OutboxRelay } from "./outbox-relay";
+import { startSupervisedRunner, type SupervisedRunner } from "./supervised-runner";
 import { conversationTimerTask } from "./tasks/conversation-timer.task";
 import { deliverWebhookTask } from "./tasks/deliver-webhook.task";
 import { recordingAttempts } from "./tasks/record-attempt";
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   connectionString: string;
   services: Services;
   logger: Logger;
+  /** Bounds of the worker's sessions (see workerSessionOptions). (Default: none) */
+  timeouts?: DatabaseTimeouts;
   /** Jobs run at once by this process. (Default: 5) */
   concurrency?: number;
   /**
@@ -37,12 +40,22 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** A graphile-worker runner with the workflow's tasks, plus the outbox relay that feeds it. */
+/**
+ * A graphile-worker runner with the workflow's tasks (started again whenever it stops by itself,
+ * see startSupervisedRunner), plus the outbox relay that feeds it and the heartbeat.
+ */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const concurrency = options.concurrency ?? 5;
-  const pool = new Pool({ connectionString: options.connectionString, max: concurrency + 3, application_name: "parley-worker" });
-  pool.on("error", (error) => options.logger.error({ err: error }, "worker pool error"));
-  pool.on("connect", (client) => client.on("error", (error) => options.logger.error({ err: error }, "worker connection error")));
+  const throttle = new LogThrottle(options.logger);
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    max: concurrency + 3,
+    application_name: "parley-worker",
+    ...(options.timeouts ? workerSessionOptions(options.timeouts) : {}),
+  });
+  // Required (graphile-worker checks): a connection's error with no listener would end the process.
+  pool.on("error", (error) => throttle.failure("warn", "worker pool connection lost", error));
+  pool.on("connect", (client) => client.on("error", (error) => throttle.failure("warn", "worker connection lost", error)));
   const relay = new OutboxRelay({ pool, logger: options.logger, workflows: options.services.workflows, pollIntervalMs: options.relayIntervalMs });
   const heartbeat = new WorkerHeartbeat({
     pool,
@@ -50,26 +63,29 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     intervalMs: options.heartbeatIntervalMs,
     staleAfterMs: options.staleWorkerAfterMs,
   });
-  const events: WorkerEvents = new EventEmitter();
-  // graphile-worker 0.17 locks jobs with the pool's id (and, without a local queue, the worker's).
-  events.on("pool:create", ({ workerPool }) => heartbeat.add(workerPool.id));
-  events.on("worker:create", ({ worker }) => heartbeat.add(worker.workerId));
   const { services } = options;
-  let runner: Runner;
+  const runnerOptions = {
+    pgPool: pool,
+    concurrency,
+    pollInterval: options.pollInterval ?? 250,
+    noHandleSignals: true,
+    parsedCronItems: [],
+    // A job's outcome is recorded through graphile-worker's batcher (after 0 ms: nothing waits).
+    // When that write fails (the database went away while the job ran), the batcher stops the
+    // runner, which startSupervisedRunner starts again, the job released. Unbatched, graphile-worker
+    // does not wait for that write: its failure is an unhandled rejection, and the job stays
+    // locked by a worker that lives and beats on, until graphile-worker's 4-hour lock expiry.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    logger: createWorkerLogger(options.logger),
+    taskList: {
+      [WorkflowTask.CONVERSATION_TIMER]: recordingAttempts(services, conversationTimerTask(services)),
+      [WorkflowTask.DELIVER_WEBHOOK]: deliverWebhookTask(services),
+    },
+  };
+
+  let runner: SupervisedRunner;
   try {
-    runner = await run({
-      pgPool: pool,
-      concurrency,
-      pollInterval: options.pollInterval ?? 250,
-      noHandleSignals: true,
-      parsedCronItems: [],
-      events,
-      logger: createWorkerLogger(options.logger),
-      taskList: {
-        [WorkflowTask.CONVERSATION_TIMER]: recordingAttempts(services, conversationTimerTask(services)),
-        [WorkflowTask.DELIVER_WEBHOOK]: deliverWebhookTask(services),
-      },
-    });
+    runner = await startSupervisedRunner(runnerOptions, heartbeat, options.logger);
   } catch (error) {
     await pool.end();
     throw error;

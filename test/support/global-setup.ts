@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createDataSource } from "../../ormconfig";
 import { startEmbeddedPostgres } from "../../src/database/embedded-postgres";
 import { migrateDatabase } from "../../src/database/open-database";
 import { createLogger } from "../../src/logger";
@@ -38,13 +37,7 @@ export default async function globalSetup(): Promise<void> {
   await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${template}`);
   await runAdminSql(adminUrl, `CREATE DATABASE ${template}`);
   const templateUrl = withDatabase(adminUrl, template);
-  const dataSource = createDataSource({ url: templateUrl, poolSize: 2 });
-  await dataSource.initialize();
-  try {
-    await migrateDatabase(dataSource, templateUrl, logger);
-  } finally {
-    await dataSource.destroy();
-  }
+  await migrateDatabase(templateUrl, logger);
 
   process.env.PARLEY_TEST_ADMIN_URL = adminUrl;
   process.env.PARLEY_TEST_TEMPLATE = template;

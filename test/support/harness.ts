@@ -61,14 +61,23 @@ export interface HarnessOptions {
   config?: Partial<Config>;
   /** Bounds of WebSocket subscriptions. (Default: as in production) */
   subscriptions?: Partial<Config["subscriptions"]>;
+  /** The URL the server connects to, given the test database's (a proxy in front of it). (Default: that URL) */
+  connectVia?: (databaseUrl: string) => string | Promise<string>;
+  /** Bounds of the server's database sessions. (Default: the production defaults) */
+  databaseTimeouts?: Partial<Config["database"]>;
+  /** (Default: 1000, as in production) */
+  readinessTimeoutMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const nodeEnv = options.nodeEnv ?? "test";
+  const defaults = loadConfig({ NODE_ENV: nodeEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" });
   const config: Config = {
-    ...loadConfig({ NODE_ENV: nodeEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" }),
-    databaseUrl: database.url,
+    ...defaults,
+    databaseUrl: options.connectVia ? await options.connectVia(database.url) : database.url,
+    database: { ...defaults.database, ...options.databaseTimeouts },
+    ...(options.readinessTimeoutMs === undefined ? {} : { readinessTimeoutMs: options.readinessTimeoutMs }),
     port: 0,
     introspection: options.introspection ?? nodeEnv !== "production",
     runWorker: options.runWorker ?? true,
