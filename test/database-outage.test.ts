@@ -105,6 +105,16 @@ describe("while the database refuses connections", () => {
     expect(await readyz()).toBe(503);
   });
 
+  it("closes a WebSocket connection whose key it cannot look up with 1013 (try again later)", async () => {
+    const stranger = await harness.createAccount();
+    await proxy.refuse();
+    const refused = await subscribe(harness.baseUrl, stranger.apiKey, "subscription { smsMessageAdded { body } }").then(
+      () => undefined,
+      (event: { code: number; reason: string }) => event,
+    );
+    expect(refused).toMatchObject({ code: 1013, reason: "Service unavailable; retry" });
+  });
+
   it("serves again by itself once the database is back: writes, reads, /readyz and subscriptions", async () => {
     const stranger = await harness.createAccount();
     const subscriber = await subscribe(harness.baseUrl, stranger.apiKey, "subscription { smsMessageAdded { body } }");

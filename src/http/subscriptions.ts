@@ -21,7 +21,9 @@ import { createLoaders } from "../resolvers/loaders";
 import type { ApiKeyIdentity } from "../services/api-key.service";
 import type { Services } from "../services/services";
 import { clientAddress } from "./client-address";
+import { isDatabaseUnavailable } from "../database/database-unavailable";
 import { createFormatError } from "./error-masking";
+import { logRequestFailure } from "./request-failure-log";
 import { KeyRevocationWatch } from "./key-revocation-watch";
 import { LiveConnection } from "./live-connection";
 import type { RequestGate } from "./limits/request-gate";
@@ -46,6 +48,9 @@ export interface SubscriptionServerOptions {
   /** Take the client's address from `X-Forwarded-For` (see clientAddress). (Default: false) */
   trustProxy?: boolean;
 }
+
+/** Close code (WebSocket's "Try Again Later") of a connection whose key could not be looked up because the database is unavailable. */
+export const TRY_AGAIN_LATER_CLOSE_CODE = 1013;
 
 /** Close code of a connection refused because its address has spent its budget of requests without a valid key. */
 export const RATE_LIMITED_CLOSE_CODE = 4429;
@@ -88,7 +93,16 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
         // The connection keeps the key's hash only.
         if (params) delete params.authorization;
         const { socket, request } = ctx.extra;
-        const authenticated = await gate.authenticate(typeof header === "string" ? header : undefined, clientAddress(request, options.trustProxy ?? false));
+        let authenticated;
+        try {
+          authenticated = await gate.authenticate(typeof header === "string" ? header : undefined, clientAddress(request, options.trustProxy ?? false));
+        } catch (error) {
+          logRequestFailure(logger, "authentication failed", error);
+          // 1013 Try Again Later: the key could not be looked up; the client may reconnect.
+          const [code, reason] = isDatabaseUnavailable(error) ? [TRY_AGAIN_LATER_CLOSE_CODE, "Service unavailable; retry"] : [1011, "Internal error"];
+          if (socket.readyState === socket.OPEN) socket.close(code, reason);
+          return false;
+        }
         if (!authenticated.ok && authenticated.status === 429 && socket.readyState === socket.OPEN) socket.close(RATE_LIMITED_CLOSE_CODE, "Rate limit exceeded");
         // A socket closed meanwhile has had its onClose already: nothing may be registered for it.
         if (!authenticated.ok || socket.readyState !== socket.OPEN) return false;
