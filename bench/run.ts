@@ -240,8 +240,9 @@ async function main(): Promise<void> {
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
         DATABASE_URL: database.url,
         PORT: String(parleyPort),
-        // Every operation limit is on; the per-key budget is off (one key makes every request), unless asked for.
+        // Every operation limit is on; the rate limits are off (one key and one address make every request), unless asked for.
         RATE_LIMIT_POINTS: process.env.BENCH_RATE_LIMIT_POINTS ?? "0",
+        RATE_LIMIT_ANONYMOUS_POINTS: "0",
       },
       `http://127.0.0.1:${parleyPort}/healthz`,
     );
@@ -313,8 +314,8 @@ async function main(): Promise<void> {
 
     // Where the time goes: each run adds one layer to the one before.
     const layers: Array<[string, () => { headers?: Record<string, string>; body: string }]> = [
-      ["HTTP + GraphQL: { __typename }", () => ({ body: JSON.stringify({ query: "{ __typename }" }) })],
-      ["+ auth (cached API key)", () => ({ headers: auth, body: JSON.stringify({ query: "{ __typename }" }) })],
+      ["HTTP: refused without a key (401)", () => ({ body: JSON.stringify({ query: "{ __typename }" }) })],
+      ["+ auth, limits, GraphQL: { __typename }", () => ({ headers: auth, body: JSON.stringify({ query: "{ __typename }" }) })],
       ["+ validation (input refused: no SQL)", () => ({ headers: auth, body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: "bad", agentNumber: AGENT, message: "x" } } }) })],
       ["+ SQL and trigger: the whole mutation", createNew],
     ];
@@ -337,7 +338,7 @@ async function main(): Promise<void> {
     let previous = 0;
     for (const r of layerResults) {
       const costUs = 1e6 / r.rps;
-      console.log(`${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} req/s  ${costUs.toFixed(0).padStart(6)} µs/req  (+${(costUs - previous).toFixed(0)} µs)`);
+      console.log(`${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} req/s  ${costUs.toFixed(0).padStart(6)} µs/req  (+${(costUs - previous).toFixed(0)} µs)  non-2xx ${r.non2xx}`);
       previous = costUs;
     }
   } finally {

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { ApiKeyService } from "../src/services/api-key.service";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CONVERSATION, CREATE } from "./support/operations";
@@ -44,6 +45,21 @@ describe("authentication", () => {
     const response = await fetch(`${harness.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("keeps the connection of a refused request with a small body, and closes it for a large or unsized one, never reading it", async () => {
+    const connectionHeader = (headers: Record<string, string>, body: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const request = http.request(`${harness.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (response) => {
+          response.resume();
+          resolve(response.headers.connection);
+        });
+        request.on("error", reject);
+        request.end(body);
+      });
+    expect(await connectionHeader({}, '{"query":"{ __typename }"}')).toBe("keep-alive");
+    expect(await connectionHeader({ "content-length": String(10 * 1024 * 1024) }, "{")).toBe("close");
+    expect(await connectionHeader({ "transfer-encoding": "chunked" }, "{")).toBe("close");
   });
 
   it("refuses a GET query without a key, and still serves the Sandbox page to a browser", async () => {

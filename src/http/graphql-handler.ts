@@ -81,8 +81,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
         return;
       }
       if (!authenticated.ok) {
-        // The body is never read: the connection closes after the answer rather than draining it.
-        res.setHeader("connection", "close");
+        // The body is never read: Node discards a small one to keep the connection; a larger or
+        // unsized one closes it rather than be drained.
+        if (!(Number(req.headers["content-length"]) <= MAX_DISCARDED_BODY_BYTES)) res.setHeader("connection", "close");
         sendRefusal(req, res, authenticated, requestId);
         return;
       }
@@ -171,6 +172,9 @@ class RequestContext implements Context {
     return this.makeLogger();
   }
 }
+
+/** Largest unread body of a refused request that is discarded to keep its connection open. */
+const MAX_DISCARDED_BODY_BYTES = 64 * 1024;
 
 /**
  * The operation a request carries, as the guard reads it: a POST body's `query`, `variables` and
