@@ -1,36 +1,15 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import type { ApolloServer } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
-import pino from "pino";
 import { INTERNAL_ERROR_MESSAGE } from "../src/http/error-masking";
 import { createGraphQLHandler } from "../src/http/graphql-handler";
 import type { RequestGate } from "../src/http/limits/request-gate";
-import type { Logger } from "../src/logger";
 import type { Context } from "../src/resolvers/context.type";
 import type { Services } from "../src/services/services";
+import { capturedLogger } from "./support/captured-logger";
 import { type Harness, startHarness, type TestAccount } from "./support/harness";
-
-/** A pino logger at info whose lines the test reads. */
-function capturedLogger(): { logger: Logger; lines: () => Array<Record<string, any>>; text: () => string; clear: () => void } {
-  let text = "";
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return {
-    logger: pino({ level: "info" }, sink),
-    lines: () => text.split("\n").filter(Boolean).map((line) => JSON.parse(line)),
-    text: () => text,
-    clear: () => {
-      text = "";
-    },
-  };
-}
 
 /** Until the access-log line, written once the response is sent, is in. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));

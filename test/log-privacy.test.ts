@@ -1,8 +1,6 @@
-import { Writable } from "node:stream";
-import type { LogLevel } from "../src/config";
-import { createLogger, type Logger } from "../src/logger";
 import { createWorkerLogger } from "../src/workflows/worker-logger";
 import { eventually } from "./support/eventually";
+import { capturedLogger } from "./support/captured-logger";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
 
@@ -10,22 +8,6 @@ import { CREATE } from "./support/operations";
  * Logs never hold phone numbers, message bodies, request data or keys — not even when a
  * statement carrying them fails — yet still tell an operator what failed and where.
  */
-
-/** The production logger (createLogger), writing to lines the test reads. */
-function capturedLogger(level: LogLevel = "info"): { logger: Logger; text: () => string; lines: () => Array<Record<string, any>> } {
-  let text = "";
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return {
-    logger: createLogger(level, { destination: sink }),
-    text: () => text,
-    lines: () => text.split("\n").filter(Boolean).map((line) => JSON.parse(line)),
-  };
-}
 
 const logs = capturedLogger();
 let harness: Harness;
