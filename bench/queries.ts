@@ -1,8 +1,8 @@
 import "reflect-metadata";
 import { loadConfig } from "../src/config";
-import { createLogger } from "../src/logger";
+import { createLogger } from "../src/logging/logger";
 import { startParley } from "../src/parley";
-import { toPublicId } from "../src/services/public-id";
+import { toPublicId } from "../src/services/shared/public-id";
 import { createBenchDatabase, percentile } from "./support/bench-database";
 
 /*

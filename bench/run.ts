@@ -7,8 +7,8 @@ import autocannon from "autocannon";
 import { Pool } from "pg";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/open-database";
-import { createLogger } from "../src/logger";
-import { toPublicId } from "../src/services/public-id";
+import { createLogger } from "../src/logging/logger";
+import { toPublicId } from "../src/services/shared/public-id";
 import { createServices } from "../src/services/services";
 import { createBenchDatabase, freePort } from "./support/bench-database";
 

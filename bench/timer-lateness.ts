@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { loadConfig } from "../src/config";
-import { createLogger } from "../src/logger";
+import { createLogger } from "../src/logging/logger";
 import { startParley } from "../src/parley";
 import { createBenchDatabase, percentile } from "./support/bench-database";
 

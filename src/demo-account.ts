@@ -1,5 +1,5 @@
 import type { Services } from "./services/services";
-import { toPublicId } from "./services/public-id";
+import { toPublicId } from "./services/shared/public-id";
 
 /** Fictional numbers (555-01xx is reserved for fiction). */
 export const DEMO_AGENT_NUMBER = "+15555550100";

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { loadConfig } from "./config";
 import { createDemoAccountIfEmpty, demoBanner } from "./demo-account";
-import { createLogger } from "./logger";
+import { createLogger } from "./logging/logger";
 import { startParley } from "./parley";
 import { keepServingOnUncaughtErrors } from "./process-guards";
 import { exitOnStartupFailure, stopOnSignals } from "./shutdown";

@@ -4,7 +4,7 @@ import type { Config } from "./config";
 import { type Database, openDatabase } from "./database/open-database";
 import { createHttpApp, type HttpApp } from "./http/create-http-app";
 import { EventBus } from "./events/event-bus";
-import type { Logger } from "./logger";
+import type { Logger } from "./logging/logger";
 import type { WebhookSenderOptions } from "./services/outbound/webhook-sender";
 import { createServices, poolOf, type Services } from "./services/services";
 import { startWorker, type Worker, type WorkerOptions } from "./workflows/worker";

@@ -1,6 +1,6 @@
 import { databaseUnavailableReason } from "./database/database-unavailable";
-import { LogThrottle } from "./log-throttle";
-import type { Logger } from "./logger";
+import { LogThrottle } from "./logging/log-throttle";
+import type { Logger } from "./logging/logger";
 
 /**
  * An exception nothing caught, or a promise rejected with nobody listening, is logged and the

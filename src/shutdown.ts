@@ -1,4 +1,4 @@
-import type { Logger } from "./logger";
+import type { Logger } from "./logging/logger";
 
 /**
  * On SIGTERM or SIGINT, runs `stop` once (drain: no new requests or jobs, in-flight ones finish)

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { loadConfig } from "./config";
 import { openDatabase } from "./database/open-database";
-import { createLogger } from "./logger";
+import { createLogger } from "./logging/logger";
 import { keepServingOnUncaughtErrors } from "./process-guards";
 import { createServices } from "./services/services";
 import { exitOnStartupFailure, stopOnSignals } from "./shutdown";

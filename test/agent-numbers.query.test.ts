@@ -1,5 +1,5 @@
-import { AgentNumberChannel } from "../src/services/agent-number-channel.enum";
-import { toPublicId } from "../src/services/public-id";
+import { AgentNumberChannel } from "../src/services/agent-numbers/agent-number-channel.enum";
+import { toPublicId } from "../src/services/shared/public-id";
 import { type Harness, startHarness, type TestAccount } from "./support/harness";
 
 const NUMBER_FIELDS = `

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { ApiKeyService } from "../src/services/api-key.service";
+import { ApiKeyService } from "../src/services/accounts/api-key.service";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CONVERSATION, CREATE } from "./support/operations";
 

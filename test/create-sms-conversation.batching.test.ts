@@ -1,5 +1,5 @@
-import type { CreateSmsConversationCommand } from "../src/services/create-sms-conversation.command";
-import { UserErrorCode } from "../src/services/user-error-code.enum";
+import type { CreateSmsConversationCommand } from "../src/services/conversations/create-sms-conversation.command";
+import { UserErrorCode } from "../src/services/shared/user-error-code.enum";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { refusePoisonedMessages } from "./support/poisoned-messages";
 

@@ -1,4 +1,4 @@
-import { SERVICE_UNAVAILABLE_MESSAGE } from "../src/http/service-unavailable";
+import { SERVICE_UNAVAILABLE_MESSAGE } from "../src/http/graphql/service-unavailable";
 import { eventually } from "./support/eventually";
 import { type GraphQLResponse, type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { subscribe } from "./support/subscriber";

@@ -1,7 +1,7 @@
 import { Client } from "pg";
 import { loadConfig } from "../src/config";
 import { MIGRATION_LOCK, openDatabase } from "../src/database/open-database";
-import { createLogger } from "../src/logger";
+import { createLogger } from "../src/logging/logger";
 import { sleep } from "./support/eventually";
 import { runAdminSql, withDatabase } from "./support/test-database";
 

@@ -3,7 +3,7 @@ import { Pool } from "pg";
 import { EventBus } from "../src/events/event-bus";
 import { EventPublisher } from "../src/events/event-publisher";
 import { type ParleyEvent, ParleyEventType } from "../src/events/parley-event";
-import { createLogger } from "../src/logger";
+import { createLogger } from "../src/logging/logger";
 import { eventually } from "./support/eventually";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 

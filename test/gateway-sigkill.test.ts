@@ -1,4 +1,4 @@
-import { parsePublicId } from "../src/services/public-id";
+import { parsePublicId } from "../src/services/shared/public-id";
 import { eventually } from "./support/eventually";
 import { freePort } from "./support/free-port";
 import { type Harness, startHarness, type TestAccount } from "./support/harness";

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { Client } from "pg";
-import { LogThrottle } from "../src/log-throttle";
+import { LogThrottle } from "../src/logging/log-throttle";
 import { sleep } from "./support/eventually";
 import { freePort } from "./support/free-port";
 

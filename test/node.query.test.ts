@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { toPublicId } from "../src/services/public-id";
+import { toPublicId } from "../src/services/shared/public-id";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
 

@@ -1,6 +1,6 @@
 import { runMigrations } from "graphile-worker";
 import { Pool } from "pg";
-import { createLogger } from "../src/logger";
+import { createLogger } from "../src/logging/logger";
 import { OutboxRelay } from "../src/workflows/outbox-relay";
 import { eventually, sleep } from "./support/eventually";
 import { type Harness, randomNumber, startHarness } from "./support/harness";

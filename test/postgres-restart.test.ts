@@ -1,8 +1,8 @@
 import { Pool } from "pg";
 import { createDataSource } from "../ormconfig";
-import { SERVICE_UNAVAILABLE_MESSAGE } from "../src/http/service-unavailable";
-import { createLogger } from "../src/logger";
-import { parsePublicId } from "../src/services/public-id";
+import { SERVICE_UNAVAILABLE_MESSAGE } from "../src/http/graphql/service-unavailable";
+import { createLogger } from "../src/logging/logger";
+import { parsePublicId } from "../src/services/shared/public-id";
 import { createServices } from "../src/services/services";
 import { eventually, sleep } from "./support/eventually";
 import { freePort } from "./support/free-port";

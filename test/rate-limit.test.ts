@@ -1,5 +1,5 @@
 import { loadConfig } from "../src/config";
-import { createLogger } from "../src/logger";
+import { createLogger } from "../src/logging/logger";
 import { type Parley, startParley } from "../src/parley";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 

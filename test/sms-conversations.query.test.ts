@@ -1,4 +1,4 @@
-import { toPublicId } from "../src/services/public-id";
+import { toPublicId } from "../src/services/shared/public-id";
 import { type Harness, startHarness, type TestAccount } from "./support/harness";
 
 /** The conversation list as a client pages it: every paging argument, filter and order. */

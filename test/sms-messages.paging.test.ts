@@ -1,5 +1,5 @@
 import { SmsSender } from "../src/entities/sms-sender.enum";
-import { toPublicId } from "../src/services/public-id";
+import { toPublicId } from "../src/services/shared/public-id";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 
 const MESSAGES = `

@@ -1,5 +1,5 @@
 import type { Logger as QueryLogger } from "typeorm";
-import { ApiKeyService } from "../src/services/api-key.service";
+import { ApiKeyService } from "../src/services/accounts/api-key.service";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
 import { type Connection, connect, type Subscriber } from "./support/subscriber";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type ParleyEvent, ParleyEventType } from "../src/events/parley-event";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
-import { toPublicId } from "../src/services/public-id";
+import { toPublicId } from "../src/services/shared/public-id";
 import { eventually } from "./support/eventually";
 import { subscribe, type Subscriber } from "./support/subscriber";
 

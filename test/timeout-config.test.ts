@@ -1,4 +1,4 @@
-import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig, TimeoutConfigSource } from "../src/services/timeout-config";
+import { checkTimeoutConfig, mergeTimeoutOverrides, resolveTimeoutConfig, TimeoutConfigSource } from "../src/services/conversations/timeout-config";
 
 const { CONVERSATION, NUMBER_CONFIG, NONE } = TimeoutConfigSource;
 

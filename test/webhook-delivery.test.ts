@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { parsePublicId } from "../src/services/public-id";
-import { verifyWebhookSignature } from "../src/services/webhook-signature";
+import { parsePublicId } from "../src/services/shared/public-id";
+import { verifyWebhookSignature } from "../src/services/outbound/webhook-signature";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { eventually, sleep } from "./support/eventually";
 import { CONVERSATION, CREATE } from "./support/operations";

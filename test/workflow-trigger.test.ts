@@ -1,4 +1,4 @@
-import { createLogger } from "../src/logger";
+import { createLogger } from "../src/logging/logger";
 import { startWorker } from "../src/workflows/worker";
 import { type Harness, randomNumber, startHarness } from "./support/harness";
 import { eventually } from "./support/eventually";

@@ -1,4 +1,4 @@
-import { WriteBatcher } from "../src/services/write-batcher";
+import { WriteBatcher } from "../src/services/shared/write-batcher";
 
 /** A write whose batches stay in flight until the test finishes them. */
 function controlledWrite() {

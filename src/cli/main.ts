@@ -3,8 +3,8 @@ import { parseArgs } from "node:util";
 import pino from "pino";
 import { ConfigError, loadConfig } from "../config";
 import { openDatabase } from "../database/open-database";
-import { createLogger } from "../logger";
-import { parsePublicId, toPublicId } from "../services/public-id";
+import { createLogger } from "../logging/logger";
+import { parsePublicId, toPublicId } from "../services/shared/public-id";
 import { createServices, type Services } from "../services/services";
 
 const USAGE = `Usage: npm run --silent cli -- <command> [options]

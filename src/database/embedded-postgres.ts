@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Client } from "pg";
-import type { Logger } from "../logger";
+import type { Logger } from "../logging/logger";
 
 /** A PostgreSQL server this process can use, and how to let go of it. */
 export interface EmbeddedPostgresHandle {

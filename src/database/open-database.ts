@@ -2,7 +2,7 @@ import { runMigrations as runWorkerMigrations } from "graphile-worker";
 import type { DataSource, Logger as QueryLogger } from "typeorm";
 import { createDataSource } from "../../ormconfig";
 import type { Config } from "../config";
-import type { Logger } from "../logger";
+import type { Logger } from "../logging/logger";
 import { createWorkerLogger } from "../workflows/worker-logger";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 

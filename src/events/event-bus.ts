@@ -1,7 +1,7 @@
 import { Client, type Pool } from "pg";
 import { type DatabaseTimeouts, listenSessionOptions } from "../database/session-options";
-import { LogThrottle } from "../log-throttle";
-import type { Logger } from "../logger";
+import { LogThrottle } from "../logging/log-throttle";
+import type { Logger } from "../logging/logger";
 import { EventFanOut } from "./event-fan-out";
 import { EventListeners } from "./event-listeners";
 import { EVENTS_CHANNEL, type ParleyEvent } from "./parley-event";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
-import { LogThrottle } from "../log-throttle";
-import type { Logger } from "../logger";
+import { LogThrottle } from "../logging/log-throttle";
+import type { Logger } from "../logging/logger";
 
 /** How long a listed process counts as listening without a new beat, in seconds (SQL reads it too). */
 export const LISTENER_STALE_AFTER_SECONDS = 60;

@@ -1,6 +1,6 @@
 import type { Pool } from "pg";
-import { LogThrottle } from "../log-throttle";
-import type { Logger } from "../logger";
+import { LogThrottle } from "../logging/log-throttle";
+import type { Logger } from "../logging/logger";
 import { EVENTS_CHANNEL, type ParleyEvent } from "./parley-event";
 
 /** NOTIFY payloads must stay under 8000 bytes. */

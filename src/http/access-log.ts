@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "../logger";
+import type { Logger } from "../logging/logger";
 import { assignRequestId } from "./request-id";
 
 /**

@@ -6,19 +6,19 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import express from "express";
 import type { DataSource } from "typeorm";
 import { databaseAnswers } from "../database/database-answers";
-import type { Logger } from "../logger";
+import type { Logger } from "../logging/logger";
 import type { Context } from "../resolvers/context.type";
 import { buildParleySchema } from "../schema";
 import type { Services } from "../services/services";
 import { beginRequest } from "./access-log";
-import { createFormatError, errorLoggingPlugin } from "./error-masking";
-import { createGraphQLHandler } from "./graphql-handler";
-import { compiledExecutor } from "./compiled-executor";
-import { legacyJsonStatusPlugin } from "./legacy-json-status";
+import { createFormatError, errorLoggingPlugin } from "./graphql/error-masking";
+import { createGraphQLHandler } from "./graphql/graphql-handler";
+import { compiledExecutor } from "./graphql/compiled-executor";
+import { legacyJsonStatusPlugin } from "./graphql/legacy-json-status";
 import { OperationGuard } from "./limits/operation-guard";
 import type { OperationLimits } from "./limits/operation-limits";
 import { RequestGate } from "./limits/request-gate";
-import { serveSubscriptions } from "./subscriptions";
+import { serveSubscriptions } from "./subscriptions/serve-subscriptions";
 import type { Config } from "../config";
 import type { EventFanOut } from "../events/event-fan-out";
 

@@ -1,6 +1,6 @@
 import { isDatabaseUnavailable } from "../database/database-unavailable";
-import { LogThrottle } from "../log-throttle";
-import type { Logger } from "../logger";
+import { LogThrottle } from "../logging/log-throttle";
+import type { Logger } from "../logging/logger";
 
 // One per process: a flood of failing requests is one flood, whichever request's logger writes it.
 const throttle = new LogThrottle();

@@ -1,5 +1,5 @@
 import type { ParleyEvent, ParleyEventType } from "../events/parley-event";
-import type { Logger } from "../logger";
+import type { Logger } from "../logging/logger";
 import type { Loaders } from "./loaders";
 
 /** Per-request GraphQL context. */
@@ -15,7 +15,7 @@ export interface Context {
   events?: SubscriptionEvents;
 }
 
-/** A connection's source of events, bounded per subscription (see src/http/subscriptions.ts). */
+/** A connection's source of events, bounded per subscription (see src/http/subscriptions/serve-subscriptions.ts). */
 export interface SubscriptionEvents {
   /** Events of `type` that `accepts` lets through, from the first `next()` until `return()`. */
   subscribe(type: ParleyEventType, accepts: (event: ParleyEvent) => boolean): AsyncIterableIterator<ParleyEvent>;

@@ -4,7 +4,7 @@ import type { SmsConversation } from "../entities/sms-conversation.entity";
 import type { SmsMessage } from "../entities/sms-message.entity";
 import type { WebhookDeliveryAttempt } from "../entities/webhook-delivery-attempt.entity";
 import type { Workflow } from "../entities/workflow.entity";
-import type { Page, PageRequest } from "../services/pagination";
+import type { Page, PageRequest } from "../services/shared/pagination";
 import type { Services } from "../services/services";
 
 /**

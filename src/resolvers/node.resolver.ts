@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import { parsePublicId } from "../services/public-id";
+import { parsePublicId } from "../services/shared/public-id";
 import type { AuthenticatedContext } from "./context.type";
 import { AgentNumberType } from "./types/agent-number.type";
 import { NodeInterface } from "./types/node.interface";

@@ -1,10 +1,10 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import { accountEvents } from "./subscription-filter";
-import { toPageRequest } from "../services/pagination";
-import { parsePublicId, toPublicId } from "../services/public-id";
+import { toPageRequest } from "../services/shared/pagination";
+import { parsePublicId, toPublicId } from "../services/shared/public-id";
 import type { Services } from "../services/services";
-import { resolveTimeoutConfig } from "../services/timeout-config";
+import { resolveTimeoutConfig } from "../services/conversations/timeout-config";
 import type { AuthenticatedContext, Context } from "./context.type";
 import { ConnectionArgs } from "./inputs/connection.args";
 import { CreateSmsConversationInput } from "./inputs/create-sms-conversation.input";

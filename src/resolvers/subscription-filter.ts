@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import type { SubscribeResolverData } from "type-graphql";
 import type { ParleyEvent, ParleyEventType } from "../events/parley-event";
-import { parsePublicId } from "../services/public-id";
+import { parsePublicId } from "../services/shared/public-id";
 import type { Context } from "./context.type";
 
 /**

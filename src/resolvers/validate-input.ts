@@ -1,7 +1,7 @@
 import { validate } from "class-validator";
 import { GraphQLError } from "graphql";
 import type { ResolverData } from "type-graphql";
-import { UserErrorCode } from "../services/user-error-code.enum";
+import { UserErrorCode } from "../services/shared/user-error-code.enum";
 import { UserError } from "./types/user-error.type";
 import { textProblem } from "./validation/text-problem";
 

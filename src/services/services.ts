@@ -2,22 +2,22 @@ import type { Pool } from "pg";
 import type { DataSource } from "typeorm";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import { EventPublisher } from "../events/event-publisher";
-import { createLogger, type Logger } from "../logger";
-import { AccountService } from "./account.service";
-import { AgentNumberService } from "./agent-number.service";
-import { ApiKeyService, type ApiKeyServiceOptions } from "./api-key.service";
-import { SmsConversationQueryService } from "./sms-conversation-query.service";
-import { SmsConversationService } from "./sms-conversation.service";
-import { SmsMessageService } from "./sms-message.service";
+import { createLogger, type Logger } from "../logging/logger";
+import { AccountService } from "./accounts/account.service";
+import { AgentNumberService } from "./agent-numbers/agent-number.service";
+import { ApiKeyService, type ApiKeyServiceOptions } from "./accounts/api-key.service";
+import { SmsConversationQueryService } from "./conversations/sms-conversation-query.service";
+import { SmsConversationService } from "./conversations/sms-conversation.service";
+import { SmsMessageService } from "./conversations/sms-message.service";
 import { OutboundDelivery } from "./outbound/outbound-delivery";
 import { AnonymousAttempts } from "./rate-limit/anonymous-attempts";
 import { KeyBudget } from "./rate-limit/key-budget";
 import type { RateLimitOptions } from "./rate-limit/rate-limit-options";
 import { WebhookSender, type WebhookSenderOptions } from "./outbound/webhook-sender";
-import { TimeoutFlowService } from "./timeout-flow.service";
-import { UserMessageRecorder } from "./user-message-recorder";
-import { WorkflowService } from "./workflow.service";
-import type { WriteBatcherOptions } from "./write-batcher";
+import { TimeoutFlowService } from "./conversations/timeout-flow.service";
+import { UserMessageRecorder } from "./conversations/user-message-recorder";
+import { WorkflowService } from "./workflows/workflow.service";
+import type { WriteBatcherOptions } from "./shared/write-batcher";
 
 /** The domain services, wired once per process. */
 export interface Services {

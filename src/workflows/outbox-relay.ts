@@ -1,9 +1,9 @@
 import type { Pool } from "pg";
 import { chunkEvents } from "../events/event-publisher";
 import { EVENTS_CHANNEL, type ParleyEvent } from "../events/parley-event";
-import { LogThrottle } from "../log-throttle";
-import type { Logger } from "../logger";
-import type { EnqueuedWork, WorkflowService } from "../services/workflow.service";
+import { LogThrottle } from "../logging/log-throttle";
+import type { Logger } from "../logging/logger";
+import type { EnqueuedWork, WorkflowService } from "../services/workflows/workflow.service";
 
 // Any fixed number, distinct from the migration lock.
 const RELAY_LOCK = 7_246_134;

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { run, type Runner, type RunnerOptions, type WorkerEvents } from "graphile-worker";
-import { LogThrottle } from "../log-throttle";
-import type { Logger } from "../logger";
+import { LogThrottle } from "../logging/log-throttle";
+import type { Logger } from "../logging/logger";
 import type { WorkerHeartbeat } from "./worker-heartbeat";
 
 /** First delay before a runner that stopped by itself is started again; it doubles per failed start. */

@@ -1,7 +1,7 @@
 import { Pool } from "pg";
 import { type DatabaseTimeouts, workerSessionOptions } from "../database/session-options";
-import { LogThrottle } from "../log-throttle";
-import type { Logger } from "../logger";
+import { LogThrottle } from "../logging/log-throttle";
+import type { Logger } from "../logging/logger";
 import type { Services } from "../services/services";
 import { OutboxRelay } from "./outbox-relay";
 import { startSupervisedRunner, type SupervisedRunner } from "./supervised-runner";
@@ -10,7 +10,7 @@ import { deliverWebhookTask } from "./tasks/deliver-webhook.task";
 import { recordingAttempts } from "./tasks/record-attempt";
 import { WorkerHeartbeat } from "./worker-heartbeat";
 import { createWorkerLogger } from "./worker-logger";
-import { WorkflowTask } from "./workflow-task.enum";
+import { WorkflowTask } from "../services/workflows/workflow-task.enum";
 
 export interface WorkerOptions {
   connectionString: string;

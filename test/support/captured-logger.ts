@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import type { LogLevel } from "../../src/config";
-import { createLogger, type Logger } from "../../src/logger";
+import { createLogger, type Logger } from "../../src/logging/logger";
 
 export interface CapturedLogger {
   logger: Logger;

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../../src/database/embedded-postgres";
 import { migrateDatabase } from "../../src/database/open-database";
-import { createLogger } from "../../src/logger";
+import { createLogger } from "../../src/logging/logger";
 import { freePort } from "./free-port";
 import { runAdminSql, withDatabase } from "./test-database";
 

@@ -3,10 +3,10 @@ import { Pool } from "pg";
 import type { Logger as QueryLogger } from "typeorm";
 import { type Config, loadConfig } from "../../src/config";
 import type { TimeoutSettings } from "../../src/entities/timeout-settings";
-import { createLogger, type Logger } from "../../src/logger";
+import { createLogger, type Logger } from "../../src/logging/logger";
 import { type Parley, startParley, type WorkerTuning } from "../../src/parley";
 import type { WebhookSenderOptions } from "../../src/services/outbound/webhook-sender";
-import { toPublicId } from "../../src/services/public-id";
+import { toPublicId } from "../../src/services/shared/public-id";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 export interface TestAccount {

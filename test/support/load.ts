@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
-import { parsePublicId } from "../../src/services/public-id";
+import { parsePublicId } from "../../src/services/shared/public-id";
 import { randomNumber } from "./harness";
 
 const CREATE = `mutation Create($input: CreateSmsConversationInput!) {

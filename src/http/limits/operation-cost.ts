@@ -1,6 +1,6 @@
 import { type DocumentNode, GraphQLError, type GraphQLSchema, visit } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../services/pagination";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../services/shared/pagination";
 
 /**
  * The cost model, in points. A field costs 1, a root mutation field (a write) costs

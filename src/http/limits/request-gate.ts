@@ -3,7 +3,7 @@ import { unauthenticatedError } from "../../resolvers/auth-checker";
 import type { AnonymousAttempts } from "../../services/rate-limit/anonymous-attempts";
 import type { BudgetState } from "../../services/rate-limit/budget-state";
 import type { KeyBudget } from "../../services/rate-limit/key-budget";
-import type { ApiKeyIdentity, ApiKeyService } from "../../services/api-key.service";
+import type { ApiKeyIdentity, ApiKeyService } from "../../services/accounts/api-key.service";
 import { parseAuthorization } from "../authorization";
 import type { OperationGuard, OperationRequest } from "./operation-guard";
 import { rateLimitedError } from "./rate-limited-error";

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int } from "type-graphql";
-import type { PageArgs } from "../../services/pagination";
+import type { PageArgs } from "../../services/shared/pagination";
 
 /** Relay paging. Ranges and combinations are checked by the services (BAD_USER_INPUT). */
 @ArgsType()

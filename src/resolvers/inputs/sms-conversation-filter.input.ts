@@ -2,8 +2,8 @@ import { IsOptional, Matches } from "class-validator";
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, InputType } from "type-graphql";
 import { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
-import { E164 } from "../../services/phone-number";
-import type { SmsConversationFilter } from "../../services/sms-conversation-query.service";
+import { E164 } from "../../services/shared/phone-number";
+import type { SmsConversationFilter } from "../../services/conversations/sms-conversation-query.service";
 import "../types/register-enums";
 
 @InputType({ description: "Conditions a conversation must all meet to be listed." })

@@ -1,5 +1,5 @@
 import { Field, InputType } from "type-graphql";
-import { OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "../../services/conversation-order";
+import { OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "../../services/conversations/conversation-order";
 import "../types/register-enums";
 
 @InputType({ description: "How a conversation list is ordered. Ties are broken by id, so the order is total and stable." })

@@ -1,8 +1,8 @@
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
-import { AgentNumberChannel } from "../../services/agent-number-channel.enum";
-import type { UpdateAgentNumberConfigCommand } from "../../services/agent-number.service";
-import { E164 } from "../../services/phone-number";
+import { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
+import type { UpdateAgentNumberConfigCommand } from "../../services/agent-numbers/agent-number.service";
+import { E164 } from "../../services/shared/phone-number";
 import "../types/register-enums";
 import { CHARACTERS, LIMITS } from "../validation/limits";
 import { TextLength } from "../validation/text-length.decorator";

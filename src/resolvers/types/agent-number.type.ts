@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { NodeInterface } from "./node.interface";
 import type { AgentNumber } from "../../entities/agent-number.entity";
 import type { TimeoutSettings } from "../../entities/timeout-settings";
-import { toPublicId } from "../../services/public-id";
+import { toPublicId } from "../../services/shared/public-id";
 import { TimeoutConfig } from "./timeout-config.type";
 
 @ObjectType("AgentNumber", { implements: NodeInterface, description: "An E.164 number of the account's agent, with its default timeout settings per channel." })

@@ -4,11 +4,11 @@ import { SmsMessageKind } from "../../entities/sms-message-kind.enum";
 import { SmsSender } from "../../entities/sms-sender.enum";
 import { WorkflowStatus } from "../../entities/workflow-status.enum";
 import { DeliveryStatus } from "../../entities/delivery-status.enum";
-import { AgentNumberChannel } from "../../services/agent-number-channel.enum";
-import { OrderDirection, SmsConversationOrderField } from "../../services/conversation-order";
-import { TimerKind } from "../../services/timer-kind.enum";
-import { TimeoutConfigSource } from "../../services/timeout-config";
-import { UserErrorCode } from "../../services/user-error-code.enum";
+import { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
+import { OrderDirection, SmsConversationOrderField } from "../../services/conversations/conversation-order";
+import { TimerKind } from "../../services/workflows/timer-kind.enum";
+import { TimeoutConfigSource } from "../../services/conversations/timeout-config";
+import { UserErrorCode } from "../../services/shared/user-error-code.enum";
 
 registerEnumType(SmsSender, {
   name: "SmsSender",

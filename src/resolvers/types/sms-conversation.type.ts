@@ -3,7 +3,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { NodeInterface } from "./node.interface";
 import type { SmsConversation } from "../../entities/sms-conversation.entity";
 import { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
-import { toPublicId } from "../../services/public-id";
+import { toPublicId } from "../../services/shared/public-id";
 import "./register-enums";
 import { TimeoutConfig } from "./timeout-config.type";
 

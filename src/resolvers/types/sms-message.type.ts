@@ -5,7 +5,7 @@ import type { SmsMessage } from "../../entities/sms-message.entity";
 import { DeliveryStatus } from "../../entities/delivery-status.enum";
 import { SmsMessageKind } from "../../entities/sms-message-kind.enum";
 import { SmsSender } from "../../entities/sms-sender.enum";
-import { toPublicId } from "../../services/public-id";
+import { toPublicId } from "../../services/shared/public-id";
 import "./register-enums";
 
 @ObjectType("SmsMessage", { implements: NodeInterface, description: "One message of a conversation." })

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
-import { UserErrorCode } from "../../services/user-error-code.enum";
+import { UserErrorCode } from "../../services/shared/user-error-code.enum";
 import "./register-enums";
 
 @ObjectType({ description: "A problem with the input that the caller can fix. Nothing was written." })

@@ -3,9 +3,9 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { SmsConversation } from "../../entities/sms-conversation.entity";
 import type { Workflow } from "../../entities/workflow.entity";
 import { WorkflowStatus } from "../../entities/workflow-status.enum";
-import { nextTimer } from "../../services/conversation-timers";
-import { toPublicId } from "../../services/public-id";
-import { TimerKind } from "../../services/timer-kind.enum";
+import { nextTimer } from "../../services/conversations/conversation-timers";
+import { toPublicId } from "../../services/shared/public-id";
+import { TimerKind } from "../../services/workflows/timer-kind.enum";
 import "./register-enums";
 
 @ObjectType({ description: "A timer of the timeout flow that has not fired yet." })

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import type { Account } from "../../entities/account.entity";
 import type { SmsMessage } from "../../entities/sms-message.entity";
 import { WorkflowOutbox } from "../../entities/workflow-outbox.entity";
-import { WorkflowTask } from "../../workflows/workflow-task.enum";
+import { WorkflowTask } from "../workflows/workflow-task.enum";
 import type { OutboundDeliveryPort } from "./outbound-delivery.port";
 
 export interface DeliverWebhookPayload {

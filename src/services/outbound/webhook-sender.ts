@@ -5,8 +5,8 @@ import { DeliveryStatus } from "../../entities/delivery-status.enum";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
 import { SmsMessage } from "../../entities/sms-message.entity";
 import { WebhookDeliveryAttempt } from "../../entities/webhook-delivery-attempt.entity";
-import { toPublicId } from "../public-id";
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from "../webhook-signature";
+import { toPublicId } from "../shared/public-id";
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from "./webhook-signature";
 
 export interface WebhookSenderOptions {
   /** Delay before the second attempt; doubles per attempt, capped at 5 minutes. (Default: 1000 ms) */

@@ -1,6 +1,6 @@
 import type { Task } from "graphile-worker";
 import type { Services } from "../../services/services";
-import type { ConversationTimerPayload } from "../../services/workflow.service";
+import type { ConversationTimerPayload } from "../../services/workflows/workflow.service";
 
 /** Fires a warning or timeout timer; one that ran early is put back by the service, under the row lock. */
 export function conversationTimerTask(services: Services): Task {

@@ -1,7 +1,7 @@
 import type { Task } from "graphile-worker";
 import type { DeliverWebhookPayload } from "../../services/outbound/webhook-delivery.adapter";
 import type { Services } from "../../services/services";
-import { WorkflowTask } from "../workflow-task.enum";
+import { WorkflowTask } from "../../services/workflows/workflow-task.enum";
 
 /**
  * POSTs one outbound message to its webhook. Retries are scheduled here, with Parley's backoff,

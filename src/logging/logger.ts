@@ -1,5 +1,5 @@
 import pino from "pino";
-import type { LogLevel } from "./config";
+import type { LogLevel } from "../config";
 import { REDACTED, safeErrorMessage, serializeError, serializeJob, serializePostgresLog, serializeRequest, withSafeErrorMessages } from "./log-serializers";
 
 export type Logger = pino.Logger;

@@ -1,5 +1,5 @@
-import type { JsonObject } from "../entities/json";
-import type { SmsSender } from "../entities/sms-sender.enum";
+import type { JsonObject } from "../../entities/json";
+import type { SmsSender } from "../../entities/sms-sender.enum";
 
 /** What createSmsConversation asks of the service, already validated for shape and range. */
 export interface CreateSmsConversationCommand {

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { In } from "typeorm";
-import { Workflow } from "../entities/workflow.entity";
-import { WorkflowOutbox } from "../entities/workflow-outbox.entity";
-import { WorkflowStatus } from "../entities/workflow-status.enum";
-import { WorkflowTask } from "../workflows/workflow-task.enum";
-import type { PendingTimers } from "./conversation-timers";
+import { Workflow } from "../../entities/workflow.entity";
+import { WorkflowOutbox } from "../../entities/workflow-outbox.entity";
+import { WorkflowStatus } from "../../entities/workflow-status.enum";
+import { WorkflowTask } from "./workflow-task.enum";
+import type { PendingTimers } from "../conversations/conversation-timers";
 import { TimerKind, timerJobKey } from "./timer-kind.enum";
 
 /** Payload of a conversation.timer job. */

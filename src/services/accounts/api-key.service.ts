@@ -1,8 +1,8 @@
 import { hash as digest, randomBytes, randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import { IsNull } from "typeorm";
-import { ApiKey } from "../entities/api-key.entity";
-import { TtlCache } from "./ttl-cache";
+import { ApiKey } from "../../entities/api-key.entity";
+import { TtlCache } from "../shared/ttl-cache";
 
 /** Keys look like `prl_` + 43 URL-safe characters (32 random bytes), a shape secret scanners match. */
 export const API_KEY_PREFIX = "prl_";

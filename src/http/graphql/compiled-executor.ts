@@ -9,7 +9,7 @@ import {
   getVariableValues,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
-import type { Context } from "../resolvers/context.type";
+import type { Context } from "../../resolvers/context.type";
 
 type Gateway = ApolloServerOptionsWithGateway<Context>["gateway"];
 

@@ -1,11 +1,11 @@
 import type { DataSource } from "typeorm";
 import { In } from "typeorm";
-import { SmsMessage } from "../entities/sms-message.entity";
-import { WebhookDeliveryAttempt } from "../entities/webhook-delivery-attempt.entity";
-import { decodeCursor, encodeCursor } from "./cursor";
-import { type Page, type PageArgs, type PageRequest, toPage, toPageRequest } from "./pagination";
-import { fromRow } from "./sql/from-row";
-import { InvalidArgumentError } from "./user-input-error";
+import { SmsMessage } from "../../entities/sms-message.entity";
+import { WebhookDeliveryAttempt } from "../../entities/webhook-delivery-attempt.entity";
+import { decodeCursor, encodeCursor } from "../shared/cursor";
+import { type Page, type PageArgs, type PageRequest, toPage, toPageRequest } from "../shared/pagination";
+import { fromRow } from "../shared/from-row";
+import { InvalidArgumentError } from "../shared/user-input-error";
 
 const CURSOR_KIND = "msg";
 const cursorOf = (message: SmsMessage) => encodeCursor(CURSOR_KIND, message.id);

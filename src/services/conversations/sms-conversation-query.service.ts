@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { In } from "typeorm";
-import { SmsConversation } from "../entities/sms-conversation.entity";
-import type { SmsConversationStatus } from "../entities/sms-conversation-status.enum";
+import { SmsConversation } from "../../entities/sms-conversation.entity";
+import type { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
 import { DEFAULT_CONVERSATION_ORDER, OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "./conversation-order";
-import { type Page, type PageArgs, toPage, toPageRequest } from "./pagination";
-import { InvalidArgumentError } from "./user-input-error";
+import { type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
+import { InvalidArgumentError } from "../shared/user-input-error";
 
 export interface SmsConversationFilter {
   status?: SmsConversationStatus | null;

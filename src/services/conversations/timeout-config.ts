@@ -1,6 +1,6 @@
-import type { TimeoutSettings } from "../entities/timeout-settings";
-import { UserErrorCode } from "./user-error-code.enum";
-import type { UserInputProblem } from "./user-input-error";
+import type { TimeoutSettings } from "../../entities/timeout-settings";
+import { UserErrorCode } from "../shared/user-error-code.enum";
+import type { UserInputProblem } from "../shared/user-input-error";
 
 /** Where an effective timeout value comes from. */
 export enum TimeoutConfigSource {

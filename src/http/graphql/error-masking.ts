@@ -1,10 +1,10 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { isDatabaseUnavailable } from "../database/database-unavailable";
-import type { Context } from "../resolvers/context.type";
-import { InvalidArgumentError } from "../services/user-input-error";
-import { logRequestFailure } from "./request-failure-log";
+import { isDatabaseUnavailable } from "../../database/database-unavailable";
+import type { Context } from "../../resolvers/context.type";
+import { InvalidArgumentError } from "../../services/shared/user-input-error";
+import { logRequestFailure } from "../request-failure-log";
 import { answerServiceUnavailable, formatServiceUnavailable, SERVICE_UNAVAILABLE } from "./service-unavailable";
 
 /** Codes whose message is written for the caller and safe to return as is. */

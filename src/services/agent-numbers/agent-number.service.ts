@@ -1,13 +1,13 @@
 import type { DataSource } from "typeorm";
 import { In } from "typeorm";
-import { AgentNumber } from "../entities/agent-number.entity";
-import type { TimeoutSettings } from "../entities/timeout-settings";
+import { AgentNumber } from "../../entities/agent-number.entity";
+import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { AgentNumberChannel } from "./agent-number-channel.enum";
-import { decodeCursor, encodeCursor } from "./cursor";
-import { TtlCache } from "./ttl-cache";
-import { type Page, type PageArgs, toPage, toPageRequest } from "./pagination";
-import { UserErrorCode } from "./user-error-code.enum";
-import { InvalidArgumentError, type UserInputProblem } from "./user-input-error";
+import { decodeCursor, encodeCursor } from "../shared/cursor";
+import { TtlCache } from "../shared/ttl-cache";
+import { type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
+import { UserErrorCode } from "../shared/user-error-code.enum";
+import { InvalidArgumentError, type UserInputProblem } from "../shared/user-input-error";
 
 const CURSOR_KIND = "num";
 

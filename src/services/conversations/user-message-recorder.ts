@@ -1,9 +1,9 @@
 import { DatabaseError, type Pool } from "pg";
-import type { AgentNumberRef } from "./agent-number.service";
+import type { AgentNumberRef } from "../agent-numbers/agent-number.service";
 import type { CreateSmsConversationCommand } from "./create-sms-conversation.command";
 import type { RecordedMessageRow } from "./sql/recorded-message-row";
 import { RECORD_USER_MESSAGES_SQL } from "./sql/record-user-messages.sql";
-import { WriteBatcher, type WriteBatcherOptions } from "./write-batcher";
+import { WriteBatcher, type WriteBatcherOptions } from "../shared/write-batcher";
 
 /** A USER message that sets no timeOut/warningTime, for the agent number `ref`. */
 export interface UserMessageCall {

@@ -1,5 +1,5 @@
-import type { Logger } from "../logger";
-import type { ApiKeyService } from "../services/api-key.service";
+import type { Logger } from "../../logging/logger";
+import type { ApiKeyService } from "../../services/accounts/api-key.service";
 
 export interface KeyRevocationWatchOptions {
   apiKeys: ApiKeyService;

@@ -1,4 +1,4 @@
-import { SOMEONE_LISTENS_SQL } from "../../events/event-listeners";
+import { SOMEONE_LISTENS_SQL } from "../../../events/event-listeners";
 
 /** The upsert's SET for the fields a turn may omit: an omitted (null) field keeps its stored value. */
 export const KEEP_OMITTED_FIELDS = `curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),

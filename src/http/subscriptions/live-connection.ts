@@ -1,7 +1,7 @@
 import type WebSocket from "ws";
-import type { EventFanOut } from "../events/event-fan-out";
-import type { Logger } from "../logger";
-import type { SubscriptionEvents } from "../resolvers/context.type";
+import type { EventFanOut } from "../../events/event-fan-out";
+import type { Logger } from "../../logging/logger";
+import type { SubscriptionEvents } from "../../resolvers/context.type";
 import type { ConnectionSlots } from "./subscription-limits";
 
 /** Close code of a connection whose subscriber fell too far behind (its queue overflowed, or its socket stopped reading). */

@@ -1,20 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
-import { Account } from "../entities/account.entity";
-import { AgentNumber } from "../entities/agent-number.entity";
-import { DeliveryStatus } from "../entities/delivery-status.enum";
-import { SmsConversation } from "../entities/sms-conversation.entity";
-import { SmsConversationStatus } from "../entities/sms-conversation-status.enum";
-import { SmsMessage } from "../entities/sms-message.entity";
-import { SmsMessageKind } from "../entities/sms-message-kind.enum";
-import { SmsSender } from "../entities/sms-sender.enum";
-import type { EventPublisher } from "../events/event-publisher";
-import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
-import type { OutboundDeliveryPort } from "./outbound/outbound-delivery.port";
+import { Account } from "../../entities/account.entity";
+import { AgentNumber } from "../../entities/agent-number.entity";
+import { DeliveryStatus } from "../../entities/delivery-status.enum";
+import { SmsConversation } from "../../entities/sms-conversation.entity";
+import { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
+import { SmsMessage } from "../../entities/sms-message.entity";
+import { SmsMessageKind } from "../../entities/sms-message-kind.enum";
+import { SmsSender } from "../../entities/sms-sender.enum";
+import type { EventPublisher } from "../../events/event-publisher";
+import { type ParleyEvent, ParleyEventType } from "../../events/parley-event";
+import type { OutboundDeliveryPort } from "../outbound/outbound-delivery.port";
 import type { PendingTimers } from "./conversation-timers";
 import { resolveTimeoutConfig } from "./timeout-config";
-import { TimerKind } from "./timer-kind.enum";
-import type { ConversationTimerPayload, WorkflowService } from "./workflow.service";
+import { TimerKind } from "../workflows/timer-kind.enum";
+import type { ConversationTimerPayload, WorkflowService } from "../workflows/workflow.service";
 
 export type TimerOutcome =
   /** The timer fired: its messages are recorded and handed off. */

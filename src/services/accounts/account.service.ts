@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
-import { Account } from "../entities/account.entity";
-import { AgentNumber } from "../entities/agent-number.entity";
-import { E164 } from "./phone-number";
-import { isUniqueViolation } from "./sql/unique-violation";
+import { Account } from "../../entities/account.entity";
+import { AgentNumber } from "../../entities/agent-number.entity";
+import { E164 } from "../shared/phone-number";
+import { isUniqueViolation } from "../shared/unique-violation";
 
 export class AccountService {
   constructor(private readonly dataSource: DataSource) {}

@@ -1,4 +1,4 @@
-import { SOMEONE_LISTENS_SQL } from "../../events/event-listeners";
+import { SOMEONE_LISTENS_SQL } from "../../../events/event-listeners";
 import { KEEP_OMITTED_FIELDS } from "./record-message.sql";
 
 /**

@@ -12,21 +12,21 @@ import {
 } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import type { Config } from "../config";
-import type { EventFanOut } from "../events/event-fan-out";
-import type { Logger } from "../logger";
-import type { Context } from "../resolvers/context.type";
-import { unauthenticatedError } from "../resolvers/auth-checker";
-import { createLoaders } from "../resolvers/loaders";
-import type { ApiKeyIdentity } from "../services/api-key.service";
-import type { Services } from "../services/services";
-import { clientAddress } from "./client-address";
-import { isDatabaseUnavailable } from "../database/database-unavailable";
-import { createFormatError } from "./error-masking";
-import { logRequestFailure } from "./request-failure-log";
+import type { Config } from "../../config";
+import type { EventFanOut } from "../../events/event-fan-out";
+import type { Logger } from "../../logging/logger";
+import type { Context } from "../../resolvers/context.type";
+import { unauthenticatedError } from "../../resolvers/auth-checker";
+import { createLoaders } from "../../resolvers/loaders";
+import type { ApiKeyIdentity } from "../../services/accounts/api-key.service";
+import type { Services } from "../../services/services";
+import { clientAddress } from "../client-address";
+import { isDatabaseUnavailable } from "../../database/database-unavailable";
+import { createFormatError } from "../graphql/error-masking";
+import { logRequestFailure } from "../request-failure-log";
 import { KeyRevocationWatch } from "./key-revocation-watch";
 import { LiveConnection } from "./live-connection";
-import type { RequestGate } from "./limits/request-gate";
+import type { RequestGate } from "../limits/request-gate";
 import { SubscriptionLimits } from "./subscription-limits";
 
 export interface SubscriptionServerOptions {
