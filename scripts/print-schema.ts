@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { buildParleySchema, printParleySchema } from "../src/schema";
+import { buildParleySchema, printParleySchema } from "../src/resolvers/schema";
 
 async function main(): Promise<void> {
   const file = path.resolve(__dirname, "..", "schema.graphql");

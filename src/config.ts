@@ -1,12 +1,56 @@
 import path from "node:path";
-import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from "./http/limits/operation-limits";
-import type { RateLimitOptions } from "./services/rate-limit/rate-limit-options";
 
 export const NODE_ENVS = ["development", "production", "test"] as const;
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export type NodeEnv = (typeof NODE_ENVS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Bounds on one GraphQL operation, checked before it is validated, compiled or run, on HTTP and
+ * WebSocket alike (OperationGuard).
+ */
+export interface OperationLimits {
+  /** Deepest field nesting, fragments expanded; introspection's `__schema` does not count. (Default: 10; `GRAPHQL_MAX_DEPTH`) */
+  maxDepth: number;
+  /** Aliased fields, fragments expanded, `__typename` excepted. (Default: 15; `GRAPHQL_MAX_ALIASES`) */
+  maxAliases: number;
+  /** Directives used, fragments expanded. (Default: 10; `GRAPHQL_MAX_DIRECTIVES`) */
+  maxDirectives: number;
+  /** Lexical tokens in the document (names, punctuation, values). (Default: 2000; `GRAPHQL_MAX_TOKENS`) */
+  maxTokens: number;
+  /** Cost of the operation (see operation-cost.ts), which is also what it spends of the key's rate limit. (Default: 25000; `GRAPHQL_MAX_COST`) */
+  maxCost: number;
+  /** How long one operation may run before it is answered with OPERATION_TIMEOUT, in ms. (Default: 10000; `GRAPHQL_TIMEOUT_MS`) */
+  timeoutMs: number;
+}
+
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxDirectives: 10,
+  maxTokens: 2_000,
+  maxCost: 25_000,
+  timeoutMs: 10_000,
+};
+
+/** The per-key budget and the per-address limit on unauthenticated attempts. */
+export interface RateLimitOptions {
+  /**
+   * Cost points one API key may spend per window, across every gateway process (an operation
+   * spends its cost; see src/http/limits/operation-cost.ts). 0 turns the limit off.
+   * (Default: 600000; `RATE_LIMIT_POINTS`)
+   */
+  points: number;
+  /** Length of the window, in seconds. (Default: 60; `RATE_LIMIT_WINDOW_SECONDS`) */
+  windowSeconds: number;
+  /**
+   * Requests without a valid key one client address may make per window, in each process;
+   * further ones are answered 429 without looking their key up. 0 turns it off.
+   * (Default: 60; `RATE_LIMIT_ANONYMOUS_POINTS`)
+   */
+  anonymousPoints: number;
+}
 
 /** Everything Parley reads from the environment, validated once at start-up. */
 export interface Config {

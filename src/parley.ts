@@ -6,7 +6,8 @@ import { createHttpApp, type HttpApp } from "./http/create-http-app";
 import { EventBus } from "./events/event-bus";
 import type { Logger } from "./logging/logger";
 import type { WebhookSenderOptions } from "./services/outbound/webhook-sender";
-import { createServices, poolOf, type Services } from "./services/services";
+import { poolOf } from "./database/data-source";
+import { createServices, type Services } from "./services/services";
 import { startWorker, type Worker, type WorkerOptions } from "./workflows/worker";
 
 /** Worker settings a deployment or a test may tune. */

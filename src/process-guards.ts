@@ -1,4 +1,4 @@
-import { databaseUnavailableReason } from "./database/database-unavailable";
+import { databaseUnavailableReason } from "./errors/database-unavailable";
 import { LogThrottle } from "./logging/log-throttle";
 import type { Logger } from "./logging/logger";
 

@@ -2,7 +2,7 @@ import net from "node:net";
 import { GraphQLError } from "graphql";
 import { Client, Pool } from "pg";
 import { QueryFailedError } from "typeorm";
-import { databaseUnavailableReason, isDatabaseUnavailable } from "../src/database/database-unavailable";
+import { databaseUnavailableReason, isDatabaseUnavailable } from "../src/errors/database-unavailable";
 import { freePort } from "./support/free-port";
 import { createTestDatabase, runAdminSql, type TestDatabase } from "./support/test-database";
 

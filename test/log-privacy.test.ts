@@ -1,4 +1,4 @@
-import { createWorkerLogger } from "../src/workflows/worker-logger";
+import { createWorkerLogger } from "../src/logging/worker-logger";
 import { eventually } from "./support/eventually";
 import { capturedLogger } from "./support/captured-logger";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";

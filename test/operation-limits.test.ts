@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { DEFAULT_OPERATION_LIMITS } from "../src/http/limits/operation-limits";
+import { DEFAULT_OPERATION_LIMITS } from "../src/config";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE, PAGE } from "./support/operations";
 

@@ -1,5 +1,5 @@
 import { Pool } from "pg";
-import { createDataSource } from "../ormconfig";
+import { createDataSource } from "../src/database/data-source";
 import { SERVICE_UNAVAILABLE_MESSAGE } from "../src/http/graphql/service-unavailable";
 import { createLogger } from "../src/logging/logger";
 import { parsePublicId } from "../src/services/shared/public-id";

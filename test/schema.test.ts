@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createDataSource } from "../ormconfig";
-import { buildParleySchema, printParleySchema } from "../src/schema";
+import { createDataSource } from "../src/database/data-source";
+import { buildParleySchema, printParleySchema } from "../src/resolvers/schema";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 
 describe("schema.graphql", () => {

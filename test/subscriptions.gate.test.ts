@@ -1,4 +1,4 @@
-import { DEFAULT_OPERATION_LIMITS } from "../src/http/limits/operation-limits";
+import { DEFAULT_OPERATION_LIMITS } from "../src/config";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { type Connection, connect } from "./support/subscriber";
 

@@ -1,9 +1,9 @@
 import { runMigrations as runWorkerMigrations } from "graphile-worker";
 import type { DataSource, Logger as QueryLogger } from "typeorm";
-import { createDataSource } from "../../ormconfig";
+import { createDataSource } from "./data-source";
 import type { Config } from "../config";
 import type { Logger } from "../logging/logger";
-import { createWorkerLogger } from "../workflows/worker-logger";
+import { createWorkerLogger } from "../logging/worker-logger";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 
 export interface Database {

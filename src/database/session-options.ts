@@ -1,5 +1,5 @@
 import type { Client, ClientBase, ClientConfig, PoolConfig } from "pg";
-import { databaseUnavailableReason } from "./database-unavailable";
+import { databaseUnavailableReason } from "../errors/database-unavailable";
 
 /** How long Parley's database sessions may take, in ms (see Config.database). */
 export interface DatabaseTimeouts {

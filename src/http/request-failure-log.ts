@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "../database/database-unavailable";
+import { isDatabaseUnavailable } from "../errors/database-unavailable";
 import { LogThrottle } from "../logging/log-throttle";
 import type { Logger } from "../logging/logger";
 

@@ -1,4 +1,4 @@
-import { databaseUnavailableReason } from "../database/database-unavailable";
+import { databaseUnavailableReason } from "../errors/database-unavailable";
 import type { Logger } from "./logger";
 
 export type ThrottledLevel = "warn" | "error";

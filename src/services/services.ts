@@ -1,6 +1,5 @@
-import type { Pool } from "pg";
 import type { DataSource } from "typeorm";
-import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
+import { poolOf } from "../database/data-source";
 import { EventPublisher } from "../events/event-publisher";
 import { createLogger, type Logger } from "../logging/logger";
 import { AccountService } from "./accounts/account.service";
@@ -12,7 +11,7 @@ import { SmsMessageService } from "./conversations/sms-message.service";
 import { OutboundDelivery } from "./outbound/outbound-delivery";
 import { AnonymousAttempts } from "./rate-limit/anonymous-attempts";
 import { KeyBudget } from "./rate-limit/key-budget";
-import type { RateLimitOptions } from "./rate-limit/rate-limit-options";
+import type { RateLimitOptions } from "../config";
 import { WebhookSender, type WebhookSenderOptions } from "./outbound/webhook-sender";
 import { TimeoutFlowService } from "./conversations/timeout-flow.service";
 import { UserMessageRecorder } from "./conversations/user-message-recorder";
@@ -48,11 +47,6 @@ export interface ServicesOptions {
   logger?: Logger;
   /** (Default: no limits) */
   rateLimit?: RateLimitOptions;
-}
-
-/** The DataSource's own pg pool, for the statements that bypass TypeORM (the hot path, event batches). */
-export function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as PostgresDriver).master as Pool;
 }
 
 export function createServices(dataSource: DataSource, options: ServicesOptions = {}): Services {

@@ -9,8 +9,8 @@ import { conversationTimerTask } from "./tasks/conversation-timer.task";
 import { deliverWebhookTask } from "./tasks/deliver-webhook.task";
 import { recordingAttempts } from "./tasks/record-attempt";
 import { WorkerHeartbeat } from "./worker-heartbeat";
-import { createWorkerLogger } from "./worker-logger";
-import { WorkflowTask } from "../services/workflows/workflow-task.enum";
+import { createWorkerLogger } from "../logging/worker-logger";
+import { WorkflowTask } from "../services/workflows/workflow-contract";
 
 export interface WorkerOptions {
   connectionString: string;

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { isDatabaseUnavailable } from "../../database/database-unavailable";
+import { isDatabaseUnavailable } from "../../errors/database-unavailable";
 import type { Context } from "../../resolvers/context.type";
 import { InvalidArgumentError } from "../../services/shared/user-input-error";
 import { logRequestFailure } from "../request-failure-log";

@@ -10,7 +10,7 @@ import type { Context } from "../../resolvers/context.type";
 import { createLoaders } from "../../resolvers/loaders";
 import type { ApiKeyIdentity } from "../../services/accounts/api-key.service";
 import type { Services } from "../../services/services";
-import { isDatabaseUnavailable } from "../../database/database-unavailable";
+import { isDatabaseUnavailable } from "../../errors/database-unavailable";
 import { beginRequest } from "../access-log";
 import { clientAddress } from "../client-address";
 import { INTERNAL_ERROR_MESSAGE } from "./error-masking";

@@ -3,8 +3,8 @@ import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import { type DocumentNode, GraphQLError, type GraphQLSchema, Lexer, Source, TokenKind, type ValidationRule, parse, validate } from "graphql";
 import { type CostCalculator, costDependsOnVariables, createCostCalculator } from "./operation-cost";
-import { operationLimitError } from "./operation-limit-error";
-import type { OperationLimitName, OperationLimits } from "./operation-limits";
+import type { OperationLimits } from "../../config";
+import { type OperationLimitName, operationLimitError } from "./operation-limit-error";
 
 /** What a client sent: GraphQL-over-HTTP's parameters, or a graphql-ws `subscribe` payload. */
 export interface OperationRequest {

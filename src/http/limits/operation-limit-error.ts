@@ -1,5 +1,7 @@
 import { GraphQLError } from "graphql";
-import type { OperationLimitName } from "./operation-limits";
+
+/** The `extensions.limit` of an OPERATION_LIMIT_EXCEEDED error. */
+export type OperationLimitName = "depth" | "aliases" | "directives" | "tokens" | "cost";
 
 const WHAT: Record<OperationLimitName, (actual: number | undefined) => string> = {
   depth: (actual) => (actual === undefined ? "nests fields too deep" : `nests fields ${actual} levels deep`),

@@ -21,7 +21,7 @@ import { createLoaders } from "../../resolvers/loaders";
 import type { ApiKeyIdentity } from "../../services/accounts/api-key.service";
 import type { Services } from "../../services/services";
 import { clientAddress } from "../client-address";
-import { isDatabaseUnavailable } from "../../database/database-unavailable";
+import { isDatabaseUnavailable } from "../../errors/database-unavailable";
 import { createFormatError } from "../graphql/error-masking";
 import { logRequestFailure } from "../request-failure-log";
 import { KeyRevocationWatch } from "./key-revocation-watch";

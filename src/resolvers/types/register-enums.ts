@@ -6,7 +6,7 @@ import { WorkflowStatus } from "../../entities/workflow-status.enum";
 import { DeliveryStatus } from "../../entities/delivery-status.enum";
 import { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
 import { OrderDirection, SmsConversationOrderField } from "../../services/conversations/conversation-order";
-import { TimerKind } from "../../services/workflows/timer-kind.enum";
+import { TimerKind } from "../../services/workflows/workflow-contract";
 import { TimeoutConfigSource } from "../../services/conversations/timeout-config";
 import { UserErrorCode } from "../../services/shared/user-error-code.enum";
 

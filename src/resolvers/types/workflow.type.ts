@@ -5,7 +5,7 @@ import type { Workflow } from "../../entities/workflow.entity";
 import { WorkflowStatus } from "../../entities/workflow-status.enum";
 import { nextTimer } from "../../services/conversations/conversation-timers";
 import { toPublicId } from "../../services/shared/public-id";
-import { TimerKind } from "../../services/workflows/timer-kind.enum";
+import { TimerKind } from "../../services/workflows/workflow-contract";
 import "./register-enums";
 
 @ObjectType({ description: "A timer of the timeout flow that has not fired yet." })

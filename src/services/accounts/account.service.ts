@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Account } from "../../entities/account.entity";
 import { AgentNumber } from "../../entities/agent-number.entity";
 import { E164 } from "../shared/phone-number";
-import { isUniqueViolation } from "../shared/unique-violation";
+import { isUniqueViolation } from "../../errors/unique-violation";
 
 export class AccountService {
   constructor(private readonly dataSource: DataSource) {}

@@ -1,6 +1,6 @@
 import { SmsSender } from "../../entities/sms-sender.enum";
 import type { EffectiveTimeoutConfig } from "./timeout-config";
-import { TimerKind } from "../workflows/timer-kind.enum";
+import { TimerKind } from "../workflows/workflow-contract";
 
 /** When a conversation's timers fire; null for a timer that is not pending. */
 export interface PendingTimers {

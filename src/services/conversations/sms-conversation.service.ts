@@ -9,7 +9,7 @@ import { SmsSender } from "../../entities/sms-sender.enum";
 import type { TimeoutSettings } from "../../entities/timeout-settings";
 import type { Pool } from "pg";
 import type { AgentNumberRef, AgentNumberService } from "../agent-numbers/agent-number.service";
-import { isUniqueViolation } from "../shared/unique-violation";
+import { isUniqueViolation } from "../../errors/unique-violation";
 import { RECORD_MESSAGE_SQL } from "./sql/record-message.sql";
 import type { RecordedMessageRow } from "./sql/recorded-message-row";
 import type { EventPublisher } from "../../events/event-publisher";

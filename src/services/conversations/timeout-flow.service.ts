@@ -13,8 +13,8 @@ import { type ParleyEvent, ParleyEventType } from "../../events/parley-event";
 import type { OutboundDeliveryPort } from "../outbound/outbound-delivery.port";
 import type { PendingTimers } from "./conversation-timers";
 import { resolveTimeoutConfig } from "./timeout-config";
-import { TimerKind } from "../workflows/timer-kind.enum";
-import type { ConversationTimerPayload, WorkflowService } from "../workflows/workflow.service";
+import { type ConversationTimerPayload, TimerKind } from "../workflows/workflow-contract";
+import type { WorkflowService } from "../workflows/workflow.service";
 
 export type TimerOutcome =
   /** The timer fired: its messages are recorded and handed off. */

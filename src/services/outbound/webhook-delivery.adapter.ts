@@ -2,12 +2,8 @@ import type { EntityManager } from "typeorm";
 import type { Account } from "../../entities/account.entity";
 import type { SmsMessage } from "../../entities/sms-message.entity";
 import { WorkflowOutbox } from "../../entities/workflow-outbox.entity";
-import { WorkflowTask } from "../workflows/workflow-task.enum";
+import { type DeliverWebhookPayload, WorkflowTask, webhookJobKey } from "../workflows/workflow-contract";
 import type { OutboundDeliveryPort } from "./outbound-delivery.port";
-
-export interface DeliverWebhookPayload {
-  messageId: string;
-}
 
 /** For accounts with a webhook: records a job that POSTs the message (see WebhookSender). */
 export class WebhookDeliveryAdapter implements OutboundDeliveryPort {
@@ -18,7 +14,7 @@ export class WebhookDeliveryAdapter implements OutboundDeliveryPort {
       task: WorkflowTask.DELIVER_WEBHOOK,
       payload,
       runAt: null,
-      jobKey: `webhook:${message.id}`,
+      jobKey: webhookJobKey(message.id),
       removeJob: false,
     });
   }

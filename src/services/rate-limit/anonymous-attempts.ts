@@ -1,6 +1,6 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { type BudgetState, budgetState, spend } from "./budget-state";
-import type { RateLimitOptions } from "./rate-limit-options";
+import type { RateLimitOptions } from "../../config";
 
 /**
  * Requests that carry no valid key, counted per client address in this process. An address

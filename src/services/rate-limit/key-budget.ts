@@ -1,7 +1,7 @@
 import type { Pool } from "pg";
 import { RateLimiterMemory, RateLimiterPostgres } from "rate-limiter-flexible";
 import { type BudgetState, spend } from "./budget-state";
-import type { RateLimitOptions } from "./rate-limit-options";
+import type { RateLimitOptions } from "../../config";
 
 /**
  * Each API key's budget of cost points per window, shared by every gateway process through

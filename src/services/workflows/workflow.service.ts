@@ -4,17 +4,8 @@ import { In } from "typeorm";
 import { Workflow } from "../../entities/workflow.entity";
 import { WorkflowOutbox } from "../../entities/workflow-outbox.entity";
 import { WorkflowStatus } from "../../entities/workflow-status.enum";
-import { WorkflowTask } from "./workflow-task.enum";
 import type { PendingTimers } from "../conversations/conversation-timers";
-import { TimerKind, timerJobKey } from "./timer-kind.enum";
-
-/** Payload of a conversation.timer job. */
-export interface ConversationTimerPayload {
-  /** Null when the writer could not see it yet; the conversation id identifies the workflow too. */
-  workflowId: string | null;
-  conversationId: string;
-  kind: TimerKind;
-}
+import { type ConversationTimerPayload, TimerKind, timerJobKey, WorkflowTask } from "./workflow-contract";
 
 /** What a committed transaction left for the worker. */
 export interface EnqueuedWork {

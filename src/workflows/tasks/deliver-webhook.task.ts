@@ -1,7 +1,6 @@
 import type { Task } from "graphile-worker";
-import type { DeliverWebhookPayload } from "../../services/outbound/webhook-delivery.adapter";
 import type { Services } from "../../services/services";
-import { WorkflowTask } from "../../services/workflows/workflow-task.enum";
+import { asDeliverWebhookPayload, WorkflowTask, webhookJobKey } from "../../services/workflows/workflow-contract";
 
 /**
  * POSTs one outbound message to its webhook. Retries are scheduled here, with Parley's backoff,
@@ -9,10 +8,10 @@ import { WorkflowTask } from "../../services/workflows/workflow-task.enum";
  */
 export function deliverWebhookTask(services: Services): Task {
   return async (raw, helpers) => {
-    const { messageId } = raw as DeliverWebhookPayload;
+    const { messageId } = asDeliverWebhookPayload(raw);
     const outcome = await services.webhooks.attempt(messageId);
     if (outcome.kind === "retry") {
-      await helpers.addJob(WorkflowTask.DELIVER_WEBHOOK, { messageId }, { runAt: outcome.runAt, jobKey: `webhook:${messageId}` });
+      await helpers.addJob(WorkflowTask.DELIVER_WEBHOOK, { messageId }, { runAt: outcome.runAt, jobKey: webhookJobKey(messageId) });
     } else if (outcome.kind === "failed") {
       helpers.logger.error(`webhook delivery of message ${messageId} failed on every attempt`);
     }

@@ -1,4 +1,5 @@
 import { SOMEONE_LISTENS_SQL } from "../../../events/event-listeners";
+import { timerJobKeySql, WorkflowTask } from "../../workflows/workflow-contract";
 
 /** The upsert's SET for the fields a turn may omit: an omitted (null) field keeps its stored value. */
 export const KEEP_OMITTED_FIELDS = `curr_pathway_id = COALESCE(EXCLUDED.curr_pathway_id, c.curr_pathway_id),
@@ -84,9 +85,9 @@ ids AS (
 ),
 timers AS (
   INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
-  SELECT ids.workflow_id, 'conversation.timer',
+  SELECT ids.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}',
     jsonb_build_object('workflowId', ids.workflow_id, 'conversationId', conv.id, 'kind', t.kind),
-    t.fire_at, 'timer:' || conv.id || ':' || lower(t.kind), t.fire_at IS NULL
+    t.fire_at, ${timerJobKeySql("conv.id", "t.kind")}, t.fire_at IS NULL
   FROM ids, conv, LATERAL (VALUES ('WARNING', conv.warning_at, (SELECT warning_at FROM prev)),
                                   ('TIMEOUT', conv.timeout_at, (SELECT timeout_at FROM prev))) AS t(kind, fire_at, previous)
   WHERE t.fire_at IS NOT NULL OR t.previous IS NOT NULL

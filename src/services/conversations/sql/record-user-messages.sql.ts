@@ -1,4 +1,5 @@
 import { SOMEONE_LISTENS_SQL } from "../../../events/event-listeners";
+import { timerJobKeySql, WorkflowTask } from "../../workflows/workflow-contract";
 import { KEEP_OMITTED_FIELDS } from "./record-message.sql";
 
 /**
@@ -73,7 +74,7 @@ ids AS (
 ),
 cancelled AS (
   INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
-  SELECT ids.workflow_id, 'conversation.timer', '{}', NULL, 'timer:' || ids.conversation_id || ':' || t.kind, true
+  SELECT ids.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}', '{}', NULL, ${timerJobKeySql("ids.conversation_id", "t.kind")}, true
   FROM ids JOIN prev ON prev.n = ids.n,
     LATERAL (VALUES ('warning', prev.warning_at), ('timeout', prev.timeout_at)) AS t(kind, pending)
   WHERE t.pending IS NOT NULL

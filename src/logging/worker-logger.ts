@@ -1,7 +1,7 @@
 import { Logger as WorkerLogger } from "graphile-worker";
-import { databaseUnavailableReason } from "../database/database-unavailable";
-import { LogThrottle } from "../logging/log-throttle";
-import type { Logger } from "../logging/logger";
+import { databaseUnavailableReason } from "../errors/database-unavailable";
+import { LogThrottle } from "./log-throttle";
+import type { Logger } from "./logger";
 
 /**
  * graphile-worker's logger, writing to pino. Its warnings and errors are throttled per kind (the

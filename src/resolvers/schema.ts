@@ -1,17 +1,17 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
-import { authChecker } from "./resolvers/auth-checker";
-import { AgentNumberResolver } from "./resolvers/agent-number.resolver";
-import { CreateSmsConversationPayloadResolver } from "./resolvers/create-sms-conversation-payload.resolver";
-import { NodeResolver } from "./resolvers/node.resolver";
-import { SmsConversationResolver } from "./resolvers/sms-conversation.resolver";
-import { SmsMessageResolver } from "./resolvers/sms-message.resolver";
-import { AgentNumberType } from "./resolvers/types/agent-number.type";
-import { SmsConversationType } from "./resolvers/types/sms-conversation.type";
-import { SmsMessageType } from "./resolvers/types/sms-message.type";
-import { refuseUnacceptableText } from "./resolvers/validate-input";
-import type { Services } from "./services/services";
+import { authChecker } from "./auth-checker";
+import { AgentNumberResolver } from "./agent-number.resolver";
+import { CreateSmsConversationPayloadResolver } from "./create-sms-conversation-payload.resolver";
+import { NodeResolver } from "./node.resolver";
+import { SmsConversationResolver } from "./sms-conversation.resolver";
+import { SmsMessageResolver } from "./sms-message.resolver";
+import { AgentNumberType } from "./types/agent-number.type";
+import { SmsConversationType } from "./types/sms-conversation.type";
+import { SmsMessageType } from "./types/sms-message.type";
+import { refuseUnacceptableText } from "./validate-input";
+import type { Services } from "../services/services";
 
 export const resolvers = [
   SmsConversationResolver,
