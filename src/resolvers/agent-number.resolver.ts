@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { Services } from "../services/services";
+import type { AgentNumberService } from "../services/agent-numbers/agent-number.service";
 import type { AuthenticatedContext, Context } from "./context.type";
 import { ConnectionArgs } from "./inputs/connection.args";
 import { UpdateAgentNumberConfigInput } from "./inputs/update-agent-number-config.input";
@@ -11,12 +11,12 @@ import { validateInput } from "./validate-input";
 
 @Resolver(() => AgentNumberType)
 export class AgentNumberResolver {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly agentNumberService: AgentNumberService) {}
 
   @Authorized()
   @Query(() => AgentNumberConnection, { description: "The account's agent numbers, in number order." })
   async agentNumbers(@Args(() => ConnectionArgs) paging: ConnectionArgs, @Ctx() { accountId, loaders }: AuthenticatedContext): Promise<AgentNumberConnection> {
-    const page = await this.services.agentNumbers.list(accountId, paging);
+    const page = await this.agentNumberService.list(accountId, paging);
     for (const { node } of page.edges) loaders.agentNumber.prime(node.id, node);
     return { edges: page.edges.map(({ cursor, node }) => ({ cursor, node: AgentNumberType.from(node) })), pageInfo: page.pageInfo };
   }
@@ -27,7 +27,7 @@ export class AgentNumberResolver {
     @Arg("number", { description: "The E.164 number, e.g. `+14155550100`." }) number: string,
     @Ctx() { accountId }: AuthenticatedContext,
   ): Promise<AgentNumberType | null> {
-    const found = await this.services.agentNumbers.findByNumber(accountId, number);
+    const found = await this.agentNumberService.findByNumber(accountId, number);
     return found ? AgentNumberType.from(found) : null;
   }
 
@@ -46,7 +46,7 @@ export class AgentNumberResolver {
   ): Promise<UpdateAgentNumberConfigPayload> {
     const invalid = await validateInput(input);
     if (invalid.length > 0) return Object.assign(new UpdateAgentNumberConfigPayload(), { agentNumber: null, userErrors: invalid });
-    const result = await this.services.agentNumbers.updateConfig(accountId, input);
+    const result = await this.agentNumberService.updateConfig(accountId, input);
     if (!result.ok) {
       const { code, field, message } = result.problem;
       const error = Object.assign(new UserError(), { code, field: ["input", field], message });

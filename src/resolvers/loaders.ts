@@ -7,6 +7,9 @@ import type { Workflow } from "../entities/workflow.entity";
 import type { Page, PageRequest } from "../services/shared/pagination";
 import type { Services } from "../services/services";
 
+/** What the loaders read through. */
+export type LoaderServices = Pick<Services, "conversationQueries" | "messages" | "agentNumbers" | "workflows">;
+
 /**
  * Per-request batching: nested fields of a list (each conversation's workflow, agent number,
  * messages, …) are fetched with one statement per field, whatever the list's length.
@@ -32,7 +35,7 @@ const byKey = <T, K>(keys: readonly K[], rows: T[], keyOf: (row: T) => K): Array
  * Loaders scoped to one account: ids of other accounts load as null. Each is made on first use:
  * most requests (a mutation, a single read) touch one or none.
  */
-export function createLoaders(services: Services, accountId: string | null): Loaders {
+export function createLoaders(services: LoaderServices, accountId: string | null): Loaders {
   return new RequestLoaders(services, accountId ?? "00000000-0000-0000-0000-000000000000");
 }
 
@@ -40,7 +43,7 @@ class RequestLoaders implements Loaders {
   private readonly made: Partial<Omit<Loaders, "clearAll">> = {};
 
   constructor(
-    private readonly services: Services,
+    private readonly services: LoaderServices,
     private readonly account: string,
   ) {}
 

@@ -40,7 +40,15 @@ const noPubSub: PubSub = {
  * resolvers cannot run.
  */
 export async function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
-  const instances = new Map<unknown, unknown>(resolvers.map((Resolver) => [Resolver, new Resolver(services as Services)]));
+  // Each resolver gets the services it uses. Without services (printing), they are never called.
+  const s = services ?? ({} as Services);
+  const instances = new Map<unknown, unknown>([
+    [SmsConversationResolver, new SmsConversationResolver(s.conversations, s.conversationQueries, s.messages)],
+    [SmsMessageResolver, new SmsMessageResolver()],
+    [AgentNumberResolver, new AgentNumberResolver(s.agentNumbers)],
+    [NodeResolver, new NodeResolver()],
+    [CreateSmsConversationPayloadResolver, new CreateSmsConversationPayloadResolver()],
+  ]);
   // Node's concrete types are listed so that `node(id:)` can return them.
   const orphanedTypes = [SmsConversationType, SmsMessageType, AgentNumberType];
   return buildSchema({

@@ -3,7 +3,9 @@ import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import { accountEvents } from "./subscription-filter";
 import { toPageRequest } from "../services/shared/pagination";
 import { parsePublicId, toPublicId } from "../services/shared/public-id";
-import type { Services } from "../services/services";
+import type { SmsConversationQueryService } from "../services/conversations/sms-conversation-query.service";
+import type { SmsConversationService } from "../services/conversations/sms-conversation.service";
+import type { SmsMessageService } from "../services/conversations/sms-message.service";
 import { resolveTimeoutConfig } from "../services/conversations/timeout-config";
 import type { AuthenticatedContext, Context } from "./context.type";
 import { ConnectionArgs } from "./inputs/connection.args";
@@ -25,7 +27,11 @@ export const CREATED_MESSAGE = "SMS conversation created successfully";
 
 @Resolver(() => SmsConversationType)
 export class SmsConversationResolver {
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly conversationService: SmsConversationService,
+    private readonly conversationQueryService: SmsConversationQueryService,
+    private readonly messageService: SmsMessageService,
+  ) {}
 
   @Authorized()
   @Query(() => SmsConversationType, {
@@ -57,7 +63,7 @@ export class SmsConversationResolver {
     @Ctx() { accountId, loaders }: AuthenticatedContext,
   ): Promise<SmsConversationConnection> {
     if (filter) await assertValidArgs(filter, "filter");
-    const page = await this.services.conversationQueries.list(accountId, { ...paging, filter, orderBy });
+    const page = await this.conversationQueryService.list(accountId, { ...paging, filter, orderBy });
     // Later field resolvers (smsConversation, node) find these rows without another query.
     for (const { node } of page.edges) loaders.conversation.prime(node.id, node);
     return Object.assign(new SmsConversationConnection(), {
@@ -79,7 +85,7 @@ export class SmsConversationResolver {
     const invalid = await validateInput(input);
     if (invalid.length > 0) return rejected(invalid);
 
-    const result = await this.services.conversations.create(accountId, input);
+    const result = await this.conversationService.create(accountId, input);
     // Rows read earlier in this request (an earlier mutation field) are stale now.
     loaders.clearAll();
     if (!result.ok) {
@@ -126,7 +132,7 @@ export class SmsConversationResolver {
     const page =
       request.cursor === null
         ? await loaders.firstMessages.load({ conversationId, request })
-        : await this.services.messages.listForConversation(conversationId, paging);
+        : await this.messageService.listForConversation(conversationId, paging);
     return {
       edges: page.edges.map(({ cursor, node }) => ({ cursor, node: SmsMessageType.from(node) })),
       pageInfo: page.pageInfo,
