@@ -76,12 +76,6 @@ export interface Config {
    * once a second), and the connections of a revoked key closed with 4403. (Default: 5000; `AUTH_CACHE_TTL_MS`)
    */
   authCacheTtlMs: number;
-  /**
-   * Publish every createSmsConversation's events, even while no process has subscribers. For a
-   * rolling deploy from a version without `event_listener`, whose gateways' subscribers are not
-   * listed. (Default: false; `PUBLISH_ALL_EVENTS`)
-   */
-  publishAllEvents: boolean;
   /** Bounds on each GraphQL operation, on every surface (see OperationLimits). */
   limits: OperationLimits;
   /** The per-key budget and the per-address limit on unauthenticated requests (see RateLimitOptions). */
@@ -251,7 +245,6 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: nodeEnv !== "production" || bool("INTROSPECTION", false),
     runWorker: bool("RUN_WORKER", true),
     authCacheTtlMs: nonNegative("AUTH_CACHE_TTL_MS", 5_000),
-    publishAllEvents: bool("PUBLISH_ALL_EVENTS", false),
     limits: {
       maxDepth: positive("GRAPHQL_MAX_DEPTH", DEFAULT_OPERATION_LIMITS.maxDepth),
       maxAliases: nonNegative("GRAPHQL_MAX_ALIASES", DEFAULT_OPERATION_LIMITS.maxAliases),

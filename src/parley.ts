@@ -44,7 +44,6 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   const services = createServices(database.dataSource, {
     webhook: { ...config.webhook, ...webhook },
     apiKeys: { cacheTtlMs: config.authCacheTtlMs },
-    publishAllEvents: config.publishAllEvents,
     rateLimit: config.rateLimit,
     logger,
   });

@@ -13,7 +13,6 @@ describe("loadConfig", () => {
       introspection: true,
       runWorker: true,
       authCacheTtlMs: 5000,
-      publishAllEvents: false,
       limits: { maxDepth: 10, maxAliases: 15, maxDirectives: 10, maxTokens: 2000, maxCost: 25000, timeoutMs: 10000 },
       rateLimit: { points: 600000, windowSeconds: 60, anonymousPoints: 60 },
       trustProxy: false,

@@ -1,6 +1,7 @@
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { eventually, sleep } from "./support/eventually";
 import { CONVERSATION, CREATE } from "./support/operations";
+import { refusePoisonedMessages } from "./support/poisoned-messages";
 
 /*
  * The silence-timeout flow end to end: API and worker in one process (as `npm start` runs
@@ -178,5 +179,34 @@ describe("the silence-timeout flow", () => {
     expect(outcome).toEqual({ kind: "rescheduled", fireAt: new Date(created.conversation.timeoutAt) });
     expect((await messagesOf(created.conversationId)).map((m) => m.kind)).toEqual(["NORMAL"]);
     expect((await conversation(created.conversationId)).status).toBe("ACTIVE");
+  });
+});
+
+describe("a timer whose job fails on its last attempt", () => {
+  it("leaves the workflow FAILED with the error, and the conversation as it was", async () => {
+    const restore = await refusePoisonedMessages(harness.db, "the provider refused it");
+    try {
+      const created = await send({ userNumber: randomNumber(), message: "Bye?", sender: "AGENT", timeOut: 2, timeoutMessage: "poison" });
+      const conversationUuid = created.conversationId.replace(/^conv_(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+      // Once relayed, its job may run once only: that attempt is its last.
+      await eventually(async () => {
+        const { rowCount } = await harness.db.query(
+          "UPDATE graphile_worker._private_jobs SET max_attempts = 1 WHERE key = $1 AND attempts = 0",
+          [`timer:${conversationUuid}:timeout`],
+        );
+        expect(rowCount).toBe(1);
+      });
+
+      const failed = await eventually(async () => {
+        const current = await conversation(created.conversationId);
+        expect(current.workflow.status).toBe("FAILED");
+        return current;
+      }, { timeoutMs: 10_000 });
+      expect(failed.workflow).toMatchObject({ lastError: "the provider refused it" });
+      expect(failed.status).toBe("ACTIVE");
+      expect((await messagesOf(created.conversationId)).map((message) => message.kind)).toEqual(["NORMAL"]);
+    } finally {
+      await restore();
+    }
   });
 });

@@ -5,6 +5,6 @@ export enum WorkflowStatus {
   RUNNING = "RUNNING",
   /** The conversation ended (timed out or archived); nothing more to do. */
   COMPLETED = "COMPLETED",
-  /** A task failed for good; see the worker's logs. */
+  /** A task failed on its last attempt (its `lastError` says why); nothing will run it again. */
   FAILED = "FAILED",
 }

@@ -41,8 +41,6 @@ export interface ServicesOptions {
   apiKeys?: ApiKeyServiceOptions;
   /** How USER messages without timeOut/warningTime are batched (group commit). (Default: WriteBatcher's defaults) */
   userMessageBatching?: WriteBatcherOptions;
-  /** Publish createSmsConversation's events even while no process has subscribers. (Default: false) */
-  publishAllEvents?: boolean;
   /** Where background failures (an event batch not published) are reported. (Default: a `warn` logger) */
   logger?: Logger;
   /** (Default: no limits) */
@@ -68,7 +66,6 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
       workflows,
       events,
       new UserMessageRecorder(pool, options.userMessageBatching),
-      options.publishAllEvents ?? false,
     ),
     conversationQueries: new SmsConversationQueryService(dataSource),
     messages: new SmsMessageService(dataSource),

@@ -1,6 +1,4 @@
 import type { Pool } from "pg";
-import { chunkEvents } from "../events/event-publisher";
-import { EVENTS_CHANNEL, type ParleyEvent } from "../events/parley-event";
 import { LogThrottle } from "../logging/log-throttle";
 import type { Logger } from "../logging/logger";
 import type { EnqueuedWork, WorkflowService } from "../services/workflows/workflow.service";
@@ -15,21 +13,6 @@ interface OutboxRow {
   run_at: Date | null;
   job_key: string | null;
   remove_job: boolean;
-}
-
-/**
- * Rows that gateways older than the PENDING-workflow trigger still write during a rolling deploy:
- * a setup (its workflow is PENDING, so the setup step finds it anyway) and subscribers' events
- * (published here). Neither may become a job: no worker runs such tasks any more.
- */
-function withoutLegacyRows(rows: OutboxRow[]): { jobs: OutboxRow[]; legacyEvents: ParleyEvent[] } {
-  const jobs: OutboxRow[] = [];
-  const legacyEvents: ParleyEvent[] = [];
-  for (const row of rows) {
-    if (row.task.startsWith("event.")) legacyEvents.push({ type: row.task, ...(row.payload as object) } as ParleyEvent);
-    else if (row.task !== "conversation.setup") jobs.push(row);
-  }
-  return { jobs, legacyEvents };
 }
 
 /** Within a batch only the newest row of a job_key counts: a later schedule or cancel wins. */
@@ -145,8 +128,7 @@ export class OutboxRelay {
          RETURNING id, task, payload, run_at, job_key, remove_job`,
         [this.batchSize],
       );
-      const { jobs, legacyEvents } = withoutLegacyRows(rows);
-      const { adds, removals } = latestPerJobKey(jobs);
+      const { adds, removals } = latestPerJobKey(rows);
       if (adds.length > 0) {
         await client.query(
           `SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
@@ -157,9 +139,6 @@ export class OutboxRelay {
       }
       if (removals.length > 0) {
         await client.query("SELECT graphile_worker.remove_job(key) FROM unnest($1::text[]) AS key", [removals]);
-      }
-      if (legacyEvents.length > 0) {
-        await client.query("SELECT pg_notify($1, chunk) FROM unnest($2::text[]) AS chunk", [EVENTS_CHANNEL, chunkEvents(legacyEvents)]);
       }
       await client.query("COMMIT");
       return rows.length;

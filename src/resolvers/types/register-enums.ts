@@ -43,7 +43,7 @@ registerEnumType(WorkflowStatus, {
     PENDING: { description: "Created with the conversation; setup not yet run." },
     RUNNING: { description: "Set up and processing the conversation." },
     COMPLETED: { description: "The conversation ended; nothing more to do." },
-    FAILED: { description: "A task failed for good." },
+    FAILED: { description: "A task (a timer) failed on its last attempt; `lastError` says why. Nothing runs it again." },
   },
 });
 

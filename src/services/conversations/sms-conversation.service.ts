@@ -53,7 +53,6 @@ export class SmsConversationService {
   /**
    * @param pool The DataSource's own pg pool: the one-statement path runs a named prepared statement on it.
    * @param userMessages Records USER messages without timeOut/warningTime, in batches.
-   * @param publishAllEvents Publish events even while no process has subscribers (see EventListeners).
    */
   constructor(
     private readonly dataSource: DataSource,
@@ -62,7 +61,6 @@ export class SmsConversationService {
     private readonly workflows: WorkflowService,
     private readonly events: EventPublisher,
     private readonly userMessages: UserMessageRecorder,
-    private readonly publishAllEvents = false,
   ) {}
 
   /**
@@ -135,7 +133,7 @@ export class SmsConversationService {
     // A new workflow waits for its setup, timers for the relay: tell this process's worker.
     if (row.inserted || row.timers > 0) this.workflows.workEnqueued({ outbox: row.timers > 0, setups: row.inserted });
     // No process listed a subscriber when the statement ran: a NOTIFY would wake listeners for nothing.
-    if (row.listened || this.publishAllEvents) {
+    if (row.listened) {
       this.events.publish([
         { type: ParleyEventType.SMS_MESSAGE_ADDED, accountId: ref.accountId, conversationId, messageId: row.message_id },
         { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId: ref.accountId, conversationId },

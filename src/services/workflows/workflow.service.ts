@@ -74,13 +74,18 @@ export class WorkflowService {
     return rows.length > 0;
   }
 
-  /** Counts a task run of a workflow (by its id, else its conversation's) and keeps its error (null after a success). */
-  async recordAttempt(ids: { workflowId?: string | null; conversationId?: string | null }, error: unknown): Promise<void> {
+  /**
+   * Counts a task run of a workflow (by its id, else its conversation's) and keeps its error
+   * (null after a success); the `final` attempt's failure makes the workflow FAILED.
+   */
+  async recordAttempt(ids: { workflowId?: string | null; conversationId?: string | null }, error: unknown, { final = false } = {}): Promise<void> {
     const lastError = error === null ? null : String(error instanceof Error ? error.message : error).slice(0, 500);
+    // A failure on the job's last attempt leaves the workflow FAILED: nothing will run it again.
     await this.dataSource.query(
-      `UPDATE workflow SET attempts = attempts + 1, last_error = $3, updated_at = now()
+      `UPDATE workflow SET attempts = attempts + 1, last_error = $3, updated_at = now(),
+         status = CASE WHEN $4 AND status <> 'COMPLETED' THEN 'FAILED'::workflow_status ELSE status END
        WHERE ($1::uuid IS NOT NULL AND id = $1) OR ($1::uuid IS NULL AND conversation_id = $2)`,
-      [ids.workflowId ?? null, ids.conversationId ?? null, lastError],
+      [ids.workflowId ?? null, ids.conversationId ?? null, lastError, final && error !== null],
     );
   }
   /**

@@ -1,7 +1,11 @@
 import type { Task } from "graphile-worker";
 import type { Services } from "../../services/services";
 
-/** Wraps a workflow task so each run counts in `Workflow.attempts` and failures show as `lastError`. */
+/**
+ * Wraps a workflow task so each run counts in `Workflow.attempts`, failures show as `lastError`,
+ * and a failure on the job's last attempt (graphile-worker gives up after `max_attempts`) leaves
+ * the workflow FAILED.
+ */
 export function recordingAttempts(services: Services, task: Task): Task {
   return async (payload, helpers) => {
     const ids = payload as { workflowId?: string | null; conversationId?: string | null };
@@ -9,7 +13,8 @@ export function recordingAttempts(services: Services, task: Task): Task {
     try {
       await task(payload, helpers);
     } catch (error) {
-      await services.workflows.recordAttempt(ids, error).catch(() => undefined);
+      const final = helpers.job.attempts >= helpers.job.max_attempts;
+      await services.workflows.recordAttempt(ids, error, { final }).catch(() => undefined);
       throw error;
     }
     await services.workflows.recordAttempt(ids, null);
