@@ -41,7 +41,7 @@ let other: TestAccount;
 const SMS_DEFAULTS = { timeOut: 300, warningTime: 60, timeoutMessage: "Closing this chat.", warningMessage: "Still there?" };
 
 async function record(account: TestAccount, agentNumber: string, userNumber: string, newConversation = false): Promise<string> {
-  const result = await harness.parley.services.conversations.create(account.id, { agentNumber, userNumber, message: "hi", newConversation });
+  const result = await harness.parley.services.conversations.recordMessage(account.id, { agentNumber, userNumber, message: "hi", newConversation });
   if (!result.ok) throw new Error(result.problem.message);
   return result.conversationId;
 }

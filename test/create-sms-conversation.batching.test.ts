@@ -1,4 +1,4 @@
-import type { CreateSmsConversationCommand } from "../src/services/conversations/create-sms-conversation.command";
+import type { RecordMessageCommand } from "../src/services/conversations/record-message.command";
 import { UserErrorCode } from "../src/services/shared/user-error-code.enum";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { refusePoisonedMessages } from "./support/poisoned-messages";
@@ -19,8 +19,8 @@ beforeEach(async () => {
   expect((await create({ userNumber: randomNumber(), message: "warm-up" })).ok).toBe(true);
 });
 
-const create = (command: Partial<CreateSmsConversationCommand>) =>
-  harness.parley.services.conversations.create(account.id, { agentNumber: account.agentNumbers[0], message: "hello", ...command } as CreateSmsConversationCommand);
+const create = (command: Partial<RecordMessageCommand>) =>
+  harness.parley.services.conversations.recordMessage(account.id, { agentNumber: account.agentNumbers[0], message: "hello", ...command } as RecordMessageCommand);
 
 const rows = async (sql: string, params: unknown[] = []) => (await harness.db.query(sql, params)).rows;
 

@@ -167,7 +167,7 @@ describe("createSmsConversation", () => {
       const payload = body.data!.createSmsConversation;
 
       expect(payload.conversationId).toBeNull();
-      expect(payload.userErrors).toEqual([{ code: "MESSAGE_SID_CONFLICT", field: ["input", "messageSid"], message: expect.stringContaining("SMconflict") }]);
+      expect(payload.userErrors).toEqual([{ code: "MESSAGE_SID_CONFLICT", field: ["input", "messageSid"], message: expect.stringContaining("already used for a different message") }]);
       expect(await rows("SELECT body FROM sms_message WHERE account_id = $1", [account.id])).toEqual([{ body: "hello" }]);
     });
 

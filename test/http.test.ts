@@ -189,7 +189,7 @@ describe("HTTP surface (development)", () => {
   });
 
   it("logs an unexpected resolver error once, with the request's id, and answers it masked", async () => {
-    const create = jest.spyOn(harness.parley.services.conversations, "create").mockRejectedValueOnce(new Error("disk on fire"));
+    const create = jest.spyOn(harness.parley.services.conversations, "recordMessage").mockRejectedValueOnce(new Error("disk on fire"));
     logs.clear();
     try {
       const { headers, body } = await harness.graphql(

@@ -16,15 +16,17 @@ let account: TestAccount;
 const USER_NUMBER = randomNumber();
 /** PostgreSQL refuses these bodies (CONSTRAINT), so recording them fails after validation passed. */
 const BODY = "Meet me at 221B Baker Street 🙂";
-/** Refused by a constraint of its own: the same failure twice within an interval is logged once (LogThrottle). */
+/** Refused by constraints of their own: the same failure twice within an interval is logged once (LogThrottle). */
 const OTHER_BODY = "Meet me at 221B Baker Street, upstairs 🙂";
 const OTHER_CONSTRAINT = "log_test_refuses_other_bodies";
+const THIRD_BODY = "Meet me at 221B Baker Street, downstairs 🙂";
+const THIRD_CONSTRAINT = "log_test_refuses_third_bodies";
 const TIMEOUT_BODY = "Your code expired, Mrs Hudson";
 const REQUEST_DATA = { crm: "REQUEST-DATA-SECRET", nested: { ssn: "078-05-1120" } };
 const CONSTRAINT = "log_test_refuses_bodies";
 
 /** Every piece of personal data or secret this file sends, as it could appear in a log. */
-const secrets = () => [USER_NUMBER, USER_NUMBER.slice(1), BODY, OTHER_BODY, "221B", TIMEOUT_BODY, "Hudson", "REQUEST-DATA-SECRET", "078-05-1120", account.apiKey];
+const secrets = () => [USER_NUMBER, USER_NUMBER.slice(1), BODY, OTHER_BODY, THIRD_BODY, "221B", TIMEOUT_BODY, "Hudson", "REQUEST-DATA-SECRET", "078-05-1120", account.apiKey];
 const leaked = () => secrets().filter((secret) => logs.text().includes(secret));
 
 beforeAll(async () => {
@@ -32,6 +34,7 @@ beforeAll(async () => {
   account = await harness.createAccount();
   await harness.db.query(`ALTER TABLE sms_message ADD CONSTRAINT ${CONSTRAINT} CHECK (body NOT IN ('${BODY}', '${TIMEOUT_BODY}'))`);
   await harness.db.query(`ALTER TABLE sms_message ADD CONSTRAINT ${OTHER_CONSTRAINT} CHECK (body <> '${OTHER_BODY}')`);
+  await harness.db.query(`ALTER TABLE sms_message ADD CONSTRAINT ${THIRD_CONSTRAINT} CHECK (body <> '${THIRD_BODY}')`);
 });
 afterAll(() => harness.close());
 
@@ -40,9 +43,9 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 
 describe("a database error while recording a message", () => {
   it.each([
-    ["a USER message (the batched statement, pg's DatabaseError)", {}, "DatabaseError", BODY, CONSTRAINT],
-    ["an AGENT message with a timeOut (the one-statement path, pg's DatabaseError)", { sender: "AGENT", timeOut: 600 }, "DatabaseError", OTHER_BODY, OTHER_CONSTRAINT],
-    ["a newConversation (TypeORM's QueryFailedError, which carries the statement's parameters)", { newConversation: true }, "QueryFailedError", BODY, CONSTRAINT],
+    ["a USER message", {}, "DatabaseError", BODY, CONSTRAINT],
+    ["an AGENT message with a timeOut", { sender: "AGENT", timeOut: 600 }, "DatabaseError", OTHER_BODY, OTHER_CONSTRAINT],
+    ["a newConversation", { newConversation: true }, "DatabaseError", THIRD_BODY, THIRD_CONSTRAINT],
   ])("%s is logged with its class, SQLSTATE, constraint and request id, and without the number, body, request data or key", async (_path, extra, type, message, constraint) => {
     const input = { userNumber: USER_NUMBER, agentNumber: account.agentNumbers[0], message, requestData: REQUEST_DATA, messageSid: `SM${Date.now()}`, ...extra };
     const { headers, body } = await harness.graphql(CREATE, { input }, { apiKey: account.apiKey });
@@ -97,7 +100,7 @@ it("a failed timer job, logged by graphile-worker with its payload and last erro
   expect(failure).toMatchObject({
     worker: expect.anything(),
     msg: expect.stringContaining(`violates check constraint "${CONSTRAINT}"`),
-    error: expect.objectContaining({ type: "QueryFailedError", code: "23514", constraint: CONSTRAINT }),
+    error: expect.objectContaining({ type: "DatabaseError", code: "23514", constraint: CONSTRAINT }),
     job: expect.objectContaining({ task_identifier: "conversation.timer", attempts: 1 }),
   });
   expect(failure.job).not.toHaveProperty("payload");

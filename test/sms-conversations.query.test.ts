@@ -54,7 +54,7 @@ const nextUser = () => `+1666${String(++userSeq).padStart(7, "0")}`;
 
 /** Records a message through the service the mutation uses; returns the conversation's UUID. */
 async function record(account: TestAccount, input: { userNumber?: string; agentNumber?: string; newConversation?: boolean } = {}): Promise<string> {
-  const result = await harness.parley.services.conversations.create(account.id, {
+  const result = await harness.parley.services.conversations.recordMessage(account.id, {
     userNumber: input.userNumber ?? nextUser(),
     agentNumber: input.agentNumber ?? account.agentNumbers[0],
     newConversation: input.newConversation ?? false,

@@ -39,7 +39,7 @@ async function converse(owner: TestAccount, userNumber: string, bodies: string[]
   let id = "";
   for (const [index, message] of bodies.entries()) {
     const sender = index % 2 === 0 ? SmsSender.USER : SmsSender.AGENT;
-    const result = await harness.parley.services.conversations.create(owner.id, { userNumber, agentNumber: owner.agentNumbers[0], message, sender });
+    const result = await harness.parley.services.conversations.recordMessage(owner.id, { userNumber, agentNumber: owner.agentNumbers[0], message, sender });
     if (!result.ok) throw new Error(result.problem.message);
     id = result.conversationId;
   }

@@ -27,7 +27,7 @@ describe("statement count of nested reads", () => {
     for (let i = 0; i < 60; i++) {
       const userNumber = randomNumber();
       for (let m = 0; m < 3; m++) {
-        const result = await harness.parley.services.conversations.create(account.id, {
+        const result = await harness.parley.services.conversations.recordMessage(account.id, {
           userNumber,
           agentNumber: account.agentNumbers[i % 2],
           message: `message ${m}`,

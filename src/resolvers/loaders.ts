@@ -4,6 +4,7 @@ import type { SmsConversation } from "../entities/sms-conversation.entity";
 import type { SmsMessage } from "../entities/sms-message.entity";
 import type { WebhookDeliveryAttempt } from "../entities/webhook-delivery-attempt.entity";
 import type { Workflow } from "../entities/workflow.entity";
+import type { EffectiveTimeoutConfig } from "../services/shared/timeout-rules.sql";
 import type { Page, PageRequest } from "../services/shared/pagination";
 import type { Services } from "../services/services";
 
@@ -19,6 +20,8 @@ export interface Loaders {
   message: DataLoader<string, SmsMessage | null>;
   agentNumber: DataLoader<string, AgentNumber | null>;
   workflow: DataLoader<string, Workflow | null>;
+  /** By conversation id. */
+  effectiveTimeoutConfig: DataLoader<string, EffectiveTimeoutConfig | null>;
   conversationCount: DataLoader<string, number>;
   webhookAttempts: DataLoader<string, WebhookDeliveryAttempt[]>;
   firstMessages: DataLoader<{ conversationId: string; request: PageRequest }, Page<SmsMessage>, string>;
@@ -65,6 +68,13 @@ class RequestLoaders implements Loaders {
 
   get workflow(): Loaders["workflow"] {
     return (this.made.workflow ??= new DataLoader(async (ids) => byKey(ids, await this.services.workflows.findByConversations(ids), (w) => w.conversationId)));
+  }
+
+  get effectiveTimeoutConfig(): Loaders["effectiveTimeoutConfig"] {
+    return (this.made.effectiveTimeoutConfig ??= new DataLoader(async (ids) => {
+      const configs = await this.services.conversationQueries.effectiveTimeoutConfigs(this.account, ids);
+      return ids.map((id) => configs.get(id) ?? null);
+    }));
   }
 
   get conversationCount(): Loaders["conversationCount"] {

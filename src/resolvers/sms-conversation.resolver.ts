@@ -6,7 +6,6 @@ import { parsePublicId, toPublicId } from "../services/shared/public-id";
 import type { SmsConversationQueryService } from "../services/conversations/sms-conversation-query.service";
 import type { SmsConversationService } from "../services/conversations/sms-conversation.service";
 import type { SmsMessageService } from "../services/conversations/sms-message.service";
-import { resolveTimeoutConfig } from "../services/conversations/timeout-config";
 import type { AuthenticatedContext, Context } from "./context.type";
 import { ConnectionArgs } from "./inputs/connection.args";
 import { CreateSmsConversationInput } from "./inputs/create-sms-conversation.input";
@@ -85,7 +84,7 @@ export class SmsConversationResolver {
     const invalid = await validateInput(input);
     if (invalid.length > 0) return rejected(invalid);
 
-    const result = await this.conversationService.create(accountId, input);
+    const result = await this.conversationService.recordMessage(accountId, input);
     // Rows read earlier in this request (an earlier mutation field) are stale now.
     loaders.clearAll();
     if (!result.ok) {
@@ -97,8 +96,7 @@ export class SmsConversationResolver {
       conversationId: toPublicId("conversation", result.conversationId),
       workflowId: toPublicId("workflow", result.workflowId),
       conversationRowId: result.conversationId,
-      conversation: result.conversation ? SmsConversationType.from(result.conversation) : null,
-      archivedConversation: result.archivedConversation ? SmsConversationType.from(result.archivedConversation) : null,
+      archivedConversationRowId: result.archivedConversationId,
       userErrors: [],
     });
   }
@@ -157,9 +155,9 @@ export class SmsConversationResolver {
     description: "The timeout settings in force, each with its source: the conversation's override, else the agent number's `smsConfig`.",
   })
   async effectiveTimeoutConfig(@Root() conversation: SmsConversationType, @Ctx() { loaders }: Context): Promise<EffectiveTimeoutConfig> {
-    const { entity } = conversation;
-    const number = await loaders.agentNumber.load(entity.agentNumberId);
-    return resolveTimeoutConfig(entity, number?.smsConfig ?? {});
+    const config = await loaders.effectiveTimeoutConfig.load(conversation.entity.id);
+    if (!config) throw new Error(`conversation ${conversation.entity.id} has no effective config`);
+    return config;
   }
 }
 
@@ -168,9 +166,8 @@ function rejected(userErrors: UserError[]): CreateSmsConversationPayload {
     message: null,
     conversationId: null,
     workflowId: null,
-    conversation: null,
     conversationRowId: null,
-    archivedConversation: null,
+    archivedConversationRowId: null,
     userErrors,
   });
 }

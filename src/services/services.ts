@@ -8,13 +8,12 @@ import { ApiKeyService, type ApiKeyServiceOptions } from "./accounts/api-key.ser
 import { SmsConversationQueryService } from "./conversations/sms-conversation-query.service";
 import { SmsConversationService } from "./conversations/sms-conversation.service";
 import { SmsMessageService } from "./conversations/sms-message.service";
-import { OutboundDelivery } from "./outbound/outbound-delivery";
 import { AnonymousAttempts } from "./rate-limit/anonymous-attempts";
 import { KeyBudget } from "./rate-limit/key-budget";
 import type { RateLimitOptions } from "../config";
 import { WebhookSender, type WebhookSenderOptions } from "./outbound/webhook-sender";
 import { TimeoutFlowService } from "./conversations/timeout-flow.service";
-import { UserMessageRecorder } from "./conversations/user-message-recorder";
+import { MessageRecorder } from "./conversations/message-recorder";
 import { WorkflowService } from "./workflows/workflow.service";
 import type { WriteBatcherOptions } from "./shared/write-batcher";
 
@@ -39,8 +38,8 @@ export interface Services {
 export interface ServicesOptions {
   webhook?: WebhookSenderOptions;
   apiKeys?: ApiKeyServiceOptions;
-  /** How USER messages without timeOut/warningTime are batched (group commit). (Default: WriteBatcher's defaults) */
-  userMessageBatching?: WriteBatcherOptions;
+  /** How the write path batches calls (group commit). (Default: WriteBatcher's defaults) */
+  writeBatching?: WriteBatcherOptions;
   /** Where background failures (an event batch not published) are reported. (Default: a `warn` logger) */
   logger?: Logger;
   /** (Default: no limits) */
@@ -54,23 +53,18 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
   const pool = poolOf(dataSource);
   const events = new EventPublisher(pool, options.logger ?? createLogger("warn"));
   const rateLimit = options.rateLimit ?? { points: 0, windowSeconds: 60, anonymousPoints: 0 };
+  // The one write path of every message.
+  const recorder = new MessageRecorder(pool, options.writeBatching);
   return {
     dataSource,
     accounts,
     agentNumbers,
     apiKeys: new ApiKeyService(dataSource, options.apiKeys),
-    conversations: new SmsConversationService(
-      dataSource,
-      pool,
-      agentNumbers,
-      workflows,
-      events,
-      new UserMessageRecorder(pool, options.userMessageBatching),
-    ),
+    conversations: new SmsConversationService(agentNumbers, workflows, events, recorder),
     conversationQueries: new SmsConversationQueryService(dataSource),
     messages: new SmsMessageService(dataSource),
     workflows,
-    timeoutFlow: new TimeoutFlowService(dataSource, workflows, new OutboundDelivery(), events),
+    timeoutFlow: new TimeoutFlowService(recorder, workflows, events),
     webhooks: new WebhookSender(dataSource, options.webhook),
     events,
     rateLimits: {

@@ -3,7 +3,7 @@ import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from "class-validator";
 import { JSONObjectResolver } from "graphql-scalars";
 import { Field, InputType, Int } from "type-graphql";
 import { SmsSender } from "../../entities/sms-sender.enum";
-import type { CreateSmsConversationCommand } from "../../services/conversations/create-sms-conversation.command";
+import type { RecordMessageCommand } from "../../services/conversations/record-message.command";
 import { E164 } from "../../services/shared/phone-number";
 import "../types/register-enums";
 import { DiffersFrom } from "../validation/differs-from.decorator";
@@ -18,7 +18,7 @@ const SECONDS_RULE = `an integer from ${LIMITS.minSeconds} to ${LIMITS.maxSecond
 @InputType({
   description: `A message to record, starting or continuing a conversation. Mirrors \`POST /v1/sms/create\`. Every string, and every key and string inside \`requestData\`, must be ${TEXT_RULE}; lengths are in ${CHARACTERS}.`,
 })
-export class CreateSmsConversationInput implements CreateSmsConversationCommand {
+export class CreateSmsConversationInput implements RecordMessageCommand {
   @Field({ description: "E.164 number of the user, e.g. `+14155550123`." })
   @Matches(E164, { message: `userNumber must be ${E164_RULE}` })
   @DiffersFrom("agentNumber", { message: "userNumber must differ from agentNumber" })

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { TimeoutConfigSource } from "../../services/conversations/timeout-config";
+import { TimeoutConfigSource } from "../../services/shared/timeout-rules.sql";
 import "./register-enums";
 
 @ObjectType({ description: "An effective whole-seconds setting and where it comes from." })

@@ -7,7 +7,7 @@ import { DeliveryStatus } from "../../entities/delivery-status.enum";
 import { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
 import { OrderDirection, SmsConversationOrderField } from "../../services/conversations/conversation-order";
 import { TimerKind } from "../../services/workflows/workflow-contract";
-import { TimeoutConfigSource } from "../../services/conversations/timeout-config";
+import { TimeoutConfigSource } from "../../services/shared/timeout-rules.sql";
 import { UserErrorCode } from "../../services/shared/user-error-code.enum";
 
 registerEnumType(SmsSender, {

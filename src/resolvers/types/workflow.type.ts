@@ -3,7 +3,6 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { SmsConversation } from "../../entities/sms-conversation.entity";
 import type { Workflow } from "../../entities/workflow.entity";
 import { WorkflowStatus } from "../../entities/workflow-status.enum";
-import { nextTimer } from "../../services/conversations/conversation-timers";
 import { toPublicId } from "../../services/shared/public-id";
 import { TimerKind } from "../../services/workflows/workflow-contract";
 import "./register-enums";
@@ -48,4 +47,11 @@ export class WorkflowType {
       updatedAt: workflow.updatedAt,
     });
   }
+}
+
+/** The conversation's timer that fires next, if any. */
+function nextTimer({ warningAt, timeoutAt }: Pick<SmsConversation, "warningAt" | "timeoutAt">): { kind: TimerKind; fireAt: Date } | null {
+  if (warningAt && (!timeoutAt || warningAt <= timeoutAt)) return { kind: TimerKind.WARNING, fireAt: warningAt };
+  if (timeoutAt) return { kind: TimerKind.TIMEOUT, fireAt: timeoutAt };
+  return null;
 }

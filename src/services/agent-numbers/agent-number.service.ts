@@ -8,6 +8,7 @@ import { TtlCache } from "../shared/ttl-cache";
 import { type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
 import { UserErrorCode } from "../shared/user-error-code.enum";
 import { InvalidArgumentError, type UserInputProblem } from "../shared/user-input-error";
+import { TimeoutRuleViolation, timeoutRuleSql } from "../shared/timeout-rules.sql";
 
 const CURSOR_KIND = "num";
 
@@ -48,37 +49,48 @@ export class AgentNumberService {
   /**
    * Sets a number's channel defaults (the REST platform's `POST /v1/sms/update`): a given value
    * replaces the stored one, `null` clears it, an omitted one stays. The result must keep
-   * warningTime below timeOut.
+   * warningTime below timeOut (the timeout rule, as the write path checks it).
    */
   async updateConfig(accountId: string, command: UpdateAgentNumberConfigCommand): Promise<UpdateAgentNumberConfigResult> {
-    return this.dataSource.transaction(async (manager) => {
-      const number = await manager
-        .getRepository(AgentNumber)
-        .findOne({ where: { accountId, number: command.agentNumber }, lock: { mode: "pessimistic_write" } });
-      if (!number) {
-        return fail(UserErrorCode.AGENT_NUMBER_NOT_FOUND, "agentNumber", `agent number ${command.agentNumber} is not registered to this account`);
-      }
-      const column = command.channel === AgentNumberChannel.WHATSAPP ? "whatsappConfig" : "smsConfig";
-      const config: TimeoutSettings = { ...number[column] };
-      for (const key of SETTINGS) {
-        if (command[key] === null) delete config[key];
-        else if (command[key] !== undefined) (config as Record<string, unknown>)[key] = command[key];
-      }
-      const touched = command.timeOut !== undefined || command.warningTime !== undefined;
-      if (touched && config.warningTime != null) {
-        if (config.timeOut == null) {
-          // Blame what this call changed: a cleared timeOut, else the new warningTime.
-          return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, command.timeOut === null ? "timeOut" : "warningTime", `warningTime (${config.warningTime} s) needs a timeOut in the same config; set timeOut too`);
-        }
-        if (config.warningTime >= config.timeOut) {
-          const field = command.warningTime !== undefined ? "warningTime" : "timeOut";
-          return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, field, `warningTime (${config.warningTime} s) must be less than timeOut (${config.timeOut} s)`);
-        }
-      }
-      number[column] = config;
-      await manager.update(AgentNumber, { id: number.id }, { [column]: config });
-      return { ok: true, agentNumber: number };
-    });
+    const given = Object.fromEntries(SETTINGS.filter((key) => command[key] != null).map((key) => [key, command[key]]));
+    const cleared = SETTINGS.filter((key) => command[key] === null);
+    const touched = command.timeOut !== undefined || command.warningTime !== undefined;
+    const rows: Array<{ id: string | null; violation: TimeoutRuleViolation | null; config: TimeoutSettings }> = await this.dataSource.query(
+      `WITH number AS (
+         SELECT id, CASE WHEN $3 = '${AgentNumberChannel.WHATSAPP}' THEN whatsapp_config ELSE sms_config END AS config
+         FROM agent_number WHERE account_id = $1 AND number = $2 FOR UPDATE
+       ),
+       merged AS (
+         SELECT id, (config - $4::text[]) || $5::jsonb AS config FROM number
+       ),
+       checked AS (
+         SELECT id, config, ${timeoutRuleSql("(config->>'warningTime')::int", "(config->>'timeOut')::int", "$6")} AS violation FROM merged
+       ),
+       updated AS (
+         UPDATE agent_number n SET
+           sms_config = CASE WHEN $3 = '${AgentNumberChannel.WHATSAPP}' THEN n.sms_config ELSE c.config END,
+           whatsapp_config = CASE WHEN $3 = '${AgentNumberChannel.WHATSAPP}' THEN c.config ELSE n.whatsapp_config END
+         FROM checked c WHERE n.id = c.id AND c.violation IS NULL
+         RETURNING n.id
+       )
+       SELECT c.id, c.violation, c.config FROM checked c`,
+      [accountId, command.agentNumber, command.channel, cleared, JSON.stringify(given), touched],
+    );
+    const [row] = rows;
+    if (!row) {
+      return fail(UserErrorCode.AGENT_NUMBER_NOT_FOUND, "agentNumber", "the agent number is not registered to this account");
+    }
+    if (row.violation === TimeoutRuleViolation.WARNING_NEEDS_TIME_OUT) {
+      // Blame what this call changed: a cleared timeOut, else the new warningTime.
+      const field = command.timeOut === null ? "timeOut" : "warningTime";
+      return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, field, `warningTime (${row.config.warningTime} s) needs a timeOut in the same config; set timeOut too`);
+    }
+    if (row.violation === TimeoutRuleViolation.WARNING_NOT_BELOW_TIME_OUT) {
+      const field = command.warningTime !== undefined ? "warningTime" : "timeOut";
+      return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, field, `warningTime (${row.config.warningTime} s) must be less than timeOut (${row.config.timeOut} s)`);
+    }
+    const [number] = await this.findByIds(accountId, [row.id!]);
+    return { ok: true, agentNumber: number! };
   }
 
   /** The account's numbers in number order, paged by keyset. */

@@ -6,6 +6,7 @@ import type { SmsConversationStatus } from "../../entities/sms-conversation-stat
 import { DEFAULT_CONVERSATION_ORDER, OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "./conversation-order";
 import { type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
 import { InvalidArgumentError } from "../shared/user-input-error";
+import { type EffectiveTimeoutConfig, effectiveSettingsOf, effectiveSettingsSql } from "../shared/timeout-rules.sql";
 
 export interface SmsConversationFilter {
   status?: SmsConversationStatus | null;
@@ -42,6 +43,18 @@ export class SmsConversationQueryService {
   async findByIds(accountId: string, ids: readonly string[]): Promise<SmsConversation[]> {
     if (ids.length === 0) return [];
     return this.dataSource.getRepository(SmsConversation).findBy({ accountId, id: In([...ids]) });
+  }
+
+  /** The timeout settings in force for each of the account's conversations (the rule: timeout-rules.sql.ts). */
+  async effectiveTimeoutConfigs(accountId: string, ids: readonly string[]): Promise<Map<string, EffectiveTimeoutConfig>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<Record<string, unknown> & { id: string }> = await this.dataSource.query(
+      `SELECT c.id, ${effectiveSettingsSql("c", "n.sms_config")}
+       FROM sms_conversation c JOIN agent_number n ON n.id = c.agent_number_id
+       WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`,
+      [accountId, ids],
+    );
+    return new Map(rows.map((row) => [row.id, effectiveSettingsOf(row)]));
   }
 
   async list(

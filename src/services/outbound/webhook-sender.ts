@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { Account } from "../../entities/account.entity";
 import { DeliveryStatus } from "../../entities/delivery-status.enum";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
 import { SmsMessage } from "../../entities/sms-message.entity";
 import { WebhookDeliveryAttempt } from "../../entities/webhook-delivery-attempt.entity";
+import { RECORD_DELIVERY_ATTEMPT_SQL } from "../conversations/record-messages.sql";
 import { toPublicId } from "../shared/public-id";
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from "./webhook-signature";
 
@@ -91,12 +91,8 @@ export class WebhookSender {
 
     const delivered = error === null;
     const exhausted = !delivered && attempt >= this.maxAttempts;
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(WebhookDeliveryAttempt, { id: randomUUID(), messageId, attempt, attemptedAt, statusCode, latencyMs, error });
-      if (delivered || exhausted) {
-        await manager.update(SmsMessage, { id: messageId }, { deliveryStatus: delivered ? DeliveryStatus.SENT : DeliveryStatus.FAILED });
-      }
-    });
+    const status = delivered ? DeliveryStatus.SENT : exhausted ? DeliveryStatus.FAILED : null;
+    await this.dataSource.query(RECORD_DELIVERY_ATTEMPT_SQL, [messageId, attempt, attemptedAt, statusCode, latencyMs, error, status]);
     if (delivered) return { kind: "delivered" };
     if (exhausted) return { kind: "failed" };
     const delay = Math.min(this.retryBaseMs * 2 ** (attempt - 1), 300_000);

@@ -36,6 +36,11 @@ export function webhookJobKey(messageId: string): string {
   return `webhook:${messageId}`;
 }
 
+/** webhookJobKey in SQL, over a message id (an SQL expression). */
+export function webhookJobKeySql(messageId: string): string {
+  return `'webhook:' || ${messageId}`;
+}
+
 /** Payload of a conversation.timer job. */
 export interface ConversationTimerPayload {
   /** Null when the writer could not see it yet; the conversation id identifies the workflow too. */

@@ -1,11 +1,6 @@
-import { randomUUID } from "node:crypto";
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource } from "typeorm";
 import { In } from "typeorm";
 import { Workflow } from "../../entities/workflow.entity";
-import { WorkflowOutbox } from "../../entities/workflow-outbox.entity";
-import { WorkflowStatus } from "../../entities/workflow-status.enum";
-import type { PendingTimers } from "../conversations/conversation-timers";
-import { type ConversationTimerPayload, TimerKind, timerJobKey, WorkflowTask } from "./workflow-contract";
 
 /** What a committed transaction left for the worker. */
 export interface EnqueuedWork {
@@ -25,53 +20,9 @@ export class WorkflowService {
     this.enqueuedListeners.push(listener);
   }
 
-  /** To be called after the commit of a transaction that called `start` or wrote outbox rows. */
+  /** To be called after the commit of a transaction that started workflows or wrote outbox rows. */
   workEnqueued(work: EnqueuedWork): void {
     for (const listener of this.enqueuedListeners) listener(work);
-  }
-
-  /**
-   * Creates a conversation's workflow, PENDING, in the caller's transaction: the row is the durable
-   * trigger (the worker sets up every PENDING workflow), so a rolled-back conversation leaves no
-   * work behind and a committed one always gets set up.
-   */
-  async start(manager: EntityManager, conversationId: string): Promise<Workflow> {
-    const workflow = manager.create(Workflow, { id: randomUUID(), conversationId, status: WorkflowStatus.PENDING });
-    await manager.insert(Workflow, { id: workflow.id, conversationId, status: workflow.status });
-    return workflow;
-  }
-
-  /** Marks the workflow of an ended conversation complete: it has nothing left to do. */
-  async complete(manager: EntityManager, conversationId: string): Promise<void> {
-    await manager.update(Workflow, { conversationId }, { status: WorkflowStatus.COMPLETED });
-  }
-
-  /**
-   * Records, in the caller's transaction, the jobs that bring graphile-worker's timers from
-   * `before` to `after`: a job per pending timer (its job_key replaces an older schedule) and a
-   * removal per cancelled one. Returns whether anything was recorded.
-   */
-  async scheduleTimers(
-    manager: EntityManager,
-    ids: { workflowId: string | null; conversationId: string },
-    before: PendingTimers,
-    after: PendingTimers,
-  ): Promise<boolean> {
-    const rows: Array<Partial<WorkflowOutbox>> = [];
-    for (const [kind, previous, next] of [
-      [TimerKind.WARNING, before.warningAt, after.warningAt],
-      [TimerKind.TIMEOUT, before.timeoutAt, after.timeoutAt],
-    ] as const) {
-      const jobKey = timerJobKey(ids.conversationId, kind);
-      if (next) {
-        const payload: ConversationTimerPayload = { ...ids, kind };
-        rows.push({ workflowId: ids.workflowId, task: WorkflowTask.CONVERSATION_TIMER, payload: { ...payload }, runAt: next, jobKey, removeJob: false });
-      } else if (previous) {
-        rows.push({ workflowId: ids.workflowId, task: WorkflowTask.CONVERSATION_TIMER, payload: {}, runAt: null, jobKey, removeJob: true });
-      }
-    }
-    if (rows.length > 0) await manager.insert(WorkflowOutbox, rows);
-    return rows.length > 0;
   }
 
   /**
@@ -102,9 +53,9 @@ export class WorkflowService {
     return count;
   }
 
-  /** The workflow of a conversation, read in the caller's transaction. */
-  async findByConversationIn(manager: EntityManager, conversationId: string): Promise<Workflow> {
-    return manager.getRepository(Workflow).findOneByOrFail({ conversationId });
+  /** The workflow of a conversation. */
+  async findByConversation(conversationId: string): Promise<Workflow> {
+    return this.dataSource.getRepository(Workflow).findOneByOrFail({ conversationId });
   }
 
   async findByConversations(conversationIds: readonly string[]): Promise<Workflow[]> {

@@ -1,8 +1,8 @@
 import type { JsonObject } from "../../entities/json";
 import type { SmsSender } from "../../entities/sms-sender.enum";
 
-/** What createSmsConversation asks of the service, already validated for shape and range. */
-export interface CreateSmsConversationCommand {
+/** A message to record (createSmsConversation), already validated for shape and range. */
+export interface RecordMessageCommand {
   userNumber: string;
   agentNumber: string;
   message: string;

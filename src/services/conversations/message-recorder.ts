@@ -1,0 +1,148 @@
+import { DatabaseError, type Pool } from "pg";
+import type { SmsMessageKind } from "../../entities/sms-message-kind.enum";
+import { isUniqueViolation } from "../../errors/unique-violation";
+import { WriteBatcher, type WriteBatcherOptions } from "../shared/write-batcher";
+import { callParameters, type RecordCall } from "./record-call";
+import { RECORD_MESSAGES_SQL } from "./record-messages.sql";
+import type { TimeoutConfigSource, TimeoutRuleViolation } from "../shared/timeout-rules.sql";
+
+/** What RECORD_MESSAGES_SQL says of one call. */
+export interface RecordedRow {
+  outcome: "WRITTEN" | "REPLAYED" | "SID_CONFLICT" | "REFUSED" | "FIRED" | "RESCHEDULED" | "STALE";
+  /** The conversation written (or, for a replay, the original's; for a timer, the timer's). */
+  conversation_id: string | null;
+  /** Its account (a written call's or a timer's). */
+  account_id: string | null;
+  /** Its workflow; null for a continued conversation whose workflow this statement could not see yet. */
+  workflow_id: string | null;
+  /** The messages recorded, in order. */
+  message_ids: string[];
+  /** The kinds of the messages a fired timer sent. */
+  sent: SmsMessageKind[];
+  /** A new conversation (and PENDING workflow) was started. */
+  started: boolean;
+  /** The conversation this call archived (newConversation). */
+  archived_id: string | null;
+  /** When a timer that ran early fires instead. */
+  fire_at: Date | null;
+  violation: TimeoutRuleViolation | null;
+  effective_time_out: number | null;
+  effective_time_out_source: TimeoutConfigSource | null;
+  effective_warning_time: number | null;
+  effective_warning_time_source: TimeoutConfigSource | null;
+  /** workflow_outbox rows the statement wrote, all calls together. */
+  jobs: number;
+  /** Some process has subscribers (see EventListeners): the change's events are worth publishing. */
+  listened: boolean;
+}
+
+type StatementRow = Omit<RecordedRow, "outcome"> & { n: number; outcome: RecordedRow["outcome"] | "RACED" };
+
+const MESSAGE_SID_KEY = "sms_message_account_message_sid_key";
+
+/** How often a call is run again after losing a race (a new conversation, a messageSid) to another transaction. */
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Records every message through RECORD_MESSAGES_SQL, with group commit: the calls that arrive
+ * while earlier batches are being written go together in one statement, so one transaction
+ * and one commit. A call is answered once its batch has committed, with its own row or error.
+ */
+export class MessageRecorder {
+  private readonly batcher: WriteBatcher<RecordCall, RecordedRow>;
+
+  constructor(
+    private readonly pool: Pool,
+    options: WriteBatcherOptions = {},
+  ) {
+    this.batcher = new WriteBatcher((calls) => this.recordBatch(calls), options);
+  }
+
+  record(call: RecordCall): Promise<RecordedRow> {
+    return this.batcher.write(call);
+  }
+
+  /**
+   * One statement per round (see rounds). A round PostgreSQL refuses is run again call by call,
+   * so that a failing call fails alone; a call that lost a race runs again on its own.
+   */
+  private async recordBatch(calls: readonly RecordCall[]): Promise<Array<RecordedRow | Error>> {
+    const results: Array<StatementRow | Error | undefined> = new Array(calls.length);
+    for (const round of rounds(calls)) await this.recordRound(calls, round, results);
+    return Promise.all(
+      calls.map((call, index) => {
+        const result = results[index];
+        if (result instanceof Error && !retriable(result)) return result;
+        if (result === undefined) return new Error("the statement returned no row for this call");
+        if (!(result instanceof Error) && result.outcome !== "RACED") return result as RecordedRow;
+        return this.recordAlone(call, 2);
+      }),
+    );
+  }
+
+  private async recordRound(calls: readonly RecordCall[], round: number[], results: Array<StatementRow | Error | undefined>): Promise<void> {
+    try {
+      const { rows } = await this.pool.query<StatementRow>({
+        name: "parley_record_messages",
+        text: RECORD_MESSAGES_SQL,
+        values: callParameters(round.map((index) => calls[index])),
+      });
+      for (const row of rows) results[round[row.n - 1]] = row;
+    } catch (error) {
+      if (round.length === 1 || !rolledBack(error)) {
+        for (const index of round) results[index] = error instanceof Error ? error : new Error(String(error));
+        return;
+      }
+      // The whole round rolled back; alone, each call meets only its own outcome.
+      await Promise.all(round.map((index) => this.recordRound(calls, [index], results)));
+    }
+  }
+
+  /** A call run on its own until it does not lose a race. */
+  private async recordAlone(call: RecordCall, attempt: number): Promise<RecordedRow | Error> {
+    const results: Array<StatementRow | Error | undefined> = [];
+    await this.recordRound([call], [0], results);
+    const [result] = results;
+    const again = result instanceof Error ? retriable(result) : result?.outcome === "RACED";
+    if (again && attempt < MAX_ATTEMPTS) return this.recordAlone(call, attempt + 1);
+    if (result === undefined || result instanceof Error) return result ?? new Error("the statement returned no row for this call");
+    if (result.outcome === "RACED") return new Error(`the call lost the race for its conversation ${MAX_ATTEMPTS} times`);
+    return result as RecordedRow;
+  }
+}
+
+/**
+ * Whether the statement surely rolled back: PostgreSQL answered it with an ERROR. A lost
+ * connection or a FATAL (a backend terminated) may have hidden a commit; writing the calls again
+ * could then record their messages twice, so those calls fail instead.
+ */
+function rolledBack(error: unknown): boolean {
+  return error instanceof DatabaseError && error.severity === "ERROR";
+}
+
+/** A messageSid recorded by a concurrent transaction: run again, the call is that message's repeat. */
+function retriable(error: Error): boolean {
+  return rolledBack(error) && isUniqueViolation(error, MESSAGE_SID_KEY);
+}
+
+/**
+ * Indexes of `calls` in rounds: no round has two calls for one conversation or one messageSid —
+ * a message call goes in the round after the last one holding its pair or its messageSid — so
+ * a pair's calls are written in the order they came. Timer calls, whose conversation's pair is
+ * not known here, go in rounds of their own after the messages'.
+ */
+function rounds(calls: readonly RecordCall[]): number[][] {
+  const messageRounds: number[][] = [];
+  const timerRounds: number[][] = [];
+  const lastRound = new Map<string, number>();
+  calls.forEach((call, index) => {
+    const keys =
+      call.op === "TIMER"
+        ? [`conversation:${call.conversationId}`]
+        : [`pair:${call.ref.id}:${call.command.userNumber}`, ...(call.command.messageSid ? [`sid:${call.ref.accountId}:${call.command.messageSid}`] : [])];
+    const round = Math.max(-1, ...keys.map((key) => lastRound.get(key) ?? -1)) + 1;
+    ((call.op === "TIMER" ? timerRounds : messageRounds)[round] ??= []).push(index);
+    for (const key of keys) lastRound.set(key, round);
+  });
+  return [...messageRounds, ...timerRounds].filter((round) => round !== undefined);
+}

@@ -1,0 +1,246 @@
+import { SOMEONE_LISTENS_SQL } from "../../events/event-listeners";
+import { timerJobKeySql, WorkflowTask, webhookJobKeySql } from "../workflows/workflow-contract";
+import { CALL_COLUMNS } from "./record-call";
+import { effectiveSettingsSql, plannedTimersSql, timeoutRuleSql } from "../shared/timeout-rules.sql";
+
+/** A timer may run this much before its time (clock steps, poll jitter) and still fire, in ms. */
+export const EARLY_TOLERANCE_MS = 50;
+
+const persisted = CALL_COLUMNS.filter((column) => column.persisted).map((column) => column.name);
+const pairOf = (a: string, b: string) => `${a}.account_id = ${b}.account_id AND ${a}.agent_number_id = ${b}.agent_number_id AND ${a}.user_number = ${b}.user_number`;
+const due = (at: string) => `${at} <= now() + make_interval(secs => ${EARLY_TOLERANCE_MS / 1000})`;
+
+/**
+ * THE write path: every message Parley records goes through this one statement (a batch of
+ * calls, one row each in the parameter arrays; see MessageRecorder), so each rule below exists
+ * once. It is one statement, so one transaction: a call's conversation, message, workflow and
+ * jobs commit together or not at all.
+ *
+ * A MESSAGE call:
+ * - whose messageSid the account already used writes nothing: it is that message's repeat
+ *   (REPLAYED: same numbers, sender and body) or SID_CONFLICT;
+ * - is checked against the timeout rule over the settings in force (the request's, else the
+ *   conversation's stored overrides, else the number's smsConfig); if it breaks it, nothing is
+ *   written (REFUSED) and the settings in force are returned to say why;
+ * - continues the pair's ACTIVE conversation — locked, at its latest committed version — with
+ *   given fields replacing stored ones and omitted ones kept; or, with newConversation, archives
+ *   it (its workflow COMPLETED, its pending timers removed) and starts a new one; or, with none
+ *   active, starts one (its workflow PENDING: the durable trigger of its setup);
+ * - records the message, and plans the timers: an AGENT message (re)starts them, any other
+ *   cancels them; each change of a pending timer is a workflow_outbox row (job key per timer).
+ * - A new conversation that another transaction started for the pair after this statement's
+ *   snapshot makes the call RACED: nothing written; the caller runs it again.
+ * A TIMER call, on its conversation's row lock: a timer still pending and due fires (FIRED) —
+ * the warning and/or timeout messages in force are recorded QUEUED for delivery (a webhook job
+ * for accounts with a webhook), the timer is cleared and, for the timeout, the conversation
+ * TIMED_OUT and its workflow COMPLETED; one not due yet is put back (RESCHEDULED); anything
+ * else (cancelled, restarted, fired, ended) does nothing (STALE).
+ *
+ * Calls of one statement must touch distinct conversations and messageSids (MessageRecorder's
+ * rounds). Rows are locked in id order and inserted in key order, as by every other writer, so
+ * two statements cannot deadlock.
+ */
+export const RECORD_MESSAGES_SQL = `
+WITH input AS (
+  SELECT * FROM unnest(${CALL_COLUMNS.map((column, k) => `$${k + 1}::${column.type}[]`).join(", ")})
+    WITH ORDINALITY AS i(${CALL_COLUMNS.map((column) => column.name).join(", ")}, n)
+),
+used_sid AS (
+  SELECT i.n, m.conversation_id,
+    m.sender::text = i.sender AND m.body = i.body AND c.user_number = i.user_number AND c.agent_number = i.agent_number AS same
+  FROM input i
+  JOIN sms_message m ON m.account_id = i.account_id AND m.message_sid = i.message_sid
+  JOIN sms_conversation c ON c.id = m.conversation_id
+  WHERE i.op = 'MESSAGE'
+),
+calls AS (
+  SELECT i.*, gen_random_uuid() AS new_conversation_id, gen_random_uuid() AS new_workflow_id, gen_random_uuid() AS message_id
+  FROM input i
+  WHERE i.op = 'MESSAGE' AND i.n NOT IN (SELECT n FROM used_sid)
+),
+locked AS (
+  SELECT i.n, s.id, s.warning_at, s.timeout_at, ${persisted.map((column) => `s.${column}`).join(", ")}
+  FROM calls i JOIN sms_conversation s ON ${pairOf("s", "i")} AND s.status = 'ACTIVE'
+  ORDER BY s.id
+  FOR UPDATE OF s
+),
+resolved AS (
+  SELECT i.*, l.id AS existing_id, l.warning_at AS was_warning_at, l.timeout_at AS was_timeout_at, e.*, p.*,
+    ${timeoutRuleSql("e.effective_warning_time", "e.effective_time_out", "i.time_out IS NOT NULL OR i.warning_time IS NOT NULL")} AS violation
+  FROM calls i
+  JOIN agent_number n ON n.id = i.agent_number_id
+  LEFT JOIN locked l ON l.n = i.n
+  -- The overrides after this call; a new conversation starts without stored ones.
+  CROSS JOIN LATERAL (SELECT ${persisted
+    .map((column) => `COALESCE(i.${column}, CASE WHEN NOT i.new_conversation THEN l.${column} END) AS ${column}`)
+    .join(", ")}) o
+  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("o", "n.sms_config")}) e
+  CROSS JOIN LATERAL (SELECT ${plannedTimersSql("i.sender", "e.effective_time_out", "e.effective_warning_time")}) p
+),
+archived AS (
+  UPDATE sms_conversation c SET status = 'ARCHIVED', archived_at = now(), warning_at = NULL, timeout_at = NULL, updated_at = now()
+  FROM resolved r
+  WHERE r.new_conversation AND r.violation IS NULL AND c.id = r.existing_id
+  RETURNING r.n, c.id
+),
+continued AS (
+  UPDATE sms_conversation c SET
+    ${persisted.map((column) => `${column} = COALESCE(r.${column}, c.${column})`).join(",\n    ")},
+    warning_at = r.warning_at, timeout_at = r.timeout_at, updated_at = now()
+  FROM resolved r
+  WHERE NOT r.new_conversation AND r.violation IS NULL AND c.id = r.existing_id
+  RETURNING r.n, c.id
+),
+started AS (
+  -- Joined to archived so that the pair's archived row is no longer its active one.
+  INSERT INTO sms_conversation AS c (id, account_id, agent_number_id, agent_number, user_number, status, ${persisted.join(", ")}, warning_at, timeout_at)
+  SELECT r.new_conversation_id, r.account_id, r.agent_number_id, r.agent_number, r.user_number, 'ACTIVE',
+    ${persisted.map((column) => `r.${column}`).join(", ")}, r.warning_at, r.timeout_at
+  FROM resolved r LEFT JOIN archived a ON a.n = r.n
+  WHERE r.violation IS NULL AND (r.new_conversation OR r.existing_id IS NULL) AND (a.n IS NOT NULL OR r.existing_id IS NULL)
+  ORDER BY r.account_id, r.agent_number_id, r.user_number
+  ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO NOTHING
+  RETURNING c.id
+),
+written AS (
+  SELECT r.*, COALESCE(k.id, s.id) AS conversation_id, s.id IS NOT NULL AS started,
+    CASE WHEN s.id IS NOT NULL THEN r.new_workflow_id ELSE (SELECT w.id FROM workflow w WHERE w.conversation_id = k.id) END AS workflow_id
+  FROM resolved r LEFT JOIN continued k ON k.n = r.n LEFT JOIN started s ON s.id = r.new_conversation_id
+  WHERE k.id IS NOT NULL OR s.id IS NOT NULL
+),
+timer_locked AS (
+  SELECT t.n, t.timer_kind, c.id, c.account_id, c.agent_number_id, c.warning_at, c.timeout_at, ${persisted.map((column) => `c.${column}`).join(", ")}
+  FROM input t JOIN sms_conversation c ON c.id = t.timer_conversation_id AND c.status = 'ACTIVE'
+  WHERE t.op = 'TIMER'
+  ORDER BY c.id
+  FOR UPDATE OF c
+),
+timers AS (
+  SELECT tl.n, tl.timer_kind, tl.id, tl.account_id, f.fire_at, ${due("f.fire_at")} AS due,
+    tl.warning_at IS NOT NULL AND ${due("tl.warning_at")} AS warning_due, a.webhook_url IS NOT NULL AS webhook,
+    (SELECT w.id FROM workflow w WHERE w.conversation_id = tl.id) AS workflow_id, e.*
+  FROM timer_locked tl
+  JOIN agent_number n ON n.id = tl.agent_number_id
+  JOIN account a ON a.id = tl.account_id
+  CROSS JOIN LATERAL (SELECT CASE tl.timer_kind WHEN 'WARNING' THEN tl.warning_at ELSE tl.timeout_at END AS fire_at) f
+  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("tl", "n.sms_config")}) e
+  WHERE f.fire_at IS NOT NULL
+),
+fired AS (
+  UPDATE sms_conversation c SET
+    warning_at = NULL,
+    timeout_at = CASE WHEN t.timer_kind = 'TIMEOUT' THEN NULL ELSE c.timeout_at END,
+    status = CASE WHEN t.timer_kind = 'TIMEOUT' THEN 'TIMED_OUT' ELSE c.status END,
+    timed_out_at = CASE WHEN t.timer_kind = 'TIMEOUT' THEN now() ELSE c.timed_out_at END,
+    updated_at = now()
+  FROM timers t
+  WHERE t.due AND c.id = t.id
+  RETURNING t.n, c.id
+),
+timer_messages AS (
+  -- A warning still pending when the timeout fires goes out first.
+  SELECT t.n, t.id AS conversation_id, t.account_id, t.workflow_id, t.webhook, m.ord, m.kind, m.body, gen_random_uuid() AS message_id
+  FROM timers t
+  CROSS JOIN LATERAL (VALUES
+    (1, 'TIMEOUT_WARNING', CASE WHEN t.timer_kind = 'WARNING' OR t.warning_due THEN t.effective_warning_message END),
+    (2, 'TIMEOUT_END', CASE WHEN t.timer_kind = 'TIMEOUT' THEN t.effective_timeout_message END)) AS m(ord, kind, body)
+  WHERE t.due AND m.body IS NOT NULL
+),
+messages AS (
+  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid, delivery_status)
+  SELECT id, conversation_id, account_id, sender::sms_sender, kind::sms_message_kind, body, message_sid, delivery_status::sms_delivery_status
+  FROM (
+    SELECT w.message_id AS id, w.conversation_id, w.account_id, w.sender, 'NORMAL' AS kind, w.body, w.message_sid, NULL AS delivery_status, 0 AS ord
+    FROM written w
+    UNION ALL
+    SELECT m.message_id, m.conversation_id, m.account_id, 'AGENT', m.kind, m.body, NULL, 'QUEUED', m.ord
+    FROM timer_messages m
+  ) m
+  ORDER BY account_id, message_sid, conversation_id, ord
+  RETURNING id
+),
+started_workflows AS (
+  INSERT INTO workflow (id, conversation_id, status)
+  SELECT w.workflow_id, w.conversation_id, 'PENDING' FROM written w WHERE w.started
+  RETURNING id
+),
+ended_workflows AS (
+  UPDATE workflow SET status = 'COMPLETED', updated_at = now()
+  WHERE conversation_id IN (SELECT id FROM archived UNION ALL SELECT f.id FROM fired f JOIN timers t ON t.n = f.n WHERE t.timer_kind = 'TIMEOUT')
+  RETURNING id
+),
+jobs AS (
+  INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
+  SELECT workflow_id, task, payload, run_at, job_key, remove_job FROM (
+    -- A written call's timers: each new schedule replaces its pending job, each cancelled one is removed.
+    SELECT w.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}' AS task,
+      jsonb_build_object('workflowId', w.workflow_id, 'conversationId', w.conversation_id, 'kind', t.kind) AS payload,
+      t.fire_at AS run_at, ${timerJobKeySql("w.conversation_id", "t.kind")} AS job_key, t.fire_at IS NULL AS remove_job
+    FROM written w
+    CROSS JOIN LATERAL (VALUES ('WARNING', w.warning_at, CASE WHEN NOT w.started THEN w.was_warning_at END),
+                               ('TIMEOUT', w.timeout_at, CASE WHEN NOT w.started THEN w.was_timeout_at END)) AS t(kind, fire_at, was)
+    WHERE t.fire_at IS NOT NULL OR t.was IS NOT NULL
+    UNION ALL
+    -- An archived conversation's pending timers are removed.
+    SELECT NULL, '${WorkflowTask.CONVERSATION_TIMER}', '{}', NULL, ${timerJobKeySql("r.existing_id", "t.kind")}, true
+    FROM archived a JOIN resolved r ON r.n = a.n
+    CROSS JOIN LATERAL (VALUES ('WARNING', r.was_warning_at), ('TIMEOUT', r.was_timeout_at)) AS t(kind, was)
+    WHERE t.was IS NOT NULL
+    UNION ALL
+    -- A timer that ran early goes back to wait for its time.
+    SELECT t.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}',
+      jsonb_build_object('workflowId', t.workflow_id, 'conversationId', t.id, 'kind', t.timer_kind),
+      t.fire_at, ${timerJobKeySql("t.id", "t.timer_kind")}, false
+    FROM timers t WHERE NOT t.due
+    UNION ALL
+    -- A message Parley sends goes to its account's webhook, if it has one (else it waits QUEUED for a provider).
+    SELECT m.workflow_id, '${WorkflowTask.DELIVER_WEBHOOK}', jsonb_build_object('messageId', m.message_id), NULL,
+      ${webhookJobKeySql("m.message_id")}, false
+    FROM timer_messages m WHERE m.webhook
+  ) o
+  RETURNING 1
+)
+SELECT i.n::int,
+  CASE
+    WHEN i.op = 'TIMER' THEN CASE WHEN f.n IS NOT NULL THEN 'FIRED' WHEN t.n IS NOT NULL THEN 'RESCHEDULED' ELSE 'STALE' END
+    WHEN u.n IS NOT NULL THEN CASE WHEN u.same THEN 'REPLAYED' ELSE 'SID_CONFLICT' END
+    WHEN r.violation IS NOT NULL THEN 'REFUSED'
+    WHEN w.n IS NOT NULL THEN 'WRITTEN'
+    ELSE 'RACED'
+  END AS outcome,
+  COALESCE(w.conversation_id, u.conversation_id, t.id) AS conversation_id, COALESCE(w.account_id, t.account_id) AS account_id,
+  COALESCE(w.workflow_id, t.workflow_id, (SELECT wf.id FROM workflow wf WHERE wf.conversation_id = u.conversation_id)) AS workflow_id,
+  CASE WHEN w.n IS NOT NULL THEN ARRAY[w.message_id]
+       ELSE ARRAY(SELECT m.message_id FROM timer_messages m WHERE m.n = i.n ORDER BY m.ord) END AS message_ids,
+  ARRAY(SELECT m.kind FROM timer_messages m WHERE m.n = i.n ORDER BY m.ord) AS sent,
+  COALESCE(w.started, false) AS started, a.id AS archived_id, t.fire_at,
+  r.violation, r.effective_time_out, r.effective_time_out_source, r.effective_warning_time, r.effective_warning_time_source,
+  (SELECT count(*) FROM jobs)::int AS jobs, ${SOMEONE_LISTENS_SQL} AS listened
+FROM input i
+LEFT JOIN used_sid u ON u.n = i.n
+LEFT JOIN resolved r ON r.n = i.n
+LEFT JOIN written w ON w.n = i.n
+LEFT JOIN archived a ON a.n = i.n
+LEFT JOIN timers t ON t.n = i.n
+LEFT JOIN fired f ON f.n = i.n
+ORDER BY i.n
+`;
+
+/**
+ * A webhook delivery attempt of a message Parley sent, logged, and — once it is final (delivered,
+ * or the last attempt failed) — the message's delivery status: the only change to a message
+ * after the write path recorded it.
+ *
+ *  $1 message_id  $2 attempt  $3 attempted_at  $4 status_code  $5 latency_ms  $6 error
+ *  $7 the final delivery status (SENT or FAILED), or null while attempts remain
+ */
+export const RECORD_DELIVERY_ATTEMPT_SQL = `
+WITH attempt AS (
+  INSERT INTO webhook_delivery_attempt (id, message_id, attempt, attempted_at, status_code, latency_ms, error)
+  VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6)
+  RETURNING message_id
+)
+UPDATE sms_message m SET delivery_status = $7::sms_delivery_status
+FROM attempt a
+WHERE m.id = a.message_id AND $7::sms_delivery_status IS NOT NULL
+`;
