@@ -26,8 +26,8 @@ export default new Proxy(Object.create(DataSource.prototype) as DataSource, {
   // Lazy, so importing this file for createDataSource never needs a database.
   get(_target, property) {
     cached ??= createDataSource({ url: cliUrl() });
-    const value = Reflect.get(cached, property, cached);
-    return typeof value === "function" ? value.bind(cached) : value;
+    const value: unknown = Reflect.get(cached, property, cached);
+    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(cached) : value;
   },
 });
 let cached: DataSource | undefined;

@@ -21,25 +21,27 @@ const server = http.createServer((req, res) => {
   let raw = "";
   req.setEncoding("utf8");
   req.on("data", (chunk: string) => (raw += chunk));
-  req.on("end", async () => {
-    const client = await pool.connect();
-    try {
-      const { userNumber, message } = JSON.parse(raw) as { userNumber: string; message: string };
-      await client.query("BEGIN");
-      const { rows } = await client.query({ name: "upsert", text: UPSERT, values: [ACCOUNT_ID, AGENT_NUMBER_ID, AGENT_NUMBER, userNumber] });
-      await client.query({ name: "insert", text: INSERT, values: [rows[0].id, ACCOUNT_ID, message] });
-      await client.query("COMMIT");
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ conversationId: rows[0].id }));
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: String(error) }));
-    } finally {
-      client.release();
-    }
-  });
+  req.on("end", () => void record(raw, res));
 });
 
+async function record(raw: string, res: http.ServerResponse): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const { userNumber, message } = JSON.parse(raw) as { userNumber: string; message: string };
+    await client.query("BEGIN");
+    const { rows } = await client.query({ name: "upsert", text: UPSERT, values: [ACCOUNT_ID, AGENT_NUMBER_ID, AGENT_NUMBER, userNumber] });
+    await client.query({ name: "insert", text: INSERT, values: [rows[0].id, ACCOUNT_ID, message] });
+    await client.query("COMMIT");
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ conversationId: rows[0].id }));
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    res.writeHead(500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: String(error) }));
+  } finally {
+    client.release();
+  }
+}
+
 server.listen(Number(process.env.PORT), "127.0.0.1", () => process.stdout.write("floor listening\n"));
-process.on("SIGTERM", () => server.close(() => pool.end().then(() => process.exit(0))));
+process.on("SIGTERM", () => server.close(() => void pool.end().then(() => process.exit(0))));

@@ -59,7 +59,7 @@ async function start(script: string, env: Record<string, string>, readyUrl: stri
     stdio: ["ignore", "ignore", "pipe"],
   });
   let output = "";
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}):\n${output}`);

@@ -2,21 +2,21 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { Pool } from "pg";
+import { main } from "../src/cli/main";
 import { type Config, loadConfig } from "../src/config";
 import { createLogger } from "../src/logging/logger";
 import { type Parley, startParley } from "../src/parley";
 import { parsePublicId } from "../src/services/shared/public-id";
 import { randomNumber } from "./support/harness";
 import { CREATE } from "./support/operations";
-import { createTestDatabase, type TestDatabase } from "./support/test-database";
+import { createTestDatabase, runAdminSql, type TestDatabase, withDatabase } from "./support/test-database";
 
 /*
- * Runs the real CLI (`npm run cli`) as a child process against a fresh test database, and checks
- * what it prints, the rows it writes, and that its keys work against a Parley on that database.
- * Every run costs a couple of seconds (ts-node), so the runs are few and shared where possible.
+ * Runs the CLI's main() in-process against a fresh test database, with its stdout, stderr and
+ * environment given to it, and checks what it prints, its exit code, the rows it writes, and that
+ * its keys work against a Parley on that database. One test runs the real `npm run cli` as a child
+ * process, for the wiring main() does not cover (argv, the file descriptors, the exit code).
  */
-
-jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -31,11 +31,23 @@ let db: Pool;
 let parley: Parley;
 let baseUrl: string;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+/** One run of the CLI's main(), in this process. */
+async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const run = { code: -1, stdout: "", stderr: "" };
+  run.code = await main(args, {
+    stdout: { write: (text: string) => (run.stdout += text) },
+    stderr: { write: (text: string) => (run.stderr += text) },
+    env: { ...process.env, DATABASE_URL: database.url, ...env },
+  });
+  return run;
+}
+
+/** One run of the real CLI as a user runs it (`npm run --silent cli -- …`), in a child process. */
+function npmRunCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
-      path.join(ROOT, "node_modules/.bin/ts-node"),
-      ["--transpile-only", "src/cli/main.ts", ...args],
+      "npm",
+      ["run", "--silent", "cli", "--", ...args],
       { cwd: ROOT, env: { ...process.env, DATABASE_URL: database.url, ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
@@ -190,6 +202,34 @@ describe("cli", () => {
       const run = await cli(["key:create"], { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
       expect(run).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining("key:create: --account required") });
     });
+
+    it("a configuration that does not load exits 1 with the problem on stderr, before touching the database", async () => {
+      const run = await cli(["key:create", "--account", acme.accountId], { LOG_LEVEL: "loud", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+      expect(run).toEqual({ code: 1, stdout: "", stderr: expect.stringContaining('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")') });
+    });
+  });
+
+  it("runs as `npm run --silent cli -- <command>` on an empty database: migrates it (logged on stderr), prints the JSON alone on stdout, exits 0", async () => {
+    const adminUrl = process.env.PARLEY_TEST_ADMIN_URL!;
+    const name = `parley_cli_${randomBytes(6).toString("hex")}`;
+    await runAdminSql(adminUrl, `CREATE DATABASE ${name}`);
+    const empty = new Pool({ connectionString: withDatabase(adminUrl, name), max: 1 });
+    try {
+      const run = await npmRunCli(["account:create", "--name", "Wired", "--number", "+15555550131"], {
+        DATABASE_URL: withDatabase(adminUrl, name),
+        LOG_LEVEL: "info",
+      });
+      const output = printed(run);
+
+      expect(run.stderr).toContain('"msg":"applied migrations"');
+      expect(output).toEqual({ accountId: expect.stringMatching(/^acct_[0-9a-f]{32}$/), apiKey: expect.stringMatching(/^prl_/), agentNumbers: ["+15555550131"] });
+      const uuid = parsePublicId("account", output.accountId);
+      expect((await empty.query("SELECT id, name FROM account")).rows).toEqual([{ id: uuid, name: "Wired" }]);
+      expect((await empty.query("SELECT account_id, number FROM agent_number")).rows).toEqual([{ account_id: uuid, number: "+15555550131" }]);
+    } finally {
+      await empty.end();
+      await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
   });
 });
 

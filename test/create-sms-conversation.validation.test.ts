@@ -161,14 +161,10 @@ describe("createSmsConversation input validation", () => {
       expect(payload.userErrors).toEqual([]);
       expect(payload.conversationId).toMatch(/^conv_[0-9a-f]{32}$/);
       expect(await rowCounts(account.id)).toEqual(ONE_WRITTEN);
-      if (conversation) {
-        const { rows } = await harness.db.query("SELECT * FROM sms_conversation WHERE account_id = $1", [account.id]);
-        expect(rows[0]).toMatchObject(conversation);
-      }
-      if (message) {
-        const { rows } = await harness.db.query("SELECT * FROM sms_message WHERE account_id = $1", [account.id]);
-        expect(rows[0]).toMatchObject(message);
-      }
+      const { rows: conversations } = await harness.db.query("SELECT * FROM sms_conversation WHERE account_id = $1", [account.id]);
+      expect(conversations[0]).toMatchObject(conversation ?? {});
+      const { rows: messages } = await harness.db.query("SELECT * FROM sms_message WHERE account_id = $1", [account.id]);
+      expect(messages[0]).toMatchObject(message ?? {});
     });
   });
 

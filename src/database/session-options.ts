@@ -73,9 +73,10 @@ function dropWhenUnanswered(client: ClientBase): void {
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const callback = args[args.length - 1];
     if (typeof callback === "function") {
+      const done = callback as (error: unknown, result: unknown) => void;
       args[args.length - 1] = (error: unknown, result: unknown) => {
         drop(error);
-        callback(error, result);
+        done(error, result);
       };
       return query(...args);
     }

@@ -1,4 +1,4 @@
-import { Logger as WorkerLogger } from "graphile-worker";
+import { type LogLevel, Logger as WorkerLogger } from "graphile-worker";
 import { databaseUnavailableReason } from "../errors/database-unavailable";
 import { LogThrottle } from "./log-throttle";
 import type { Logger } from "./logger";
@@ -11,7 +11,9 @@ import type { Logger } from "./logger";
  */
 export function createWorkerLogger(logger: Logger): WorkerLogger {
   const throttle = new LogThrottle(logger);
-  return new WorkerLogger((scope) => (level, message, meta) => {
+  return new WorkerLogger((scope) => (logLevel, message, meta) => {
+    // The enum's values as literals: its members cannot be read under isolatedModules (a const enum).
+    const level: `${LogLevel}` = logLevel;
     if (level !== "error" && level !== "warning") {
       logger[level === "info" ? "info" : "debug"]({ worker: scope, ...meta }, message);
       return;

@@ -30,7 +30,7 @@ export class SmsMessageResolver {
   })
   async webhookAttempts(@Root() message: SmsMessageType, @Ctx() { loaders }: Context): Promise<WebhookDeliveryAttemptType[]> {
     const attempts = await loaders.webhookAttempts.load(message.internalId);
-    return attempts.map(WebhookDeliveryAttemptType.from);
+    return attempts.map((attempt) => WebhookDeliveryAttemptType.from(attempt));
   }
 
   @FieldResolver(() => SmsConversationType, { description: "The conversation the message belongs to." })

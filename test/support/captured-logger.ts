@@ -5,11 +5,11 @@ import { createLogger, type Logger } from "../../src/logging/logger";
 export interface CapturedLogger {
   logger: Logger;
   /** Every line so far, parsed. */
-  lines(): Array<Record<string, any>>;
+  lines: () => Array<Record<string, any>>;
   /** Every line so far, as written. */
-  text(): string;
+  text: () => string;
   /** Forgets the lines so far. */
-  clear(): void;
+  clear: () => void;
 }
 
 /** The production logger (createLogger, with its serializers and redaction), writing to lines the test reads. */

@@ -224,7 +224,7 @@ export function decode({ body, contentType }: RenderedRequest): { variables?: { 
   if (charset !== "utf-8" && charset !== "utf-16le") return null;
   try {
     const parsed: unknown = JSON.parse(new TextDecoder(charset, { fatal: true }).decode(body));
-    return parsed !== null && typeof parsed === "object" ? (parsed as { variables?: { input?: Record<string, unknown> } }) : null;
+    return parsed !== null && typeof parsed === "object" ? parsed : null;
   } catch {
     return null;
   }
@@ -232,7 +232,7 @@ export function decode({ body, contentType }: RenderedRequest): { variables?: { 
 
 /** Whether a value holds text PostgreSQL cannot store as sent, or JSON nested deeper than `maxDepth`; written apart from the server's rule, as an oracle. */
 export function holdsUnstorableText(value: unknown, maxDepth: number, depth = 0): boolean {
-  if (typeof value === "string") return /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+  if (typeof value === "string") return value.includes("\u0000") || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
   if (value === null || typeof value !== "object") return false;
   if (depth >= maxDepth) return true;
   return Object.entries(value).some(([key, inner]) => holdsUnstorableText(key, maxDepth) || holdsUnstorableText(inner, maxDepth, depth + 1));

@@ -8,7 +8,6 @@ import { freePort } from "./free-port";
 import { runAdminSql, withDatabase } from "./test-database";
 
 declare global {
-  // eslint-disable-next-line no-var
   var parleyTestTeardown: (() => Promise<void>) | undefined;
 }
 

@@ -52,7 +52,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     const reply = nextReply();
     child.stdin.write(`${line}\n`);
     const answer = await reply;
-    if (answer.error) throw new Error(String(answer.error));
+    if (typeof answer.error === "string") throw new Error(answer.error);
   };
 
   return {

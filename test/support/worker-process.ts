@@ -45,8 +45,8 @@ function startProcess(script: string, readyText: string, databaseUrl: string, en
       output += chunk.toString("utf8");
       if (output.includes(readyText)) resolve();
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${output}`)));
   });
   ready.catch(() => undefined);

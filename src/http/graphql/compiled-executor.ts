@@ -7,6 +7,7 @@ import {
   type GraphQLSchema,
   getOperationAST,
   getVariableValues,
+  OperationTypeNode,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Context } from "../../resolvers/context.type";
@@ -39,10 +40,10 @@ export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000 }: 
 
   const compile = (document: DocumentNode, operationName: string | null): CompiledQuery | ExecutionResult => {
     let byName = compiled.get(document);
-    if (!byName) compiled.set(document, (byName = new Map()));
+    if (!byName) compiled.set(document, (byName = new Map<string | null, CompiledQuery | ExecutionResult>()));
     let query = byName.get(operationName);
     if (!query) {
-      query = getOperationAST(document, operationName)?.operation === "subscription" ? SUBSCRIPTION_OVER_HTTP : compileQuery(schema, document, operationName ?? undefined);
+      query = getOperationAST(document, operationName)?.operation === OperationTypeNode.SUBSCRIPTION ? SUBSCRIPTION_OVER_HTTP : compileQuery(schema, document, operationName ?? undefined);
       byName.set(operationName, query);
     }
     return query;

@@ -58,7 +58,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
   /** The JSON body (undefined for none or another content type), read as express.json() did. */
   const readJsonBody = (req: IncomingMessage, res: ServerResponse) =>
     new Promise<unknown>((resolve, reject) =>
-      parseJson(req, res, (error?: unknown) => (error ? reject(error as BodyError) : resolve((req as IncomingMessage & { body?: unknown }).body))),
+      parseJson(req, res, (error?: BodyError) => (error ? reject(error) : resolve((req as IncomingMessage & { body?: unknown }).body))),
     );
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, requestLogger: () => Logger): Promise<void> {
@@ -219,7 +219,7 @@ function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: Extract
 }
 
 /** What body-parser rejects with: an HTTP status and a reason. */
-interface BodyError {
+interface BodyError extends Error {
   status?: number;
   type?: string;
 }

@@ -88,7 +88,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
     {
       schema,
       onConnect: async (ctx) => {
-        const params = ctx.connectionParams as Record<string, unknown> | undefined;
+        const params: Record<string, unknown> | undefined = ctx.connectionParams;
         const header = params?.authorization;
         // The connection keeps the key's hash only.
         if (params) delete params.authorization;

@@ -55,7 +55,7 @@ export class AccountService {
       await repository.insert(agentNumber);
     } catch (error) {
       if (isUniqueViolation(error, "agent_number_number_key")) {
-        throw new Error(`agent number ${number} is already registered`);
+        throw new Error(`agent number ${number} is already registered`, { cause: error });
       }
       throw error;
     }
