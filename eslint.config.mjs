@@ -74,20 +74,6 @@ export default defineConfig(
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
-  {
-    // Temporary: being rewritten (issue 14 write path). The lead removes this block.
-    files: [
-      "src/services/conversations/sms-conversation.service.ts",
-      "src/services/conversations/user-message-recorder.ts",
-      "src/services/conversations/sql/**",
-      "src/services/conversations/timeout-flow.service.ts",
-      "src/services/workflows/workflow.service.ts",
-    ],
-    rules: {
-      "@typescript-eslint/no-base-to-string": "warn",
-      "@typescript-eslint/no-unnecessary-type-assertion": "warn",
-      "@typescript-eslint/no-unsafe-assignment": "warn",
-    },
-  },
+
   prettier,
 );

@@ -1,6 +1,7 @@
 import type { RecordMessageCommand } from "../src/services/conversations/record-message.command";
 import type { RecordMessageResult } from "../src/services/conversations/sms-conversation.service";
 import { TimeoutRuleViolation } from "../src/services/shared/timeout-rules.sql";
+import { UserErrorCode } from "../src/services/shared/user-error-code.enum";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 
 /*
@@ -80,7 +81,7 @@ async function setUp(c: Case): Promise<RecordMessageCommand> {
 /** What a case left: its outcome, the pair's active conversation and the timer jobs written for it. */
 async function observed(command: RecordMessageCommand, result: RecordMessageResult) {
   if (!result.ok) {
-    return { violation: result.problem.code === "INVALID_TIMEOUT_CONFIG" ? violationOf(result.problem.message) : result.problem.code };
+    return { violation: result.problem.code === UserErrorCode.INVALID_TIMEOUT_CONFIG ? violationOf(result.problem.message) : result.problem.code };
   }
   const { rows } = await harness.db.query(
     `SELECT time_out, warning_time,

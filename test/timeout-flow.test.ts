@@ -183,7 +183,7 @@ describe("the silence-timeout flow", () => {
 });
 
 describe("a timer whose job fails on its last attempt", () => {
-  it("leaves the workflow FAILED with the error, and the conversation as it was", async () => {
+  it("leaves the workflow FAILED with the error and the conversation as it was, until a later timer succeeds", async () => {
     const restore = await refusePoisonedMessages(harness.db, "the provider refused it");
     try {
       const created = await send({ userNumber: randomNumber(), message: "Bye?", sender: "AGENT", timeOut: 2, timeoutMessage: "poison" });
@@ -205,6 +205,15 @@ describe("a timer whose job fails on its last attempt", () => {
       expect(failed.workflow).toMatchObject({ lastError: "the provider refused it" });
       expect(failed.status).toBe("ACTIVE");
       expect((await messagesOf(created.conversationId)).map((message) => message.kind)).toEqual(["NORMAL"]);
+
+      // A later timer that succeeds shows the workflow running again.
+      await send({ userNumber: failed.userNumber, message: "Still with me?", sender: "AGENT", timeOut: 60, warningTime: 1, warningMessage: "Hello?" });
+      const recovered = await eventually(async () => {
+        const current = await conversation(created.conversationId);
+        expect(current.workflow).toMatchObject({ status: "RUNNING", lastError: null });
+        return current;
+      }, { timeoutMs: 10_000 });
+      expect(recovered.status).toBe("ACTIVE");
     } finally {
       await restore();
     }

@@ -90,7 +90,7 @@ export class AgentNumberService {
       return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, field, `warningTime (${row.config.warningTime} s) must be less than timeOut (${row.config.timeOut} s)`);
     }
     const [number] = await this.findByIds(accountId, [row.id!]);
-    return { ok: true, agentNumber: number! };
+    return { ok: true, agentNumber: number };
   }
 
   /** The account's numbers in number order, paged by keyset. */

@@ -67,10 +67,10 @@ export class MessageRecorder {
    * so that a failing call fails alone; a call that lost a race runs again on its own.
    */
   private async recordBatch(calls: readonly RecordCall[]): Promise<Array<RecordedRow | Error>> {
-    const results: Array<StatementRow | Error | undefined> = new Array(calls.length);
+    const results = Array.from<StatementRow | Error | undefined>({ length: calls.length });
     for (const round of rounds(calls)) await this.recordRound(calls, round, results);
     return Promise.all(
-      calls.map((call, index) => {
+      calls.map(async (call, index) => {
         const result = results[index];
         if (result instanceof Error && !retriable(result)) return result;
         if (result === undefined) return new Error("the statement returned no row for this call");

@@ -30,11 +30,14 @@ export class WorkflowService {
    * (null after a success); the `final` attempt's failure makes the workflow FAILED.
    */
   async recordAttempt(ids: { workflowId?: string | null; conversationId?: string | null }, error: unknown, { final = false } = {}): Promise<void> {
-    const lastError = error === null ? null : String(error instanceof Error ? error.message : error).slice(0, 500);
+    const lastError = error === null ? null : (error instanceof Error ? error.message : JSON.stringify(error)).slice(0, 500);
     // A failure on the job's last attempt leaves the workflow FAILED: nothing will run it again.
+    // A later task that succeeds (a new timer) shows it RUNNING again.
     await this.dataSource.query(
-      `UPDATE workflow SET attempts = attempts + 1, last_error = $3, updated_at = now(),
-         status = CASE WHEN $4 AND status <> 'COMPLETED' THEN 'FAILED'::workflow_status ELSE status END
+      `UPDATE workflow SET attempts = attempts + 1, last_error = $3::text, updated_at = now(),
+         status = CASE WHEN $4 AND status <> 'COMPLETED' THEN 'FAILED'::workflow_status
+                       WHEN $3::text IS NULL AND status = 'FAILED' THEN 'RUNNING'::workflow_status
+                       ELSE status END
        WHERE ($1::uuid IS NOT NULL AND id = $1) OR ($1::uuid IS NULL AND conversation_id = $2)`,
       [ids.workflowId ?? null, ids.conversationId ?? null, lastError, final && error !== null],
     );
@@ -45,11 +48,11 @@ export class WorkflowService {
    * many were set up.
    */
   async setUpPending(limit: number): Promise<number> {
-    const [, count] = (await this.dataSource.query(
+    const [, count] = await this.dataSource.query<[unknown, number]>(
       `UPDATE workflow SET status = 'RUNNING', attempts = attempts + 1, last_error = NULL, updated_at = now()
        WHERE id IN (SELECT id FROM workflow WHERE status = 'PENDING' ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)`,
       [limit],
-    )) as [unknown, number];
+    );
     return count;
   }
 

@@ -14,7 +14,10 @@ export function recordingAttempts(services: Services, task: Task): Task {
       await task(payload, helpers);
     } catch (error) {
       const final = helpers.job.attempts >= helpers.job.max_attempts;
-      await services.workflows.recordAttempt(ids, error, { final }).catch(() => undefined);
+      // The task's own failure is what graphile-worker must see; one recording it is only logged.
+      await services.workflows.recordAttempt(ids, error, { final }).catch((recordError: unknown) => {
+        helpers.logger.error("could not record the failed attempt on its workflow", { error: recordError });
+      });
       throw error;
     }
     await services.workflows.recordAttempt(ids, null);
