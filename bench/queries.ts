@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   const database = await createBenchDatabase("parley_bench_queries");
   // The seeding statements write a million rows each: longer than the API's statement timeout.
   const config = {
-    ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", DATABASE_STATEMENT_TIMEOUT_MS: "0" }),
+    // One key makes every request: its budget would measure the limit, not the queries.
+    ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", DATABASE_STATEMENT_TIMEOUT_MS: "0", RATE_LIMIT_POINTS: "0" }),
     databaseUrl: database.url,
     port: 0,
     runWorker: false,

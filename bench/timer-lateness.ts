@@ -16,7 +16,8 @@ const CLIENTS = 10;
 
 async function main(): Promise<void> {
   const database = await createBenchDatabase("parley_bench_timers");
-  const config = { ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn" }), databaseUrl: database.url, port: 0 };
+  // One key makes every request: its budget would measure the limit, not the timers.
+  const config = { ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", RATE_LIMIT_POINTS: "0" }), databaseUrl: database.url, port: 0 };
   const parley = await startParley({ config, logger: createLogger("warn") });
   try {
     const account = await parley.services.accounts.create("bench", ["+15555550100"]);

@@ -39,7 +39,7 @@ export interface RateLimitOptions {
   /**
    * Cost points one API key may spend per window, across every gateway process (an operation
    * spends its cost; see src/http/limits/operation-cost.ts). 0 turns the limit off.
-   * (Default: 600000; `RATE_LIMIT_POINTS`)
+   * (Default: 60000; `RATE_LIMIT_POINTS`)
    */
   points: number;
   /** Length of the window, in seconds. (Default: 60; `RATE_LIMIT_WINDOW_SECONDS`) */
@@ -96,25 +96,38 @@ export interface Config {
     maxPayloadBytes: number;
     /**
      * Active subscriptions one connection may hold; one more is refused with an `error` message
-     * (SUBSCRIPTION_LIMIT_EXCEEDED) and the rest keep running. (Default: 100; `SUBSCRIPTIONS_MAX_PER_CONNECTION`)
+     * (SUBSCRIPTION_LIMIT_EXCEEDED) and the rest keep running. (Default: 20; `SUBSCRIPTIONS_MAX_PER_CONNECTION`)
      */
     maxPerConnection: number;
     /**
      * Active subscriptions one API key may hold over all its connections to one process; one more
-     * is refused as above. (Default: 500; `SUBSCRIPTIONS_MAX_PER_KEY`)
+     * is refused as above. (Default: 200; `SUBSCRIPTIONS_MAX_PER_KEY`)
      */
     maxPerKey: number;
+    /**
+     * Cost of one subscription's selection (the operation cost, see operation-cost.ts), which runs
+     * again for every event it receives: over it, the subscription is refused with
+     * OPERATION_LIMIT_EXCEEDED. (Default: 200; `SUBSCRIPTIONS_MAX_COST`)
+     */
+    maxCost: number;
     /**
      * Events a subscription may fall behind its reader; one more closes its connection with 4420.
      * (Default: 1000; `SUBSCRIPTIONS_MAX_QUEUED_EVENTS`)
      */
     maxQueuedEvents: number;
     /**
-     * Bytes a connection may have waiting to be sent (a client that stops reading); a subscription
-     * result sent over this closes the connection with 4420. (Default: 4194304; `SUBSCRIPTIONS_MAX_BUFFERED_BYTES`)
+     * Bytes a connection may have waiting to be sent (a client that stops reading): a message that
+     * arrives, or a result sent, over this closes the connection with 4420. (Default: 4194304;
+     * `SUBSCRIPTIONS_MAX_BUFFERED_BYTES`)
      */
     maxBufferedBytes: number;
   };
+  /**
+   * Longest an HTTP request may take to arrive, headers and body, in ms: a client that sends it
+   * slower is answered 408 and cut off (headers must arrive within 20 s, or this if shorter).
+   * (Default: 30000; `HTTP_REQUEST_TIMEOUT_MS`)
+   */
+  httpRequestTimeoutMs: number;
   /** How long `/readyz` waits for the database before it answers 503, in ms. (Default: 1000; `READINESS_TIMEOUT_MS`) */
   readinessTimeoutMs: number;
   database: {
@@ -254,18 +267,20 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: positive("GRAPHQL_TIMEOUT_MS", DEFAULT_OPERATION_LIMITS.timeoutMs),
     },
     rateLimit: {
-      points: nonNegative("RATE_LIMIT_POINTS", 600_000),
+      points: nonNegative("RATE_LIMIT_POINTS", 60_000),
       windowSeconds: positive("RATE_LIMIT_WINDOW_SECONDS", 60),
       anonymousPoints: nonNegative("RATE_LIMIT_ANONYMOUS_POINTS", 60),
     },
     trustProxy: bool("TRUST_PROXY", false),
     subscriptions: {
       maxPayloadBytes: positive("SUBSCRIPTIONS_MAX_PAYLOAD_BYTES", 65_536),
-      maxPerConnection: positive("SUBSCRIPTIONS_MAX_PER_CONNECTION", 100),
-      maxPerKey: positive("SUBSCRIPTIONS_MAX_PER_KEY", 500),
+      maxPerConnection: positive("SUBSCRIPTIONS_MAX_PER_CONNECTION", 20),
+      maxPerKey: positive("SUBSCRIPTIONS_MAX_PER_KEY", 200),
+      maxCost: positive("SUBSCRIPTIONS_MAX_COST", 200),
       maxQueuedEvents: positive("SUBSCRIPTIONS_MAX_QUEUED_EVENTS", 1_000),
       maxBufferedBytes: positive("SUBSCRIPTIONS_MAX_BUFFERED_BYTES", 4_194_304),
     },
+    httpRequestTimeoutMs: positive("HTTP_REQUEST_TIMEOUT_MS", 30_000),
     readinessTimeoutMs: positive("READINESS_TIMEOUT_MS", 1_000),
     database: {
       statementTimeoutMs: nonNegative("DATABASE_STATEMENT_TIMEOUT_MS", 5_000),

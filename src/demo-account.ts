@@ -1,3 +1,4 @@
+import type { Config } from "./config";
 import type { Services } from "./services/services";
 import { toPublicId } from "./services/shared/public-id";
 
@@ -9,6 +10,14 @@ export interface DemoAccount {
   accountId: string;
   apiKey: string;
   agentNumber: string;
+}
+
+/**
+ * Whether `npm start` offers a demo account: on the embedded database of a development machine
+ * only — never in production, where a key printed to the output would be a key in its logs.
+ */
+export function demoAccountWanted(config: Pick<Config, "databaseUrl" | "nodeEnv">): boolean {
+  return config.databaseUrl === undefined && config.nodeEnv !== "production";
 }
 
 /** On an empty database, creates a demo account with one agent number and one API key. */

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { loadConfig } from "./config";
-import { createDemoAccountIfEmpty, demoBanner } from "./demo-account";
+import { createDemoAccountIfEmpty, demoAccountWanted, demoBanner } from "./demo-account";
 import { createLogger } from "./logging/logger";
 import { startParley } from "./parley";
 import { keepServingOnUncaughtErrors } from "./process-guards";
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     { port: parley.port, database: config.databaseUrl ? "DATABASE_URL" : `embedded (${config.embeddedPostgresDir})`, worker: config.runWorker },
     `Parley is serving http://localhost:${parley.port}/graphql`,
   );
-  if (!config.databaseUrl) {
+  if (demoAccountWanted(config)) {
     const demo = await createDemoAccountIfEmpty(parley.services);
     if (demo) process.stdout.write(demoBanner(demo, parley.port) + "\n");
   }

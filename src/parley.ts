@@ -71,6 +71,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       // Open connections learn of a key revoked elsewhere as soon as a new request would.
       keyCheckIntervalMs: Math.max(config.authCacheTtlMs, 1_000),
       readinessTimeoutMs: config.readinessTimeoutMs,
+      requestTimeoutMs: config.httpRequestTimeoutMs,
     });
     const server = http.server;
     await new Promise<void>((resolve, reject) => {

@@ -14,9 +14,10 @@ describe("loadConfig", () => {
       runWorker: true,
       authCacheTtlMs: 5000,
       limits: { maxDepth: 10, maxAliases: 15, maxDirectives: 10, maxTokens: 2000, maxCost: 25000, timeoutMs: 10000 },
-      rateLimit: { points: 600000, windowSeconds: 60, anonymousPoints: 60 },
+      rateLimit: { points: 60000, windowSeconds: 60, anonymousPoints: 60 },
       trustProxy: false,
-      subscriptions: { maxPayloadBytes: 65536, maxPerConnection: 100, maxPerKey: 500, maxQueuedEvents: 1000, maxBufferedBytes: 4194304 },
+      subscriptions: { maxPayloadBytes: 65536, maxPerConnection: 20, maxPerKey: 200, maxCost: 200, maxQueuedEvents: 1000, maxBufferedBytes: 4194304 },
+      httpRequestTimeoutMs: 30000,
       readinessTimeoutMs: 1000,
       database: { statementTimeoutMs: 5000, idleInTransactionTimeoutMs: 10000, connectTimeoutMs: 2000 },
       worker: { concurrency: 5, pollInterval: 250, heartbeatIntervalMs: 5000, staleWorkerAfterMs: 30000 },
@@ -45,10 +46,11 @@ describe("loadConfig", () => {
         SUBSCRIPTIONS_MAX_PAYLOAD_BYTES: "1024",
         SUBSCRIPTIONS_MAX_PER_CONNECTION: "10",
         SUBSCRIPTIONS_MAX_PER_KEY: "20",
+        SUBSCRIPTIONS_MAX_COST: "50",
         SUBSCRIPTIONS_MAX_QUEUED_EVENTS: "30",
         SUBSCRIPTIONS_MAX_BUFFERED_BYTES: "4096",
       }).subscriptions,
-    ).toEqual({ maxPayloadBytes: 1024, maxPerConnection: 10, maxPerKey: 20, maxQueuedEvents: 30, maxBufferedBytes: 4096 });
+    ).toEqual({ maxPayloadBytes: 1024, maxPerConnection: 10, maxPerKey: 20, maxCost: 50, maxQueuedEvents: 30, maxBufferedBytes: 4096 });
     expect(
       problemsOf({
         SUBSCRIPTIONS_MAX_PAYLOAD_BYTES: "64kb",

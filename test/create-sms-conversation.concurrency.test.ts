@@ -1,3 +1,6 @@
+import { loadConfig } from "../src/config";
+import { createLogger } from "../src/logging/logger";
+import { type Parley, startParley } from "../src/parley";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { CREATE } from "./support/operations";
 
@@ -39,6 +42,37 @@ describe("createSmsConversation under concurrency", () => {
     expect(
       (await harness.db.query("SELECT body FROM sms_message WHERE conversation_id = $1", [rows[0].id])).rows.map((r) => r.body).sort(),
     ).toEqual(Array.from({ length: 20 }, (_, i) => `message ${i}`).sort());
+  });
+
+  it("40 concurrent newConversation calls for one pair, through two processes, each start their own conversation: one ACTIVE, 39 ARCHIVED", async () => {
+    const config = { ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), databaseUrl: harness.database.url, port: 0, runWorker: false };
+    const other: Parley = await startParley({ config, logger: createLogger("silent") });
+    try {
+      const userNumber = randomNumber();
+      const through = (baseUrl: string, i: number) =>
+        fetch(`${baseUrl}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: account.apiKey },
+          body: JSON.stringify({ query: CREATE, variables: { input: { agentNumber: account.agentNumbers[0], userNumber, message: `message ${i}`, newConversation: true } } }),
+        }).then(async (response) => ((await response.json()) as { data: { createSmsConversation: { conversationId: string; userErrors: unknown[] } } }).data.createSmsConversation);
+      const payloads = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => through(i % 2 ? harness.baseUrl : `http://127.0.0.1:${other.port}`, i)),
+      );
+
+      expect(payloads.flatMap((payload) => payload.userErrors)).toEqual([]);
+      expect(new Set(payloads.map((payload) => payload.conversationId)).size).toBe(40);
+      const { rows } = await harness.db.query(
+        `SELECT c.status, count(m.id)::int AS messages, count(DISTINCT w.id)::int AS workflows
+         FROM sms_conversation c JOIN sms_message m ON m.conversation_id = c.id JOIN workflow w ON w.conversation_id = c.id
+         WHERE c.account_id = $1 GROUP BY c.id, c.status`,
+        [account.id],
+      );
+      expect(rows.filter((row) => row.status === "ACTIVE")).toHaveLength(1);
+      expect(rows.filter((row) => row.status === "ARCHIVED")).toHaveLength(39);
+      expect(rows.every((row) => row.messages === 1 && row.workflows === 1)).toBe(true);
+    } finally {
+      await other.stop();
+    }
   });
 
   it("10 concurrent repeats of one messageSid leave one message and return one conversationId", async () => {

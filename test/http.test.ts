@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import type { ApolloServer } from "@apollo/server";
@@ -155,6 +156,22 @@ describe("HTTP surface (development)", () => {
     expect(logs.text()).not.toMatch(/authorization|headers/i);
   });
 
+  it("access-logs refused requests without a valid key once per interval, with a count of the rest", async () => {
+    logs.clear();
+    for (let i = 0; i < 5; i++) await fetch(`${harness.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    await settle();
+    const refusals = logs.lines().filter((line) => line.res?.statusCode === 401);
+    expect(refusals).toHaveLength(1);
+  });
+
+  it("access-logs a path it does not serve without the path, which is the caller's text", async () => {
+    logs.clear();
+    await fetch(`${harness.baseUrl}/%2B15550001111/a-message-body`, { headers: { "x-request-id": "req-other" } });
+    await settle();
+    expect(logs.lines()).toEqual([expect.objectContaining({ req: { id: "req-other", method: "GET", url: "[other path]" }, res: { statusCode: 404 } })]);
+    expect(logs.text()).not.toMatch(/15550001111|a-message-body/);
+  });
+
   it("access-logs every request but the probes", async () => {
     logs.clear();
     await fetch(`${harness.baseUrl}/healthz`);
@@ -162,7 +179,7 @@ describe("HTTP surface (development)", () => {
     await fetch(`${harness.baseUrl}/nope`, { headers: { "x-request-id": "req-404" } });
     await settle();
     expect(logs.lines()).toEqual([
-      expect.objectContaining({ msg: "request completed", req: { id: "req-404", method: "GET", url: "/nope" }, res: { statusCode: 404 } }),
+      expect.objectContaining({ msg: "request completed", req: { id: "req-404", method: "GET", url: "[other path]" }, res: { statusCode: 404 } }),
     ]);
   });
 
@@ -206,6 +223,35 @@ describe("HTTP surface (development)", () => {
       const errors = logs.lines().filter((line) => line.msg === "unexpected error");
       expect(errors).toEqual([
         expect.objectContaining({ level: 50, requestId, req: { id: requestId, method: "POST", url: "/graphql" }, err: expect.objectContaining({ message: "disk on fire" }) }),
+      ]);
+    } finally {
+      create.mockRestore();
+    }
+  });
+
+  it("logs every unexpected error's request id, the stack once per kind and interval", async () => {
+    class DiskError extends Error {
+      override name = "DiskError";
+    }
+    const create = jest.spyOn(harness.parley.services.conversations, "recordMessage").mockRejectedValue(new DiskError("disk on fire"));
+    logs.clear();
+    try {
+      const requestIds = [];
+      for (let i = 0; i < 3; i++) {
+        const { headers } = await harness.graphql(
+          "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId } }",
+          { input: { userNumber: "+15550001111", agentNumber: account.agentNumbers[0], message: "hi" } },
+          { apiKey: account.apiKey },
+        );
+        requestIds.push(headers.get("x-request-id"));
+      }
+      await settle();
+      const errors = logs.lines().filter((line) => typeof line.msg === "string" && line.msg.startsWith("unexpected error"));
+      expect(errors.map((line) => line.requestId)).toEqual(requestIds);
+      expect(errors.filter((line) => line.err?.stack)).toHaveLength(1);
+      expect(errors.slice(1)).toEqual([
+        expect.objectContaining({ msg: "unexpected error (as logged in full before)", kind: "DiskError:" }),
+        expect.objectContaining({ msg: "unexpected error (as logged in full before)", kind: "DiskError:" }),
       ]);
     } finally {
       create.mockRestore();
@@ -348,5 +394,29 @@ describe("HTTP surface (production)", () => {
     const response = await fetch(`${harness.baseUrl}/readyz`);
     expect(response.status).toBe(503);
     await harness.parley.database.dataSource.initialize();
+  });
+});
+
+describe("a request that trickles in", () => {
+  it("is answered 408 and cut off once HTTP_REQUEST_TIMEOUT_MS have passed, with a key or without", async () => {
+    const harness = await startHarness({ runWorker: false, config: { httpRequestTimeoutMs: 500 } });
+    try {
+      const account = await harness.createAccount();
+      const { port } = new URL(harness.baseUrl);
+      const socket = net.connect(Number(port), "127.0.0.1");
+      const answer = new Promise<string>((resolve) => {
+        let text = "";
+        socket.on("data", (chunk) => (text += chunk.toString()));
+        socket.on("close", () => resolve(text));
+      });
+      socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: ${account.apiKey}\r\ncontent-length: 100\r\n\r\n{"query":`);
+      const startedAt = Date.now();
+      expect(await answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      const { body } = await harness.graphql("{ __typename }", undefined, { apiKey: account.apiKey });
+      expect(body).toEqual({ data: { __typename: "Query" } });
+    } finally {
+      await harness.close();
+    }
   });
 });

@@ -121,6 +121,11 @@ describe("operation limits (defaults)", () => {
     expect(await conversationCount()).toBe(before);
   });
 
+  it("counts aliases of __typename too", async () => {
+    const { body } = await ask(`{ ${Array.from({ length: 16 }, (_, i) => `t${i}: __typename`).join(" ")} }`);
+    expect(body.errors![0].extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "aliases", maximum: 15, actual: 16 });
+  });
+
   it("refuses more directives than allowed", async () => {
     const { body } = await ask(`{ ${Array.from({ length: 11 }, () => "__typename @include(if: true)").join(" ")} }`);
     expect(body.errors![0].extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "directives", maximum: 10, actual: 11 });

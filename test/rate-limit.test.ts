@@ -55,6 +55,26 @@ describe("the per-key budget", () => {
     expect(await conversationsOf(harness, account)).toBe(7);
   });
 
+  it("charges every request at least a point, with the RateLimit headers on every answer: refused by a limit, unreadable, or fine", async () => {
+    const account = await harness.createAccount();
+    const post = (body: string) =>
+      fetch(`${harness.baseUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json", authorization: account.apiKey },
+        body,
+      });
+    const tooMany = await post(JSON.stringify({ query: `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: __typename`).join(" ")} }` }));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");
+    expect(((await tooMany.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("OPERATION_LIMIT_EXCEEDED");
+    expect(tooMany.headers.get("ratelimit")).toMatch(/^"key";r=99;/);
+    const unreadable = await post("{not json");
+    expect(unreadable.status).toBe(400);
+    expect(unreadable.headers.get("ratelimit")).toMatch(/^"key";r=98;/);
+    const fine = await post(JSON.stringify({ query: SMALL }));
+    expect(fine.headers.get("ratelimit")).toMatch(/^"key";r=97;/);
+  });
+
   it("keeps each key's budget to itself", async () => {
     const spender = await harness.createAccount();
     const other = await harness.createAccount();
@@ -122,5 +142,28 @@ describe("requests without a valid key, per address", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
 
     expect((await harness.graphql(SMALL, undefined, { apiKey: account.apiKey })).status).toBe(200);
+  });
+});
+
+describe("an address that has spent its budget of requests without a valid key", () => {
+  it("still gets its recently valid keys looked up once the auth cache forgot them, and never a key revoked since", async () => {
+    const harness = await startHarness({ runWorker: false, authCacheTtlMs: 100, config: { rateLimit: { points: 0, windowSeconds: 60, anonymousPoints: 2 } } });
+    try {
+      const known = await harness.createAccount();
+      const revoked = await harness.createAccount();
+      const stranger = await harness.createAccount();
+      for (const account of [known, revoked]) expect((await harness.graphql(SMALL, undefined, { apiKey: account.apiKey })).status).toBe(200);
+      for (let i = 0; i < 3; i++) await harness.graphql(SMALL, undefined, { apiKey: "prl_" + "D".repeat(43) });
+      await harness.parley.services.apiKeys.revoke(revoked.keyId);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      expect((await harness.graphql(SMALL, undefined, { apiKey: known.apiKey })).status).toBe(200);
+      // Looked up, found revoked: one more failure from an address over its budget.
+      expect((await harness.graphql(SMALL, undefined, { apiKey: revoked.apiKey })).status).toBe(429);
+      // A valid key this process never saw waits for the window, like any guess.
+      expect((await harness.graphql(SMALL, undefined, { apiKey: stranger.apiKey })).status).toBe(429);
+    } finally {
+      await harness.close();
+    }
   });
 });

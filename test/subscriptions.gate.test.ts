@@ -1,6 +1,7 @@
 import { DEFAULT_OPERATION_LIMITS } from "../src/config";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
-import { type Connection, connect } from "./support/subscriber";
+import WebSocket from "ws";
+import { type Connection, connect, wsUrl } from "./support/subscriber";
 
 /*
  * Subscriptions go through the same gate as HTTP: who is calling, the operation limits, the
@@ -85,5 +86,53 @@ describe("subscriptions and the key's budget", () => {
     } finally {
       await harness.close();
     }
+  });
+});
+
+describe("subscriptions and what each event costs", () => {
+  let harness: Harness;
+  let account: TestAccount;
+  beforeAll(async () => {
+    harness = await startHarness({ runWorker: false, subscriptions: { maxCost: 50, maxBufferedBytes: 256 * 1024 } });
+    account = await harness.createAccount();
+  });
+  afterAll(() => harness.close());
+
+  it("refuses a subscription whose selection costs more than SUBSCRIPTIONS_MAX_COST, since it runs again for every event", async () => {
+    const on = await connection(harness, account.apiKey);
+    const heavy = await on.subscribe("subscription { smsMessageAdded { conversation { requestData messages(last: 10) { edges { node { body } } } } } }");
+    expect(await heavy.ended).toEqual([[expect.objectContaining({ extensions: expect.objectContaining({ code: "OPERATION_LIMIT_EXCEEDED", limit: "cost", maximum: 50 }) })]]);
+    const light = await on.subscribe(ADDED);
+    await send(harness, account, "light enough");
+    expect((await light.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["light enough"]);
+  });
+
+  it.each([
+    ["with a key", true],
+    ["without one", false],
+  ])("drops a peer that sends pings %s but stops reading the pongs, before they outgrow SUBSCRIPTIONS_MAX_BUFFERED_BYTES", async (_name, authenticate) => {
+    const socket = new WebSocket(wsUrl(harness.baseUrl), "graphql-transport-ws");
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+    if (authenticate) {
+      socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: account.apiKey } }));
+      await new Promise((resolve) => socket.once("message", resolve));
+    }
+    socket.pause();
+    const ping = JSON.stringify({ type: "ping", payload: { pad: "x".repeat(60_000) } });
+    let sent = 0;
+    let open = true;
+    void closed.then(() => (open = false));
+    // 100 pings would leave ~6 MB of pongs waiting; the server must cut the peer off long before.
+    while (open && sent < 100) {
+      socket.send(ping);
+      sent++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    socket.resume();
+    expect(await closed).toBe(1006);
+    expect(sent).toBeLessThan(100);
+    const { body } = await harness.graphql("{ __typename }", undefined, { apiKey: account.apiKey });
+    expect(body).toEqual({ data: { __typename: "Query" } });
   });
 });

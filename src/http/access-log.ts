@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { LogThrottle } from "../logging/log-throttle";
 import type { Logger } from "../logging/logger";
 import { assignRequestId } from "./request-id";
+
+/** The paths Parley serves; any other is logged as OTHER_PATH (a path is the caller's text). */
+const ROUTES = /^\/(graphql(\/[^?#]*)?|healthz|readyz)(?=[?#]|$)/i;
+const OTHER_PATH = "[other path]";
+
+// One per process: a flood of refused requests is one flood, whichever request it is.
+const refusals = new LogThrottle();
 
 /**
  * The bindings of a request's logger: only these fields, so headers (and the API keys in them)
@@ -8,7 +16,8 @@ import { assignRequestId } from "./request-id";
  * variables). Named as pino-http named them, so log lines keep their shape.
  */
 export function requestBindings(requestId: string, req: IncomingMessage): { req: { id: string; method: string | undefined; url: string | undefined } } {
-  return { req: { id: requestId, method: req.method, url: req.url } };
+  const url = req.url === undefined || ROUTES.test(req.url) ? req.url : OTHER_PATH;
+  return { req: { id: requestId, method: req.method, url } };
 }
 
 /**
@@ -25,7 +34,9 @@ export function logAccessWhenDone(requestLogger: Logger, req: IncomingMessage, r
     const statusCode = res.statusCode;
     // The cause of a 5xx, if any, was logged where it happened (throttled): this line is only the request's.
     const message = statusCode >= 500 ? "request errored" : !req.readableAborted && res.writableEnded ? "request completed" : "request aborted";
-    requestLogger.info({ res: { statusCode }, responseTime }, message);
+    // Refusals of requests without a valid key or over a budget are counted, not each written: anyone can send them.
+    if (statusCode === 401 || statusCode === 429) refusals.log("info", `${message}:${statusCode}`, { res: { statusCode }, responseTime }, message, { res: { statusCode } }, requestLogger);
+    else requestLogger.info({ res: { statusCode }, responseTime }, message);
   };
   res.on("finish", done).on("close", done);
 }

@@ -36,6 +36,8 @@ export interface HttpAppOptions {
   limits: OperationLimits;
   /** Take the client's address from `X-Forwarded-For` (see clientAddress). (Default: false) */
   trustProxy?: boolean;
+  /** Longest a request may take to arrive, in ms. (Default: 30000) */
+  requestTimeoutMs?: number;
   /** Largest accepted request body. (Default: `256kb`) */
   bodyLimit?: string;
   /** How long `/readyz` waits for the database before it answers 503, in ms. (Default: 1000) */
@@ -62,7 +64,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { dataSource, services, logger } = options;
   const app = express();
   app.disable("x-powered-by");
-  const server = http.createServer();
+  // A request trickling in holds a socket and its buffers: the whole of it must arrive in time,
+  // checked every second (Node checks every 30 s by default).
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const server = http.createServer({ requestTimeout, headersTimeout: Math.min(20_000, requestTimeout), connectionsCheckingInterval: 1_000 });
 
   const schema = await buildParleySchema(services);
   const gate = new RequestGate({

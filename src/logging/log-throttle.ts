@@ -1,7 +1,7 @@
 import { databaseUnavailableReason } from "../errors/database-unavailable";
 import type { Logger } from "./logger";
 
-export type ThrottledLevel = "warn" | "error";
+export type ThrottledLevel = "info" | "warn" | "error";
 
 export interface LogThrottleOptions {
   /** Longest a kind of failure stays quiet while it repeats, in ms. (Default: 10000) */
@@ -41,14 +41,14 @@ export class LogThrottle {
    * is logged by its reason (`ECONNREFUSED`, `57P01` …) without a stack, as it says all there is;
    * any other error in full (`err`), once per interval.
    */
-  failure(level: ThrottledLevel, message: string, error: unknown, fields: Record<string, unknown> = {}, logger?: Logger): void {
+  failure(level: ThrottledLevel, message: string, error: unknown, fields: Record<string, unknown> = {}, logger?: Logger): boolean {
     const reason = databaseUnavailableReason(error);
     if (reason !== undefined) {
       const summary = { database: "unavailable", reason };
-      this.log(level, `${message}\u0000${reason}`, { ...fields, ...summary }, message, summary, logger);
+      return this.log(level, `${message}\u0000${reason}`, { ...fields, ...summary }, message, summary, logger);
     } else {
       const kind = errorKind(error);
-      this.log(level, `${message}\u0000${kind}`, { ...fields, kind, err: error }, message, { kind }, logger);
+      return this.log(level, `${message}\u0000${kind}`, { ...fields, kind, err: error }, message, { kind }, logger);
     }
   }
 
@@ -64,15 +64,16 @@ export class LogThrottle {
     message: string,
     summary: Record<string, unknown> = {},
     logger: Logger | undefined = this.logger,
-  ): void {
+  ): boolean {
     const window = this.windows.get(kind);
     if (window) {
       window.suppressed++;
-      return;
+      return false;
     }
     if (!logger) throw new Error("LogThrottle: no logger given");
     logger[level](fields, message);
     this.open(kind, { logger, level, message, summary });
+    return true;
   }
 
   private open(kind: string, line: Pick<Window, "logger" | "level" | "message" | "summary">): void {
@@ -96,7 +97,7 @@ export class LogThrottle {
  * A name for an error that is not about availability: its class, code and (a database error's)
  * constraint, never its message (it may hold request data).
  */
-function errorKind(error: unknown): string {
+export function errorKind(error: unknown): string {
   if (typeof error !== "object" || error === null) return typeof error;
   const { name, code, constraint } = error as { name?: unknown; code?: unknown; constraint?: unknown };
   const kind = `${typeof name === "string" ? name : "Error"}:${typeof code === "string" || typeof code === "number" ? code : ""}`;

@@ -91,6 +91,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
     }
 
     let body: unknown;
+    let unreadable: { status: number; message: string } | undefined;
     try {
       body = await readJsonBody(req, res);
     } catch (error) {
@@ -104,18 +105,21 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
             : type === INVALID_UTF8_BODY
               ? INVALID_UTF8_MESSAGE
               : "The request could not be read.";
-      sendJson(req, res, status, { errors: [{ message, extensions: { code: "BAD_REQUEST", requestId } }] });
-      return;
+      unreadable = { status, message };
     }
 
-    const operation = identity ? operationOf(body, params) : undefined;
-    if (identity && operation) {
-      const admitted = await gate.admit(identity, operation);
+    if (identity) {
+      // An unreadable body or one without an operation is checked by nothing, but still spends.
+      const admitted = await gate.admit(identity, unreadable ? undefined : operationOf(body, params));
       if (admitted.budget) for (const [name, value] of Object.entries(rateLimitHeaders(admitted.budget))) res.setHeader(name, value);
       if (!admitted.ok) {
         sendRefusal(req, res, admitted, requestId);
         return;
       }
+    }
+    if (unreadable) {
+      sendJson(req, res, unreadable.status, { errors: [{ message: unreadable.message, extensions: { code: "BAD_REQUEST", requestId } }] });
+      return;
     }
 
     const headers = new HeaderMap();
@@ -211,7 +215,7 @@ function isRecordOrNull(value: unknown): value is Record<string, unknown> | null
  */
 function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: Extract<GateResult<object>, { ok: false }>, requestId: string): void {
   const status = refusal.status === 400 && !acceptsGraphQLResponse(req.headers.accept) ? 200 : refusal.status;
-  const headers: OutgoingHttpHeaders = { "content-type": "application/json; charset=utf-8" };
+  const headers: OutgoingHttpHeaders = { "content-type": jsonContentType(req) };
   if (refusal.budget) Object.assign(headers, rateLimitHeaders(refusal.budget));
   if (refusal.status === 401) headers["www-authenticate"] = "Bearer";
   const errors = refusal.errors.map((error: GraphQLError) => ({ message: error.message, extensions: { ...error.extensions, requestId } }));
@@ -238,7 +242,12 @@ async function sendApolloResponse(req: IncomingMessage, res: ServerResponse, res
 }
 
 function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
-  sendComplete(req, res, status, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(body));
+  sendComplete(req, res, status, { "content-type": jsonContentType(req) }, JSON.stringify(body));
+}
+
+/** The media type GraphQL-over-HTTP answers in: graphql-response+json to a client that accepts it, else JSON. */
+function jsonContentType(req: IncomingMessage): string {
+  return acceptsGraphQLResponse(req.headers.accept) ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8";
 }
 
 /**

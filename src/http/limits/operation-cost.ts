@@ -3,9 +3,11 @@ import { type ComplexityEstimator, getComplexity } from "graphql-query-complexit
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../services/shared/pagination";
 
 /**
- * The cost model, in points. A field costs 1, a root mutation field (a write) costs
- * MUTATION_COST, and a connection multiplies what it selects by the page it asks for (`first` or
- * `last`, else the default page of 20; at most 100):
+ * The cost model, in points. A field costs 1 — or, for one that may hold much more than a
+ * scalar, about one per KiB it may hold (its `complexity`: `requestData` 16, a message text 2;
+ * src/resolvers/types/field-cost.ts) — a root mutation field (a write) costs MUTATION_COST, and a
+ * connection multiplies what it selects by the page it asks for (`first` or `last`, else the
+ * default page of 20; at most 100):
  *
  *   cost(field) = own + page × cost(selection)
  *
@@ -25,7 +27,8 @@ export type CostCalculator = (document: DocumentNode, operationName: string | nu
 export function createCostCalculator(schema: GraphQLSchema): CostCalculator {
   const mutation = schema.getMutationType();
   const estimateField: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-    const own = type === mutation ? MUTATION_COST : 1;
+    const declared = field.extensions?.complexity;
+    const own = typeof declared === "number" ? declared : type === mutation ? MUTATION_COST : 1;
     if (!field.args.some((arg) => arg.name === "first")) return own + childComplexity;
     const requested = typeof args.first === "number" ? args.first : typeof args.last === "number" ? args.last : DEFAULT_PAGE_SIZE;
     // Out-of-range sizes are refused when the field runs, with an error naming the argument.

@@ -71,7 +71,8 @@ export class OperationGuard {
     });
     this.rules = [
       maxDepthRule(refuse("depth", limits.maxDepth)),
-      maxAliasesRule(refuse("aliases", limits.maxAliases)),
+      // Every alias counts, `__typename`'s too: each is one more entry in the answer.
+      maxAliasesRule({ ...refuse("aliases", limits.maxAliases), allowList: [] }),
       maxDirectivesRule(refuse("directives", limits.maxDirectives)),
     ];
   }

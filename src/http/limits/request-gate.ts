@@ -32,7 +32,8 @@ export class RequestGate {
   /**
    * The identity of the `authorization` header's key. A request without a valid key spends one
    * point of its address's budget; an address with none left is refused before its key is
-   * looked up (a key this process already knows still works).
+   * looked up — unless this process found that key live in the last ten minutes (a client behind
+   * the same address as an attacker keeps working).
    */
   async authenticate(authorization: string | undefined, address: string): Promise<GateResult<{ identity: ApiKeyIdentity }>> {
     const { apiKeys, anonymous } = this.options;
@@ -40,7 +41,7 @@ export class RequestGate {
     const known = apiKey ? apiKeys.cachedIdentity(apiKey) : undefined;
     if (known) return { ok: true, identity: known };
     const exhausted = await anonymous.exhausted(address);
-    if (exhausted) return { ok: false, status: 429, errors: [rateLimitedError(exhausted)], budget: exhausted };
+    if (exhausted && !(apiKey && apiKeys.wasRecentlyValid(apiKey))) return { ok: false, status: 429, errors: [rateLimitedError(exhausted)], budget: exhausted };
     const identity = apiKey ? await apiKeys.identify(apiKey) : null;
     if (identity) return { ok: true, identity };
     const budget = await anonymous.record(address);
@@ -48,11 +49,16 @@ export class RequestGate {
     return { ok: false, status: 401, errors: [unauthenticatedError()] };
   }
 
-  /** Checks the operation's limits, then spends its cost from the key's budget. */
-  async admit(identity: ApiKeyIdentity, request: OperationRequest): Promise<GateResult<{ cost: number; budget: BudgetState | null }>> {
-    const admission = this.options.guard.admit(request);
-    if (!admission.ok) return { ok: false, status: 400, errors: admission.errors };
-    const budget = await this.options.keyBudget.spend(identity.keyId, admission.cost);
+  /**
+   * Checks the operation's limits, then spends its cost from the key's budget. Every request
+   * spends at least one point — one without an operation to check, or refused by a limit, too —
+   * and a cost that does not fit what is left is spent all the same (the client reads what is
+   * left in the RateLimit header before it sends).
+   */
+  async admit(identity: ApiKeyIdentity, request: OperationRequest | undefined): Promise<GateResult<{ cost: number; budget: BudgetState | null }>> {
+    const admission = request ? this.options.guard.admit(request) : { ok: true as const, cost: 1 };
+    const budget = await this.options.keyBudget.spend(identity.keyId, admission.ok ? admission.cost : 1);
+    if (!admission.ok) return { ok: false, status: 400, errors: admission.errors, budget: budget ?? undefined };
     if (budget && !budget.allowed) return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
     return { ok: true, cost: admission.cost, budget };
   }

@@ -26,6 +26,7 @@ import { createFormatError } from "../graphql/error-masking";
 import { logRequestFailure } from "../request-failure-log";
 import { KeyRevocationWatch } from "./key-revocation-watch";
 import { LiveConnection } from "./live-connection";
+import { operationLimitError } from "../limits/operation-limit-error";
 import type { RequestGate } from "../limits/request-gate";
 import { SubscriptionLimits } from "./subscription-limits";
 
@@ -128,6 +129,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
         // The operation's own checks come before its slot, so that an operation they refuse holds none.
         const admitted = await gate.admit(identity, payload);
         if (!admitted.ok) return admitted.errors;
+        // Its selection runs again for every event: bounded far below a one-off operation.
+        if (admitted.cost > bounds.maxCost) return [operationLimitError("cost", bounds.maxCost, admitted.cost)];
         // The codes Apollo gives the same request errors over HTTP.
         let document;
         try {
@@ -189,6 +192,13 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
     // maxPayload) when it emits an error; graphql-ws would print it to the console.
     socket.removeAllListeners("error");
     socket.on("error", (error: Error & { code?: string }) => logger.info({ code: error.code }, "WebSocket protocol error; connection closed"));
+    // Every message may be answered (a pong echoes its ping): a peer that sends but does not read
+    // is cut off before what waits for it outgrows maxBufferedBytes, with a key or without.
+    socket.on("message", () => {
+      if (socket.bufferedAmount <= bounds.maxBufferedBytes) return;
+      logger.warn({ cause: "socket", maxBufferedBytes: bounds.maxBufferedBytes }, "WebSocket peer stopped reading; connection dropped");
+      socket.terminate();
+    });
   });
   return {
     dispose: async () => {

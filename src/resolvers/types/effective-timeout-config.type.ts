@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { TimeoutConfigSource } from "../../services/shared/timeout-rules.sql";
 import "./register-enums";
+import { FIELD_COST } from "./field-cost";
 
 @ObjectType({ description: "An effective whole-seconds setting and where it comes from." })
 export class EffectiveIntSetting {
@@ -13,7 +14,7 @@ export class EffectiveIntSetting {
 
 @ObjectType({ description: "An effective text setting and where it comes from." })
 export class EffectiveStringSetting {
-  @Field(() => String, { nullable: true, description: "The value in force; null when set nowhere." })
+  @Field(() => String, { nullable: true, complexity: FIELD_COST.text, description: "The value in force; null when set nowhere." })
   value!: string | null;
 
   @Field(() => TimeoutConfigSource, { description: "Where the value comes from." })

@@ -7,6 +7,7 @@ import { SmsMessageKind } from "../../entities/sms-message-kind.enum";
 import { SmsSender } from "../../entities/sms-sender.enum";
 import { toPublicId } from "../../services/shared/public-id";
 import "./register-enums";
+import { FIELD_COST } from "./field-cost";
 
 @ObjectType("SmsMessage", { implements: NodeInterface, description: "One message of a conversation." })
 export class SmsMessageType implements NodeInterface {
@@ -23,7 +24,7 @@ export class SmsMessageType implements NodeInterface {
   @Field(() => SmsMessageKind, { description: "A normal message, or one sent by the timeout flow." })
   kind!: SmsMessageKind;
 
-  @Field({ description: "The text." })
+  @Field({ complexity: FIELD_COST.text, description: "The text." })
   body!: string;
 
   @Field(() => String, { nullable: true, description: "The provider's message SID, when given." })

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
+import { FIELD_COST } from "./field-cost";
 
 @ObjectType({
   description:
@@ -11,9 +12,9 @@ export class TimeoutConfig {
   @Field(() => Int, { nullable: true, description: "Seconds of user silence before the warning message; less than `timeOut`." })
   warningTime!: number | null;
 
-  @Field(() => String, { nullable: true, description: "Sent when the conversation times out." })
+  @Field(() => String, { nullable: true, complexity: FIELD_COST.text, description: "Sent when the conversation times out." })
   timeoutMessage!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Sent at `warningTime`." })
+  @Field(() => String, { nullable: true, complexity: FIELD_COST.text, description: "Sent at `warningTime`." })
   warningMessage!: string | null;
 }

@@ -33,6 +33,9 @@ export interface ApiKeyIdentity {
   keyHash: string;
 }
 
+/** How long a key found live is still worth a lookup from an address that has spent its budget of failed attempts, in ms. */
+export const RECENTLY_VALID_MS = 10 * 60_000;
+
 export interface ApiKeyServiceOptions {
   /**
    * How long a key's account is remembered in this process. A key revoked in another process
@@ -44,6 +47,11 @@ export interface ApiKeyServiceOptions {
 
 export class ApiKeyService {
   private readonly cache: TtlCache<string, ApiKeyIdentity>;
+  /**
+   * Hashes of keys found live in the last RECENTLY_VALID_MS: not to authenticate (revocation must
+   * reach them within the cache's TTL), only to say a key is worth looking up.
+   */
+  private readonly recentlyValid = new TtlCache<string, true>(RECENTLY_VALID_MS);
   /** Bumped by every revocation: a lookup that raced with one must not cache its answer. */
   private revocations = 0;
 
@@ -99,7 +107,13 @@ export class ApiKeyService {
     const identity = rows[0] ? { accountId: rows[0].account_id, keyId: rows[0].id, keyHash: cacheKey } : null;
     // Only live keys are remembered: a new key works at once, a bad one is never cached.
     if (identity && this.revocations === revocationsBefore) this.cache.set(cacheKey, identity);
+    if (identity) this.recentlyValid.set(cacheKey, true);
     return identity;
+  }
+
+  /** Whether this process found the key live recently (see recentlyValid), without reading the database. */
+  wasRecentlyValid(apiKey: string): boolean {
+    return API_KEY_SHAPE.test(apiKey) && this.recentlyValid.get(apiKeyHashBase64(apiKey)) === true;
   }
 
   /** A live key's identity if this process remembers it, without reading the database. */

@@ -65,7 +65,8 @@ locked AS (
   FOR UPDATE OF s
 ),
 resolved AS (
-  SELECT i.*, l.id AS existing_id, l.warning_at AS was_warning_at, l.timeout_at AS was_timeout_at, e.*, p.*,
+  -- sent_at is read once the conversation is locked: it is the message's time, which its timers count from.
+  SELECT i.*, l.id AS existing_id, l.warning_at AS was_warning_at, l.timeout_at AS was_timeout_at, t.sent_at, e.*, p.*,
     ${timeoutRuleSql("e.effective_warning_time", "e.effective_time_out", "i.time_out IS NOT NULL OR i.warning_time IS NOT NULL")} AS violation
   FROM calls i
   JOIN agent_number n ON n.id = i.agent_number_id
@@ -75,7 +76,8 @@ resolved AS (
     .map((column) => `COALESCE(i.${column}, CASE WHEN NOT i.new_conversation THEN l.${column} END) AS ${column}`)
     .join(", ")}) o
   CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("o", "n.sms_config")}) e
-  CROSS JOIN LATERAL (SELECT ${plannedTimersSql("i.sender", "e.effective_time_out", "e.effective_warning_time")}) p
+  CROSS JOIN LATERAL (SELECT clock_timestamp() AS sent_at) t
+  CROSS JOIN LATERAL (SELECT ${plannedTimersSql("i.sender", "t.sent_at", "e.effective_time_out", "e.effective_warning_time")}) p
 ),
 archived AS (
   UPDATE sms_conversation c SET status = 'ARCHIVED', archived_at = now(), warning_at = NULL, timeout_at = NULL, updated_at = now()
@@ -147,13 +149,14 @@ timer_messages AS (
   WHERE t.due AND m.body IS NOT NULL
 ),
 messages AS (
-  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid, delivery_status)
-  SELECT id, conversation_id, account_id, sender::sms_sender, kind::sms_message_kind, body, message_sid, delivery_status::sms_delivery_status
+  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid, delivery_status, created_at)
+  SELECT id, conversation_id, account_id, sender::sms_sender, kind::sms_message_kind, body, message_sid, delivery_status::sms_delivery_status,
+    COALESCE(sent_at, clock_timestamp())
   FROM (
-    SELECT w.message_id AS id, w.conversation_id, w.account_id, w.sender, 'NORMAL' AS kind, w.body, w.message_sid, NULL AS delivery_status, 0 AS ord
+    SELECT w.message_id AS id, w.conversation_id, w.account_id, w.sender, 'NORMAL' AS kind, w.body, w.message_sid, NULL AS delivery_status, 0 AS ord, w.sent_at
     FROM written w
     UNION ALL
-    SELECT m.message_id, m.conversation_id, m.account_id, 'AGENT', m.kind, m.body, NULL, 'QUEUED', m.ord
+    SELECT m.message_id, m.conversation_id, m.account_id, 'AGENT', m.kind, m.body, NULL, 'QUEUED', m.ord, NULL
     FROM timer_messages m
   ) m
   ORDER BY account_id, message_sid, conversation_id, ord

@@ -89,12 +89,12 @@ export function timeoutRuleSql(warningTime: string, timeOut: string, checked: st
 
 /**
  * When a message leaves the timers, as SQL select-list items `warning_at` and `timeout_at`: an
- * AGENT message starts them, counted from now, when a timeOut is in force (the warning only
- * when its time is below it); any other message cancels them.
+ * AGENT message starts them, counted from when it was sent (`sentAt`), when a timeOut is in force
+ * (the warning only when its time is below it); any other message cancels them.
  */
-export function plannedTimersSql(sender: string, timeOut: string, warningTime: string): string {
+export function plannedTimersSql(sender: string, sentAt: string, timeOut: string, warningTime: string): string {
   return `CASE WHEN ${sender} = 'AGENT' AND ${timeOut} IS NOT NULL AND ${warningTime} < ${timeOut}
-      THEN now() + make_interval(secs => ${warningTime}) END AS warning_at,
+      THEN ${sentAt} + make_interval(secs => ${warningTime}) END AS warning_at,
     CASE WHEN ${sender} = 'AGENT' AND ${timeOut} IS NOT NULL
-      THEN now() + make_interval(secs => ${timeOut}) END AS timeout_at`;
+      THEN ${sentAt} + make_interval(secs => ${timeOut}) END AS timeout_at`;
 }
