@@ -32,7 +32,13 @@ async function main(): Promise<void> {
   // The seeding statements write a million rows each: longer than the API's statement timeout.
   const config = {
     // One key makes every request: its budget would measure the limit, not the queries.
-    ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", DATABASE_STATEMENT_TIMEOUT_MS: "0", RATE_LIMIT_POINTS: "0" }),
+    ...loadConfig({
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      DATABASE_STATEMENT_TIMEOUT_MS: "0",
+      RATE_LIMIT_POINTS: "0",
+    }),
     databaseUrl: database.url,
     port: 0,
     runWorker: false,
@@ -45,7 +51,10 @@ async function main(): Promise<void> {
     const noise = await parley.services.accounts.create("noise", ["+15555550200"]);
 
     const seedStart = Date.now();
-    for (const [owner, count] of [[account.id, CONVERSATIONS], [noise.id, Math.round(CONVERSATIONS / 10)]] as const) {
+    for (const [owner, count] of [
+      [account.id, CONVERSATIONS],
+      [noise.id, Math.round(CONVERSATIONS / 10)],
+    ] as const) {
       await db.query(
         `INSERT INTO sms_conversation (id, account_id, agent_number_id, agent_number, user_number, status, created_at, updated_at, archived_at)
          SELECT gen_random_uuid(), n.account_id, n.id, n.number, '+1666' || lpad(g::text, 8, '0'),
@@ -110,17 +119,26 @@ async function main(): Promise<void> {
     const middleArchived = await walk({ filter: { status: "ARCHIVED" } }, Math.floor(CONVERSATIONS / 2000));
     const longId = toPublicId("conversation", long.id);
     let messageCursor: string | null = null;
-    for (let i = 0; i < 500; i++) messageCursor = (await gql(CONVERSATION, { id: longId, after: messageCursor })).smsConversation.messages.pageInfo.endCursor;
+    for (let i = 0; i < 500; i++)
+      messageCursor = (await gql(CONVERSATION, { id: longId, after: messageCursor })).smsConversation.messages.pageInfo.endCursor;
     const someUser = "+1666" + String(Math.floor(CONVERSATIONS / 3)).padStart(8, "0");
 
     const cases: Array<[string, string, Record<string, unknown>]> = [
       ["smsConversations first 50 (first page)", PAGE, { first: 50 }],
       ["smsConversations first 50 (middle page)", PAGE, { first: 50, after: middle }],
-      ["  … orderBy UPDATED_AT ASC, middle page", PAGE, { first: 50, after: middleUpdated, orderBy: { field: "UPDATED_AT", direction: "ASC" } }],
+      [
+        "  … orderBy UPDATED_AT ASC, middle page",
+        PAGE,
+        { first: 50, after: middleUpdated, orderBy: { field: "UPDATED_AT", direction: "ASC" } },
+      ],
       ["  … filter status ARCHIVED, first page", PAGE, { first: 50, filter: { status: "ARCHIVED" } }],
       ["  … filter status ARCHIVED, middle page", PAGE, { first: 50, after: middleArchived, filter: { status: "ARCHIVED" } }],
       ["  … filter userNumber", PAGE, { first: 50, filter: { userNumber: someUser } }],
-      ["  … filter agentNumber + createdAfter", PAGE, { first: 50, filter: { agentNumber: "+15555550101", createdAfter: new Date(Date.now() - 3600_000).toISOString() } }],
+      [
+        "  … filter agentNumber + createdAfter",
+        PAGE,
+        { first: 50, filter: { agentNumber: "+15555550101", createdAfter: new Date(Date.now() - 3600_000).toISOString() } },
+      ],
       ["50 conversations + 20 messages, agent, config, workflow", NESTED, { first: 50 }],
       ["smsConversation(id) + 20 latest messages", LATEST, { id: longId }],
       ["messages first 20 (first page of 20,000)", CONVERSATION, { id: longId }],
@@ -137,9 +155,13 @@ async function main(): Promise<void> {
         times.push(Number(process.hrtime.bigint() - start) / 1e6);
       }
       times.sort((a, b) => a - b);
-      console.log(`${name.padEnd(58)} ${percentile(times, 50).toFixed(2).padStart(6)} ms ${percentile(times, 99).toFixed(2).padStart(6)} ms`);
+      console.log(
+        `${name.padEnd(58)} ${percentile(times, 50).toFixed(2).padStart(6)} ms ${percentile(times, 99).toFixed(2).padStart(6)} ms`,
+      );
     }
-    console.log(`\nwalking ${Math.floor(CONVERSATIONS / 200)} pages of 100 to the middle took ${walkMs} ms (${(walkMs / Math.floor(CONVERSATIONS / 200)).toFixed(2)} ms a page)`);
+    console.log(
+      `\nwalking ${Math.floor(CONVERSATIONS / 200)} pages of 100 to the middle took ${walkMs} ms (${(walkMs / Math.floor(CONVERSATIONS / 200)).toFixed(2)} ms a page)`,
+    );
   } finally {
     await parley.stop();
     await database.close();

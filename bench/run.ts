@@ -30,9 +30,12 @@ const SEED_CONVERSATIONS = Number(process.env.BENCH_SEED ?? 20_000);
 const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP ?? 15);
 const AGENT = "+15555550100";
 
-const CREATE = "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId workflowId userErrors { code message } } }";
-const READ_ONE = "query($id: ID!) { smsConversation(id: $id) { id status messages(last: 20) { edges { node { id sender body createdAt } } } } }";
-const READ_PAGE = "query { smsConversations(first: 50) { edges { cursor node { id userNumber status updatedAt } } pageInfo { hasNextPage endCursor } } }";
+const CREATE =
+  "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId workflowId userErrors { code message } } }";
+const READ_ONE =
+  "query($id: ID!) { smsConversation(id: $id) { id status messages(last: 20) { edges { node { id sender body createdAt } } } } }";
+const READ_PAGE =
+  "query { smsConversations(first: 50) { edges { cursor node { id userNumber status updatedAt } } pageInfo { hasNextPage endCursor } } }";
 
 interface Result {
   name: string;
@@ -63,7 +66,10 @@ async function start(script: string, env: Record<string, string>, readyUrl: stri
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}):\n${output}`);
-    const up = await fetch(readyUrl, { method: "POST", body: "{}" }).then(() => true, () => false);
+    const up = await fetch(readyUrl, { method: "POST", body: "{}" }).then(
+      () => true,
+      () => false,
+    );
     if (up) return child;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -259,7 +265,10 @@ async function main(): Promise<void> {
 
     let n = 0;
     const newUser = () => `+1777${String(n++).padStart(7, "0")}`;
-    const createNew = () => ({ headers: auth, body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: newUser(), agentNumber: AGENT, message: "hello" } } }) });
+    const createNew = () => ({
+      headers: auth,
+      body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: newUser(), agentNumber: AGENT, message: "hello" } } }),
+    });
     const floorNew = () => ({ body: JSON.stringify({ userNumber: newUser(), message: "hello" }) });
     let turn = 0;
     const continueTurn = () => {
@@ -269,7 +278,15 @@ async function main(): Promise<void> {
         headers: auth,
         body: JSON.stringify({
           query: CREATE,
-          variables: { input: { userNumber: pairs[Math.floor(i / 2) % pairs.length], agentNumber: AGENT, message: agent ? "How can I help?" : "hi", sender: agent ? "AGENT" : "USER", timeOut: 3600 } },
+          variables: {
+            input: {
+              userNumber: pairs[Math.floor(i / 2) % pairs.length],
+              agentNumber: AGENT,
+              message: agent ? "How can I help?" : "hi",
+              sender: agent ? "AGENT" : "USER",
+              timeOut: 3600,
+            },
+          },
         }),
       };
     };
@@ -295,36 +312,67 @@ async function main(): Promise<void> {
     const results: Result[] = [];
     const drains: string[] = [];
     for (const connections of [10, 50]) {
-      results.push(await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')));
+      results.push(
+        await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
+      );
       const before = await statementCount(pool);
       const created = await load("1. new conversations", parley.pid!, parleyUrl, connections, createNew, gqlError);
       const statements = (await statementCount(pool)) - before;
       created.statementsPerRequest = statements / (created.rps * DURATION);
       results.push(created);
       drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain()).toFixed(1)} s`);
-      results.push(await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')));
+      results.push(
+        await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
+      );
       const beforeContinue = await statementCount(pool);
       const continued = await load("2. continuing (USER/AGENT + timeOut)", parley.pid!, parleyUrl, connections, continueTurn, gqlError);
       continued.statementsPerRequest = ((await statementCount(pool)) - beforeContinue) / (continued.rps * DURATION);
       results.push(continued);
       drains.push(`after scenario 2 at ${connections} connections: backlog drained in ${(await drain()).toFixed(1)} s`);
-      results.push(await load("3. smsConversation(id) + 20 messages", parley.pid!, parleyUrl, connections, () => ({ headers: auth, body: JSON.stringify({ query: READ_ONE, variables: { id: conversationId } }) }), gqlError));
-      results.push(await load("4. smsConversations(first: 50)", parley.pid!, parleyUrl, connections, () => ({ headers: auth, body: JSON.stringify({ query: READ_PAGE }) }), gqlError));
+      results.push(
+        await load(
+          "3. smsConversation(id) + 20 messages",
+          parley.pid!,
+          parleyUrl,
+          connections,
+          () => ({ headers: auth, body: JSON.stringify({ query: READ_ONE, variables: { id: conversationId } }) }),
+          gqlError,
+        ),
+      );
+      results.push(
+        await load(
+          "4. smsConversations(first: 50)",
+          parley.pid!,
+          parleyUrl,
+          connections,
+          () => ({ headers: auth, body: JSON.stringify({ query: READ_PAGE }) }),
+          gqlError,
+        ),
+      );
     }
 
     // Where the time goes: each run adds one layer to the one before.
     const layers: Array<[string, () => { headers?: Record<string, string>; body: string }]> = [
       ["HTTP: refused without a key (401)", () => ({ body: JSON.stringify({ query: "{ __typename }" }) })],
       ["+ auth, limits, GraphQL: { __typename }", () => ({ headers: auth, body: JSON.stringify({ query: "{ __typename }" }) })],
-      ["+ validation (input refused: no SQL)", () => ({ headers: auth, body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: "bad", agentNumber: AGENT, message: "x" } } }) })],
+      [
+        "+ validation (input refused: no SQL)",
+        () => ({
+          headers: auth,
+          body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: "bad", agentNumber: AGENT, message: "x" } } }),
+        }),
+      ],
       ["+ SQL and trigger: the whole mutation", createNew],
     ];
     const layerResults: Result[] = [];
-    for (const [name, request] of layers) layerResults.push(await load(name, parley.pid!, parleyUrl, 10, request, () => false, Math.min(DURATION, 10)));
+    for (const [name, request] of layers)
+      layerResults.push(await load(name, parley.pid!, parleyUrl, 10, request, () => false, Math.min(DURATION, 10)));
 
     const fmt = (r: Result) =>
       `${r.name.padEnd(40)} ${String(r.connections).padStart(4)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)} ${r.peakRssMb.toFixed(0).padStart(7)} ${r.statementsPerRequest === undefined ? "      " : r.statementsPerRequest.toFixed(2).padStart(6)}   ${[r.cpu.server, r.cpu.postgres, r.cpu.load].map((us) => us.toFixed(0).padStart(5)).join(" ")}`;
-    console.log(`\n${"scenario".padEnd(40)} conn    req/s  p50ms  p99ms non2xx gqlerr  rss MB  stmt/req  CPU µs/req: server postgres autocannon`);
+    console.log(
+      `\n${"scenario".padEnd(40)} conn    req/s  p50ms  p99ms non2xx gqlerr  rss MB  stmt/req  CPU µs/req: server postgres autocannon`,
+    );
     for (const r of results) console.log(fmt(r));
     for (const r of results) if (r.sampleError) console.log(`first error of "${r.name}" at ${r.connections}: ${r.sampleError}`);
     for (const line of drains) console.log(line);
@@ -332,13 +380,17 @@ async function main(): Promise<void> {
       const floors = results.filter((r) => r.connections === connections && r.name.startsWith("floor"));
       const parleyRun = results.find((r) => r.connections === connections && r.name.startsWith("1."))!;
       const floorRps = floors.reduce((sum, r) => sum + r.rps, 0) / floors.length;
-      console.log(`ratio Parley / floor, scenario 1 at ${connections} connections: ${(parleyRun.rps / floorRps).toFixed(2)} (${parleyRun.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s)`);
+      console.log(
+        `ratio Parley / floor, scenario 1 at ${connections} connections: ${(parleyRun.rps / floorRps).toFixed(2)} (${parleyRun.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s)`,
+      );
     }
     console.log(`\nlayer costs (10 connections): each row adds one layer`);
     let previous = 0;
     for (const r of layerResults) {
       const costUs = 1e6 / r.rps;
-      console.log(`${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} req/s  ${costUs.toFixed(0).padStart(6)} µs/req  (+${(costUs - previous).toFixed(0)} µs)  non-2xx ${r.non2xx}`);
+      console.log(
+        `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} req/s  ${costUs.toFixed(0).padStart(6)} µs/req  (+${(costUs - previous).toFixed(0)} µs)  non-2xx ${r.non2xx}`,
+      );
       previous = costUs;
     }
   } finally {

@@ -17,7 +17,11 @@ const CLIENTS = 10;
 async function main(): Promise<void> {
   const database = await createBenchDatabase("parley_bench_timers");
   // One key makes every request: its budget would measure the limit, not the timers.
-  const config = { ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", RATE_LIMIT_POINTS: "0" }), databaseUrl: database.url, port: 0 };
+  const config = {
+    ...loadConfig({ ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", RATE_LIMIT_POINTS: "0" }),
+    databaseUrl: database.url,
+    port: 0,
+  };
   const parley = await startParley({ config, logger: createLogger("warn") });
   try {
     const account = await parley.services.accounts.create("bench", ["+15555550100"]);
@@ -42,10 +46,21 @@ async function main(): Promise<void> {
             headers: { "content-type": "application/json", authorization: apiKey },
             body: JSON.stringify({
               query,
-              variables: { input: { userNumber: `+1555${String(1_000_000 + i)}`, agentNumber: "+15555550100", message: "hi", sender: "AGENT", timeOut: Math.max(1, timeOut), timeoutMessage: "bye" } },
+              variables: {
+                input: {
+                  userNumber: `+1555${String(1_000_000 + i)}`,
+                  agentNumber: "+15555550100",
+                  message: "hi",
+                  sender: "AGENT",
+                  timeOut: Math.max(1, timeOut),
+                  timeoutMessage: "bye",
+                },
+              },
             }),
           });
-          const { data } = (await response.json()) as { data: { createSmsConversation: { conversationId: string; conversation: { timeoutAt: string } } } };
+          const { data } = (await response.json()) as {
+            data: { createSmsConversation: { conversationId: string; conversation: { timeoutAt: string } } };
+          };
           due.set(data.createSmsConversation.conversationId.slice(5), Date.parse(data.createSmsConversation.conversation.timeoutAt));
         }
       }),
@@ -62,14 +77,16 @@ async function main(): Promise<void> {
     const rows: Array<{ conversation_id: string; created_at: Date }> = await dataSource.query(
       "SELECT conversation_id::text, created_at FROM sms_message WHERE kind = 'TIMEOUT_END'",
     );
-    const lateness = rows
-      .map((row) => row.created_at.getTime() - due.get(row.conversation_id.replace(/-/g, ""))!)
-      .sort((a, b) => a - b);
+    const lateness = rows.map((row) => row.created_at.getTime() - due.get(row.conversation_id.replace(/-/g, ""))!).sort((a, b) => a - b);
 
     const ms = (value: number) => `${value.toFixed(0)} ms`;
-    console.log(`timer lateness: ${TIMERS} timers due over ${SPREAD_S} s, poll interval ${config.worker.pollInterval} ms, concurrency ${config.worker.concurrency}`);
+    console.log(
+      `timer lateness: ${TIMERS} timers due over ${SPREAD_S} s, poll interval ${config.worker.pollInterval} ms, concurrency ${config.worker.concurrency}`,
+    );
     console.log(`  scheduled in ${scheduledIn} ms; fired ${rows.length}/${TIMERS}`);
-    console.log(`  lateness  min ${ms(lateness[0])}  median ${ms(percentile(lateness, 50))}  p90 ${ms(percentile(lateness, 90))}  p99 ${ms(percentile(lateness, 99))}  max ${ms(lateness.at(-1)!)}`);
+    console.log(
+      `  lateness  min ${ms(lateness[0])}  median ${ms(percentile(lateness, 50))}  p90 ${ms(percentile(lateness, 90))}  p99 ${ms(percentile(lateness, 99))}  max ${ms(lateness.at(-1)!)}`,
+    );
     if (rows.length < TIMERS) process.exitCode = 1;
   } finally {
     await parley.stop();

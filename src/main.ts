@@ -14,7 +14,11 @@ async function main(): Promise<void> {
   const parley = await startParley({ config, logger });
   stopOnSignals(() => parley.stop(), logger);
   logger.info(
-    { port: parley.port, database: config.databaseUrl ? "DATABASE_URL" : `embedded (${config.embeddedPostgresDir})`, worker: config.runWorker },
+    {
+      port: parley.port,
+      database: config.databaseUrl ? "DATABASE_URL" : `embedded (${config.embeddedPostgresDir})`,
+      worker: config.runWorker,
+    },
     `Parley is serving http://localhost:${parley.port}/graphql`,
   );
   if (demoAccountWanted(config)) {

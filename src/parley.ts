@@ -53,7 +53,14 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   try {
     await events.start();
     if (config.runWorker) {
-      worker = await startWorker({ connectionString: database.url, services, logger, timeouts: config.database, ...config.worker, ...workerOptions });
+      worker = await startWorker({
+        connectionString: database.url,
+        services,
+        logger,
+        timeouts: config.database,
+        ...config.worker,
+        ...workerOptions,
+      });
       const relay = worker.relay;
       services.workflows.onWorkEnqueued((work) => relay.nudge(work));
     }

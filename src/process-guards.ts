@@ -27,6 +27,13 @@ function describe(error: unknown): { kind: string; reason?: string; frames?: str
   const { name, code, stack } = error as { name?: unknown; code?: unknown; stack?: unknown };
   const kind = `${typeof name === "string" ? name : "Error"}:${typeof code === "string" || typeof code === "number" ? code : ""}`;
   const reason = databaseUnavailableReason(error);
-  const frames = typeof stack === "string" ? stack.split("\n").filter((line) => /^\s+at /.test(line)).map((line) => line.trim()).slice(0, 10) : undefined;
+  const frames =
+    typeof stack === "string"
+      ? stack
+          .split("\n")
+          .filter((line) => /^\s+at /.test(line))
+          .map((line) => line.trim())
+          .slice(0, 10)
+      : undefined;
   return { kind, ...(reason ? { reason } : {}), ...(frames ? { frames } : {}) };
 }

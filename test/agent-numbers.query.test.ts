@@ -41,18 +41,37 @@ let other: TestAccount;
 const SMS_DEFAULTS = { timeOut: 300, warningTime: 60, timeoutMessage: "Closing this chat.", warningMessage: "Still there?" };
 
 async function record(account: TestAccount, agentNumber: string, userNumber: string, newConversation = false): Promise<string> {
-  const result = await harness.parley.services.conversations.recordMessage(account.id, { agentNumber, userNumber, message: "hi", newConversation });
+  const result = await harness.parley.services.conversations.recordMessage(account.id, {
+    agentNumber,
+    userNumber,
+    message: "hi",
+    newConversation,
+  });
   if (!result.ok) throw new Error(result.problem.message);
   return result.conversationId;
 }
 
 beforeAll(async () => {
   harness = await startHarness({ runWorker: false });
-  [owner, other] = await Promise.all([harness.createAccount({ numbers: 5, smsConfig: SMS_DEFAULTS }), harness.createAccount({ numbers: 2 })]);
+  [owner, other] = await Promise.all([
+    harness.createAccount({ numbers: 5, smsConfig: SMS_DEFAULTS }),
+    harness.createAccount({ numbers: 2 }),
+  ]);
   const [n0, n1, n2] = owner.agentNumbers;
   const { agentNumbers } = harness.parley.services;
-  const whatsapp = await agentNumbers.updateConfig(owner.id, { agentNumber: n2, channel: AgentNumberChannel.WHATSAPP, timeOut: 900, timeoutMessage: "WhatsApp bye" });
-  const sms = await agentNumbers.updateConfig(owner.id, { agentNumber: n1, channel: AgentNumberChannel.SMS, warningTime: null, warningMessage: null, timeOut: 120 });
+  const whatsapp = await agentNumbers.updateConfig(owner.id, {
+    agentNumber: n2,
+    channel: AgentNumberChannel.WHATSAPP,
+    timeOut: 900,
+    timeoutMessage: "WhatsApp bye",
+  });
+  const sms = await agentNumbers.updateConfig(owner.id, {
+    agentNumber: n1,
+    channel: AgentNumberChannel.SMS,
+    warningTime: null,
+    warningMessage: null,
+    timeOut: 120,
+  });
   expect([whatsapp.ok, sms.ok]).toEqual([true, true]);
 
   await record(owner, n0, "+14155550101");
@@ -113,20 +132,34 @@ describe("agentNumbers", () => {
     const page = await list({});
     expect(page.edges.map((edge) => edge.node)).toEqual(expected);
     expect(numbersOf(page)).toEqual([...owner.agentNumbers].sort());
-    expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: page.edges[0].cursor, endCursor: page.edges[4].cursor });
+    expect(page.pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: page.edges[0].cursor,
+      endCursor: page.edges[4].cursor,
+    });
   });
 
   it("shows each channel's own config: SMS defaults, a changed SMS config, a WhatsApp config", async () => {
     const [n0, n1, n2] = owner.agentNumbers;
     const byNumber = new Map((await list({})).edges.map(({ node }) => [node.number, node]));
     expect(byNumber.get(n0)).toMatchObject({ smsConfig: SMS_DEFAULTS, whatsappConfig: config({}) });
-    expect(byNumber.get(n1)).toMatchObject({ smsConfig: config({ timeOut: 120, timeoutMessage: "Closing this chat." }), whatsappConfig: config({}) });
-    expect(byNumber.get(n2)).toMatchObject({ smsConfig: SMS_DEFAULTS, whatsappConfig: config({ timeOut: 900, timeoutMessage: "WhatsApp bye" }) });
+    expect(byNumber.get(n1)).toMatchObject({
+      smsConfig: config({ timeOut: 120, timeoutMessage: "Closing this chat." }),
+      whatsappConfig: config({}),
+    });
+    expect(byNumber.get(n2)).toMatchObject({
+      smsConfig: SMS_DEFAULTS,
+      whatsappConfig: config({ timeOut: 900, timeoutMessage: "WhatsApp bye" }),
+    });
   });
 
   it("counts every conversation of a number, whatever its status, and no other account's", async () => {
     const [n0, n1, n2] = owner.agentNumbers;
-    const { rows } = await harness.db.query("SELECT status FROM sms_conversation WHERE account_id = $1 AND agent_number = $2 ORDER BY status", [owner.id, n0]);
+    const { rows } = await harness.db.query(
+      "SELECT status FROM sms_conversation WHERE account_id = $1 AND agent_number = $2 ORDER BY status",
+      [owner.id, n0],
+    );
     expect(rows.map((row) => row.status)).toEqual(["ACTIVE", "ARCHIVED", "TIMED_OUT"]);
     const counts = Object.fromEntries((await list({})).edges.map(({ node }) => [node.number, node.conversationCount]));
     expect(counts).toEqual({ [n0]: 3, [n1]: 1, [n2]: 0, [owner.agentNumbers[3]]: 0, [owner.agentNumbers[4]]: 0 });
@@ -148,7 +181,11 @@ describe("agentNumbers", () => {
       const page = await list({ first: 2, after });
       pages.push(page);
       seen.push(...numbersOf(page));
-      expect(page.pageInfo).toMatchObject({ startCursor: page.edges[0].cursor, endCursor: page.edges.at(-1)!.cursor, hasPreviousPage: index > 0 });
+      expect(page.pageInfo).toMatchObject({
+        startCursor: page.edges[0].cursor,
+        endCursor: page.edges.at(-1)!.cursor,
+        hasPreviousPage: index > 0,
+      });
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
@@ -165,7 +202,11 @@ describe("agentNumbers", () => {
       const page = await list({ last: 2, before });
       pages.push(page);
       seen = [...numbersOf(page), ...seen];
-      expect(page.pageInfo).toMatchObject({ startCursor: page.edges[0].cursor, endCursor: page.edges.at(-1)!.cursor, hasNextPage: index > 0 });
+      expect(page.pageInfo).toMatchObject({
+        startCursor: page.edges[0].cursor,
+        endCursor: page.edges.at(-1)!.cursor,
+        hasNextPage: index > 0,
+      });
       if (!page.pageInfo.hasPreviousPage) break;
       before = page.pageInfo.startCursor;
     }
@@ -174,21 +215,36 @@ describe("agentNumbers", () => {
   });
 
   it("returns no edges for first: 0, with hasNextPage true", async () => {
-    expect(await list({ first: 0 })).toEqual({ edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(await list({ first: 0 })).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 
   it("refuses another account's cursor, a conversation-style cursor and garbage with BAD_USER_INPUT", async () => {
     const foreign = (await list({ first: 1 }, other)).pageInfo.endCursor;
     const conversationStyle = Buffer.from(`conv:${"0".repeat(8)}-0000-0000-0000-${"0".repeat(12)}`).toString("base64url");
     for (const cursor of [foreign, conversationStyle, "garbage", ""]) {
-      expect(await refusal({ first: 2, after: cursor })).toMatchObject({ path: ["agentNumbers"], extensions: { code: "BAD_USER_INPUT", argument: "after" } });
-      expect(await refusal({ last: 2, before: cursor })).toMatchObject({ path: ["agentNumbers"], extensions: { code: "BAD_USER_INPUT", argument: "before" } });
+      expect(await refusal({ first: 2, after: cursor })).toMatchObject({
+        path: ["agentNumbers"],
+        extensions: { code: "BAD_USER_INPUT", argument: "after" },
+      });
+      expect(await refusal({ last: 2, before: cursor })).toMatchObject({
+        path: ["agentNumbers"],
+        extensions: { code: "BAD_USER_INPUT", argument: "before" },
+      });
     }
   });
 
   it("refuses out-of-range sizes and first with last", async () => {
-    expect(await refusal({ first: 101 })).toMatchObject({ message: "first must be an integer from 0 to 100", extensions: { code: "BAD_USER_INPUT", argument: "first" } });
-    expect(await refusal({ last: -1 })).toMatchObject({ message: "last must be an integer from 0 to 100", extensions: { code: "BAD_USER_INPUT", argument: "last" } });
+    expect(await refusal({ first: 101 })).toMatchObject({
+      message: "first must be an integer from 0 to 100",
+      extensions: { code: "BAD_USER_INPUT", argument: "first" },
+    });
+    expect(await refusal({ last: -1 })).toMatchObject({
+      message: "last must be an integer from 0 to 100",
+      extensions: { code: "BAD_USER_INPUT", argument: "last" },
+    });
     expect(await refusal({ first: 1, last: 1 })).toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
   });
 
@@ -246,7 +302,11 @@ describe("SmsConversation.agent", () => {
     expect(edges).toHaveLength(rows[0].n);
     for (const { node } of edges) expect(node.agent).toEqual(expected.get(node.agentNumber));
 
-    const single = await harness.graphql(`query C($id: ID!) { smsConversation(id: $id) { agent { number conversationCount } } }`, { id: edges[0].node.id }, { apiKey: owner.apiKey });
+    const single = await harness.graphql(
+      `query C($id: ID!) { smsConversation(id: $id) { agent { number conversationCount } } }`,
+      { id: edges[0].node.id },
+      { apiKey: owner.apiKey },
+    );
     expect(single.body.data!.smsConversation.agent).toEqual({
       number: edges[0].node.agentNumber,
       conversationCount: expected.get(edges[0].node.agentNumber)!.conversationCount,

@@ -29,31 +29,47 @@ describe("authentication", () => {
     ["an empty Bearer", "Bearer "],
   ])("refuses %s with 401 and a top-level UNAUTHENTICATED error, and writes nothing", async (_name, key) => {
     const before = await conversationCount();
-    const { status, headers, body } = await harness.graphql(CREATE, input(accountA), { apiKey: null, headers: key === null ? {} : { authorization: key } });
+    const { status, headers, body } = await harness.graphql(CREATE, input(accountA), {
+      apiKey: null,
+      headers: key === null ? {} : { authorization: key },
+    });
 
     expect(status).toBe(401);
     expect(headers.get("www-authenticate")).toBe("Bearer");
     expect(body).toEqual({
       errors: [
-        { message: expect.stringContaining("authorization header"), extensions: { code: "UNAUTHENTICATED", requestId: headers.get("x-request-id") } },
+        {
+          message: expect.stringContaining("authorization header"),
+          extensions: { code: "UNAUTHENTICATED", requestId: headers.get("x-request-id") },
+        },
       ],
     });
     expect(await conversationCount()).toBe(before);
   });
 
   it("answers a request without a key before reading its body: a body that is not even JSON gets UNAUTHENTICATED", async () => {
-    const response = await fetch(`${harness.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    const response = await fetch(`${harness.baseUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("UNAUTHENTICATED");
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe(
+      "UNAUTHENTICATED",
+    );
   });
 
   it("keeps the connection of a refused request with a small body, and closes it for a large or unsized one, never reading it", async () => {
     const connectionHeader = (headers: Record<string, string>, body: string) =>
       new Promise<string | undefined>((resolve, reject) => {
-        const request = http.request(`${harness.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (response) => {
-          response.resume();
-          resolve(response.headers.connection);
-        });
+        const request = http.request(
+          `${harness.baseUrl}/graphql`,
+          { method: "POST", headers: { "content-type": "application/json", ...headers } },
+          (response) => {
+            response.resume();
+            resolve(response.headers.connection);
+          },
+        );
         request.on("error", reject);
         request.end(body);
       });
@@ -63,7 +79,9 @@ describe("authentication", () => {
   });
 
   it("refuses a GET query without a key, and still serves the Sandbox page to a browser", async () => {
-    const query = await fetch(`${harness.baseUrl}/graphql?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "true" } });
+    const query = await fetch(`${harness.baseUrl}/graphql?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { "apollo-require-preflight": "true" },
+    });
     expect(query.status).toBe(401);
     const page = await fetch(`${harness.baseUrl}/graphql`, { headers: { accept: "text/html" } });
     expect(page.status).toBe(200);
@@ -86,7 +104,9 @@ describe("authentication", () => {
     expect(revoked.body.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     const other = await harness.graphql(CREATE, input(accountA), { apiKey: second.apiKey });
     expect(other.body.data!.createSmsConversation.userErrors).toEqual([]);
-    expect((await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1", [accountA.id])).rows[0].n).toBe(1);
+    expect((await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1", [accountA.id])).rows[0].n).toBe(
+      1,
+    );
   });
 
   it("stores only a hash of each key", async () => {

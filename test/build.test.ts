@@ -11,7 +11,16 @@ describe("npm run build", () => {
     try {
       execFileSync(
         process.execPath,
-        [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--noCheck", "--outDir", outDir, "--tsBuildInfoFile", path.join(outDir, ".tsbuildinfo")],
+        [
+          require.resolve("typescript/bin/tsc"),
+          "-p",
+          "tsconfig.build.json",
+          "--noCheck",
+          "--outDir",
+          outDir,
+          "--tsBuildInfoFile",
+          path.join(outDir, ".tsbuildinfo"),
+        ],
         { cwd: ROOT, stdio: "pipe" },
       );
       const start = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start as string;

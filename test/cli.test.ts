@@ -100,7 +100,9 @@ afterAll(async () => {
 describe("cli", () => {
   it("account:create prints one JSON line with the account id, a new API key and the numbers, and writes the account, its numbers and only a hash of the key", async () => {
     // Even with verbose logging, stdout carries only the JSON (logs go to stderr).
-    const run = await cli(["account:create", "--name", "Acme", "--number", "+15555550111", "--number", "+15555550112"], { LOG_LEVEL: "debug" });
+    const run = await cli(["account:create", "--name", "Acme", "--number", "+15555550111", "--number", "+15555550112"], {
+      LOG_LEVEL: "debug",
+    });
     const output = printed(run);
 
     expect(Object.keys(output).sort()).toEqual(["accountId", "agentNumbers", "apiKey"]);
@@ -126,7 +128,9 @@ describe("cli", () => {
     const { data, errors } = await createConversation(output.apiKey, "+15555550112");
     expect(errors).toBeUndefined();
     expect(data!.createSmsConversation.userErrors).toEqual([]);
-    expect(await rows("SELECT account_id, agent_number FROM sms_conversation")).toEqual([{ account_id: uuid, agent_number: "+15555550112" }]);
+    expect(await rows("SELECT account_id, agent_number FROM sms_conversation")).toEqual([
+      { account_id: uuid, agent_number: "+15555550112" },
+    ]);
   });
 
   it("number:add registers a further number to the account, with empty configs", async () => {
@@ -143,7 +147,10 @@ describe("cli", () => {
 
   it("key:create gives a second working key, and key:revoke revokes exactly that key, once", async () => {
     const created = printed(await cli(["key:create", "--account", acme.accountId]));
-    expect(created).toEqual({ keyId: expect.stringMatching(/^key_[0-9a-f]{32}$/), apiKey: expect.stringMatching(/^prl_[A-Za-z0-9_-]{32,}$/) });
+    expect(created).toEqual({
+      keyId: expect.stringMatching(/^key_[0-9a-f]{32}$/),
+      apiKey: expect.stringMatching(/^prl_[A-Za-z0-9_-]{32,}$/),
+    });
     expect(created.apiKey).not.toBe(acme.apiKey);
     const keyUuid = parsePublicId("apiKey", created.keyId);
     expect(await rows("SELECT account_id, encode(key_hash, 'hex') AS key_hash, revoked_at FROM api_key WHERE id = $1", [keyUuid])).toEqual([
@@ -204,8 +211,15 @@ describe("cli", () => {
     });
 
     it("a configuration that does not load exits 1 with the problem on stderr, before touching the database", async () => {
-      const run = await cli(["key:create", "--account", acme.accountId], { LOG_LEVEL: "loud", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
-      expect(run).toEqual({ code: 1, stdout: "", stderr: expect.stringContaining('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")') });
+      const run = await cli(["key:create", "--account", acme.accountId], {
+        LOG_LEVEL: "loud",
+        DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      });
+      expect(run).toEqual({
+        code: 1,
+        stdout: "",
+        stderr: expect.stringContaining('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'),
+      });
     });
   });
 
@@ -222,10 +236,16 @@ describe("cli", () => {
       const output = printed(run);
 
       expect(run.stderr).toContain('"msg":"applied migrations"');
-      expect(output).toEqual({ accountId: expect.stringMatching(/^acct_[0-9a-f]{32}$/), apiKey: expect.stringMatching(/^prl_/), agentNumbers: ["+15555550131"] });
+      expect(output).toEqual({
+        accountId: expect.stringMatching(/^acct_[0-9a-f]{32}$/),
+        apiKey: expect.stringMatching(/^prl_/),
+        agentNumbers: ["+15555550131"],
+      });
       const uuid = parsePublicId("account", output.accountId);
       expect((await empty.query("SELECT id, name FROM account")).rows).toEqual([{ id: uuid, name: "Wired" }]);
-      expect((await empty.query("SELECT account_id, number FROM agent_number")).rows).toEqual([{ account_id: uuid, number: "+15555550131" }]);
+      expect((await empty.query("SELECT account_id, number FROM agent_number")).rows).toEqual([
+        { account_id: uuid, number: "+15555550131" },
+      ]);
     } finally {
       await empty.end();
       await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

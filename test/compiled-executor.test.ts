@@ -43,17 +43,20 @@ describe("an operationName the document does not define", () => {
   });
   afterAll(() => harness.close());
 
-  it.each(["B", "", "\u0000\uD800"])("is a 400 OPERATION_RESOLUTION_FAILURE, as graphql-js answers it, not an internal error (%j)", async (operationName) => {
-    const response = await fetch(`${harness.baseUrl}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: apiKey },
-      body: JSON.stringify({ query: "query A { __typename }", operationName }),
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({
-      errors: [{ message: expect.stringMatching(/^Unknown operation named/), extensions: { code: "OPERATION_RESOLUTION_FAILURE" } }],
-    });
-  });
+  it.each(["B", "", "\u0000\uD800"])(
+    "is a 400 OPERATION_RESOLUTION_FAILURE, as graphql-js answers it, not an internal error (%j)",
+    async (operationName) => {
+      const response = await fetch(`${harness.baseUrl}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: apiKey },
+        body: JSON.stringify({ query: "query A { __typename }", operationName }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        errors: [{ message: expect.stringMatching(/^Unknown operation named/), extensions: { code: "OPERATION_RESOLUTION_FAILURE" } }],
+      });
+    },
+  );
 
   it("is a 400 OPERATION_RESOLUTION_FAILURE when the document has several operations and none is named", async () => {
     const response = await fetch(`${harness.baseUrl}/graphql`, {
@@ -63,7 +66,12 @@ describe("an operationName the document does not define", () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
-      errors: [{ message: "Must provide operation name if query contains multiple operations.", extensions: { code: "OPERATION_RESOLUTION_FAILURE" } }],
+      errors: [
+        {
+          message: "Must provide operation name if query contains multiple operations.",
+          extensions: { code: "OPERATION_RESOLUTION_FAILURE" },
+        },
+      ],
     });
   });
 });

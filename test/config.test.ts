@@ -16,7 +16,14 @@ describe("loadConfig", () => {
       limits: { maxDepth: 10, maxAliases: 15, maxDirectives: 10, maxTokens: 2000, maxCost: 25000, timeoutMs: 10000 },
       rateLimit: { points: 60000, windowSeconds: 60, anonymousPoints: 60 },
       trustProxy: false,
-      subscriptions: { maxPayloadBytes: 65536, maxPerConnection: 20, maxPerKey: 200, maxCost: 200, maxQueuedEvents: 1000, maxBufferedBytes: 4194304 },
+      subscriptions: {
+        maxPayloadBytes: 65536,
+        maxPerConnection: 20,
+        maxPerKey: 200,
+        maxCost: 200,
+        maxQueuedEvents: 1000,
+        maxBufferedBytes: 4194304,
+      },
       httpRequestTimeoutMs: 30000,
       readinessTimeoutMs: 1000,
       database: { statementTimeoutMs: 5000, idleInTransactionTimeoutMs: 10000, connectTimeoutMs: 2000 },
@@ -77,7 +84,9 @@ describe("loadConfig", () => {
     });
     expect(config.database).toEqual({ statementTimeoutMs: 0, idleInTransactionTimeoutMs: 2500, connectTimeoutMs: 750 });
     expect(config.readinessTimeoutMs).toBe(300);
-    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "0", DATABASE_STATEMENT_TIMEOUT_MS: "-1", READINESS_TIMEOUT_MS: "soon" })).toThrow(
+    expect(() =>
+      loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: "0", DATABASE_STATEMENT_TIMEOUT_MS: "-1", READINESS_TIMEOUT_MS: "soon" }),
+    ).toThrow(
       new ConfigError([
         'READINESS_TIMEOUT_MS must be a positive integer (got "soon")',
         'DATABASE_STATEMENT_TIMEOUT_MS must be an integer of 0 or more (got "-1")',

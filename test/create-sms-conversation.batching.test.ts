@@ -20,7 +20,11 @@ beforeEach(async () => {
 });
 
 const create = (command: Partial<RecordMessageCommand>) =>
-  harness.parley.services.conversations.recordMessage(account.id, { agentNumber: account.agentNumbers[0], message: "hello", ...command } as RecordMessageCommand);
+  harness.parley.services.conversations.recordMessage(account.id, {
+    agentNumber: account.agentNumbers[0],
+    message: "hello",
+    ...command,
+  } as RecordMessageCommand);
 
 const rows = async (sql: string, params: unknown[] = []) => (await harness.db.query(sql, params)).rows;
 
@@ -103,12 +107,16 @@ describe("createSmsConversation in batches", () => {
 
     expect(original.ok && repeat.ok && repeat.replayed && repeat.conversationId === original.conversationId).toBe(true);
     expect(rest.every((result) => result.ok && !result.replayed)).toBe(true);
-    expect(await rows("SELECT count(*)::int AS n FROM sms_message WHERE account_id = $1 AND message_sid = 'SMearlier'", [account.id])).toEqual([{ n: 1 }]);
+    expect(
+      await rows("SELECT count(*)::int AS n FROM sms_message WHERE account_id = $1 AND message_sid = 'SMearlier'", [account.id]),
+    ).toEqual([{ n: 1 }]);
     const written = await rows(
       "SELECT c.user_number, m.body FROM sms_conversation c JOIN sms_message m ON m.conversation_id = c.id WHERE c.user_number = ANY($1) ORDER BY m.body",
       [others],
     );
-    expect(written).toEqual(others.map((other) => ({ user_number: other, body: `for ${other}` })).sort((a, b) => a.body.localeCompare(b.body)));
+    expect(written).toEqual(
+      others.map((other) => ({ user_number: other, body: `for ${other}` })).sort((a, b) => a.body.localeCompare(b.body)),
+    );
   });
 
   it("fails only the call that fails: the others of its batch are written", async () => {
@@ -116,7 +124,9 @@ describe("createSmsConversation in batches", () => {
     try {
       const userNumbers = Array.from({ length: 5 }, () => randomNumber());
 
-      const results = await Promise.allSettled(userNumbers.map((userNumber, i) => create({ userNumber, message: i === 2 ? "poison" : `message ${i}` })));
+      const results = await Promise.allSettled(
+        userNumbers.map((userNumber, i) => create({ userNumber, message: i === 2 ? "poison" : `message ${i}` })),
+      );
 
       expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
       const written = await rows(

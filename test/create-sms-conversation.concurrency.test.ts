@@ -23,9 +23,7 @@ const count = async (sql: string, params: unknown[]) => (await harness.db.query(
 describe("createSmsConversation under concurrency", () => {
   it("20 concurrent creates for one pair all succeed and leave one ACTIVE conversation with 20 messages", async () => {
     const userNumber = randomNumber();
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => create({ userNumber, message: `message ${i}` })),
-    );
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => create({ userNumber, message: `message ${i}` })));
 
     const payloads = responses.map((r) => {
       expect(r.body.errors).toBeUndefined();
@@ -45,7 +43,12 @@ describe("createSmsConversation under concurrency", () => {
   });
 
   it("40 concurrent newConversation calls for one pair, through two processes, each start their own conversation: one ACTIVE, 39 ARCHIVED", async () => {
-    const config = { ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), databaseUrl: harness.database.url, port: 0, runWorker: false };
+    const config = {
+      ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }),
+      databaseUrl: harness.database.url,
+      port: 0,
+      runWorker: false,
+    };
     const other: Parley = await startParley({ config, logger: createLogger("silent") });
     try {
       const userNumber = randomNumber();
@@ -53,8 +56,15 @@ describe("createSmsConversation under concurrency", () => {
         fetch(`${baseUrl}/graphql`, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: account.apiKey },
-          body: JSON.stringify({ query: CREATE, variables: { input: { agentNumber: account.agentNumbers[0], userNumber, message: `message ${i}`, newConversation: true } } }),
-        }).then(async (response) => ((await response.json()) as { data: { createSmsConversation: { conversationId: string; userErrors: unknown[] } } }).data.createSmsConversation);
+          body: JSON.stringify({
+            query: CREATE,
+            variables: { input: { agentNumber: account.agentNumbers[0], userNumber, message: `message ${i}`, newConversation: true } },
+          }),
+        }).then(
+          async (response) =>
+            ((await response.json()) as { data: { createSmsConversation: { conversationId: string; userErrors: unknown[] } } }).data
+              .createSmsConversation,
+        );
       const payloads = await Promise.all(
         Array.from({ length: 40 }, (_, i) => through(i % 2 ? harness.baseUrl : `http://127.0.0.1:${other.port}`, i)),
       );
@@ -101,7 +111,9 @@ describe("createSmsConversation under concurrency", () => {
     expect(new Set(payloads.map((p) => p.conversationId)).size).toBe(1);
     const { rows } = await harness.db.query("SELECT status FROM sms_conversation WHERE account_id = $1 ORDER BY created_at", [account.id]);
     expect(rows.map((r) => r.status)).toEqual(["ARCHIVED", "ACTIVE"]);
-    expect(await count("SELECT count(*)::int AS n FROM sms_message WHERE message_sid = 'SMrestart' AND account_id = $1", [account.id])).toBe(1);
+    expect(
+      await count("SELECT count(*)::int AS n FROM sms_message WHERE message_sid = 'SMrestart' AND account_id = $1", [account.id]),
+    ).toBe(1);
   });
 
   it("concurrent repeats of one messageSid with different bodies: one wins, the others get MESSAGE_SID_CONFLICT", async () => {

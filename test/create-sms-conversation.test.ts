@@ -25,7 +25,15 @@ const conversationsOf = (accountId: string) =>
 describe("createSmsConversation", () => {
   it("creates a conversation, its first message and its workflow, PENDING until a worker sets it up", async () => {
     const userNumber = randomNumber();
-    const { body } = await create({ userNumber, message: "Hi there", messageSid: "SM1", currPathwayId: "123e4567-e89b-12d3-a456-426614174000", currPathwayVersion: "v1.0", currentNodeId: "start", requestData: { plan: "gold", tags: ["a"] } });
+    const { body } = await create({
+      userNumber,
+      message: "Hi there",
+      messageSid: "SM1",
+      currPathwayId: "123e4567-e89b-12d3-a456-426614174000",
+      currPathwayVersion: "v1.0",
+      currentNodeId: "start",
+      requestData: { plan: "gold", tags: ["a"] },
+    });
 
     const payload = body.data!.createSmsConversation;
     expect(body.errors).toBeUndefined();
@@ -48,7 +56,12 @@ describe("createSmsConversation", () => {
     expect(payload.archivedConversation).toBeNull();
 
     const [conversation] = await conversationsOf(account.id);
-    expect(conversation).toMatchObject({ user_number: userNumber, status: "ACTIVE", current_node_id: "start", request_data: { plan: "gold", tags: ["a"] } });
+    expect(conversation).toMatchObject({
+      user_number: userNumber,
+      status: "ACTIVE",
+      current_node_id: "start",
+      request_data: { plan: "gold", tags: ["a"] },
+    });
     expect(await rows("SELECT sender, kind, body, message_sid FROM sms_message WHERE conversation_id = $1", [conversation.id])).toEqual([
       { sender: "USER", kind: "NORMAL", body: "Hi there", message_sid: "SM1" },
     ]);
@@ -70,7 +83,9 @@ describe("createSmsConversation", () => {
     expect(second.conversation.currentNodeId).toBe("n2");
     const conversations = await conversationsOf(account.id);
     expect(conversations).toHaveLength(1);
-    expect(await rows("SELECT sender, body FROM sms_message WHERE conversation_id = $1 ORDER BY created_at", [conversations[0].id])).toEqual([
+    expect(
+      await rows("SELECT sender, body FROM sms_message WHERE conversation_id = $1 ORDER BY created_at", [conversations[0].id]),
+    ).toEqual([
       { sender: "USER", body: "one" },
       { sender: "AGENT", body: "two" },
     ]);
@@ -130,7 +145,12 @@ describe("createSmsConversation", () => {
     const userNumber = randomNumber();
     await create({ userNumber, message: "1", timeOut: 600, warningTime: 300, timeoutMessage: "Bye", warningMessage: "Still there?" });
     const second = (await create({ userNumber, message: "2" })).body.data!.createSmsConversation;
-    expect(second.conversation.timeoutConfig).toEqual({ timeOut: 600, warningTime: 300, timeoutMessage: "Bye", warningMessage: "Still there?" });
+    expect(second.conversation.timeoutConfig).toEqual({
+      timeOut: 600,
+      warningTime: 300,
+      timeoutMessage: "Bye",
+      warningMessage: "Still there?",
+    });
 
     const third = (await create({ userNumber, message: "3", timeOut: 900, warningMessage: "Hello?" })).body.data!.createSmsConversation;
     expect(third.conversation.timeoutConfig).toEqual({ timeOut: 900, warningTime: 300, timeoutMessage: "Bye", warningMessage: "Hello?" });
@@ -167,13 +187,20 @@ describe("createSmsConversation", () => {
       const payload = body.data!.createSmsConversation;
 
       expect(payload.conversationId).toBeNull();
-      expect(payload.userErrors).toEqual([{ code: "MESSAGE_SID_CONFLICT", field: ["input", "messageSid"], message: expect.stringContaining("already used for a different message") }]);
+      expect(payload.userErrors).toEqual([
+        {
+          code: "MESSAGE_SID_CONFLICT",
+          field: ["input", "messageSid"],
+          message: expect.stringContaining("already used for a different message"),
+        },
+      ]);
       expect(await rows("SELECT body FROM sms_message WHERE account_id = $1", [account.id])).toEqual([{ body: "hello" }]);
     });
 
     it("answers a repeat with different numbers with MESSAGE_SID_CONFLICT", async () => {
       await create({ userNumber: randomNumber(), message: "hello", messageSid: "SMnumbers" });
-      const payload = (await create({ userNumber: randomNumber(), message: "hello", messageSid: "SMnumbers" })).body.data!.createSmsConversation;
+      const payload = (await create({ userNumber: randomNumber(), message: "hello", messageSid: "SMnumbers" })).body.data!
+        .createSmsConversation;
       expect(payload.userErrors.map((e: { code: string }) => e.code)).toEqual(["MESSAGE_SID_CONFLICT"]);
       expect(await conversationsOf(account.id)).toHaveLength(1);
     });
@@ -182,7 +209,11 @@ describe("createSmsConversation", () => {
       const other = await harness.createAccount();
       await create({ userNumber: randomNumber(), message: "a", messageSid: "SMshared" });
       const payload = (
-        await harness.graphql(CREATE, { input: { userNumber: randomNumber(), agentNumber: other.agentNumbers[0], message: "b", messageSid: "SMshared" } }, { apiKey: other.apiKey })
+        await harness.graphql(
+          CREATE,
+          { input: { userNumber: randomNumber(), agentNumber: other.agentNumbers[0], message: "b", messageSid: "SMshared" } },
+          { apiKey: other.apiKey },
+        )
       ).body.data!.createSmsConversation;
       expect(payload.userErrors).toEqual([]);
       expect(await conversationsOf(other.id)).toHaveLength(1);
@@ -191,9 +222,14 @@ describe("createSmsConversation", () => {
 
   describe("timeout config", () => {
     it("rejects a warningTime not less than timeOut with INVALID_TIMEOUT_CONFIG and writes nothing", async () => {
-      const payload = (await create({ userNumber: randomNumber(), message: "x", timeOut: 60, warningTime: 60 })).body.data!.createSmsConversation;
+      const payload = (await create({ userNumber: randomNumber(), message: "x", timeOut: 60, warningTime: 60 })).body.data!
+        .createSmsConversation;
       expect(payload.userErrors).toEqual([
-        { code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringMatching(/warningTime \(60 s.*less than timeOut \(60 s/) },
+        {
+          code: "INVALID_TIMEOUT_CONFIG",
+          field: ["input", "warningTime"],
+          message: expect.stringMatching(/warningTime \(60 s.*less than timeOut \(60 s/),
+        },
       ]);
       expect(payload.conversation).toBeNull();
       expect(await conversationsOf(account.id)).toHaveLength(0);
@@ -202,14 +238,20 @@ describe("createSmsConversation", () => {
 
     it("rejects a warningTime when no timeOut is set anywhere", async () => {
       const payload = (await create({ userNumber: randomNumber(), message: "x", warningTime: 10 })).body.data!.createSmsConversation;
-      expect(payload.userErrors).toEqual([{ code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringContaining("needs a timeOut") }]);
+      expect(payload.userErrors).toEqual([
+        { code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringContaining("needs a timeOut") },
+      ]);
       expect(await conversationsOf(account.id)).toHaveLength(0);
     });
 
     it("checks warningTime against the number's smsConfig timeOut when the conversation has none", async () => {
       const configured = await harness.createAccount({ smsConfig: { timeOut: 120 } });
       const send = (warningTime: number) =>
-        harness.graphql(CREATE, { input: { userNumber: randomNumber(), agentNumber: configured.agentNumbers[0], message: "x", warningTime } }, { apiKey: configured.apiKey });
+        harness.graphql(
+          CREATE,
+          { input: { userNumber: randomNumber(), agentNumber: configured.agentNumbers[0], message: "x", warningTime } },
+          { apiKey: configured.apiKey },
+        );
 
       const rejected = (await send(120)).body.data!.createSmsConversation;
       expect(rejected.userErrors[0]).toMatchObject({ code: "INVALID_TIMEOUT_CONFIG", message: expect.stringContaining("smsConfig") });
@@ -226,7 +268,9 @@ describe("createSmsConversation", () => {
       const userNumber = randomNumber();
       await create({ userNumber, message: "1", timeOut: 600, warningTime: 300 });
       const payload = (await create({ userNumber, message: "2", timeOut: 200 })).body.data!.createSmsConversation;
-      expect(payload.userErrors).toEqual([{ code: "INVALID_TIMEOUT_CONFIG", field: ["input", "timeOut"], message: expect.stringContaining("300 s") }]);
+      expect(payload.userErrors).toEqual([
+        { code: "INVALID_TIMEOUT_CONFIG", field: ["input", "timeOut"], message: expect.stringContaining("300 s") },
+      ]);
       const [row] = await conversationsOf(account.id);
       expect(row.time_out).toBe(600);
       expect(await rows("SELECT count(*)::int AS n FROM sms_message WHERE conversation_id = $1", [row.id])).toEqual([{ n: 1 }]);
@@ -235,7 +279,8 @@ describe("createSmsConversation", () => {
     it("does not archive the active conversation when a newConversation call is rejected", async () => {
       const userNumber = randomNumber();
       await create({ userNumber, message: "1" });
-      const payload = (await create({ userNumber, message: "2", newConversation: true, timeOut: 10, warningTime: 20 })).body.data!.createSmsConversation;
+      const payload = (await create({ userNumber, message: "2", newConversation: true, timeOut: 10, warningTime: 20 })).body.data!
+        .createSmsConversation;
       expect(payload.userErrors[0].code).toBe("INVALID_TIMEOUT_CONFIG");
       expect((await conversationsOf(account.id)).map((c) => c.status)).toEqual(["ACTIVE"]);
     });
@@ -243,10 +288,18 @@ describe("createSmsConversation", () => {
 
   it("answers AGENT_NUMBER_NOT_FOUND for an unregistered number and for another account's number alike", async () => {
     const other = await harness.createAccount();
-    const unknown = (await create({ userNumber: randomNumber(), agentNumber: randomNumber(), message: "x" })).body.data!.createSmsConversation;
-    const foreign = (await create({ userNumber: randomNumber(), agentNumber: other.agentNumbers[0], message: "x" })).body.data!.createSmsConversation;
+    const unknown = (await create({ userNumber: randomNumber(), agentNumber: randomNumber(), message: "x" })).body.data!
+      .createSmsConversation;
+    const foreign = (await create({ userNumber: randomNumber(), agentNumber: other.agentNumbers[0], message: "x" })).body.data!
+      .createSmsConversation;
 
-    expect(unknown.userErrors).toEqual([{ code: "AGENT_NUMBER_NOT_FOUND", field: ["input", "agentNumber"], message: expect.stringContaining("not registered to this account") }]);
+    expect(unknown.userErrors).toEqual([
+      {
+        code: "AGENT_NUMBER_NOT_FOUND",
+        field: ["input", "agentNumber"],
+        message: expect.stringContaining("not registered to this account"),
+      },
+    ]);
     expect(foreign.userErrors[0].code).toBe("AGENT_NUMBER_NOT_FOUND");
     expect(foreign.userErrors[0].message.replace(other.agentNumbers[0], "N")).toBe(unknown.userErrors[0].message.replace(/\+\d+/, "N"));
     expect(await conversationsOf(account.id)).toHaveLength(0);
@@ -257,7 +310,9 @@ describe("createSmsConversation", () => {
     const allowPoison = await refusePoisonedMessages(harness.db, "secret internal detail");
     const publish = jest.spyOn(harness.parley.services.events, "publish");
     try {
-      const before = await rows("SELECT (SELECT count(*) FROM workflow)::int AS workflows, (SELECT count(*) FROM workflow_outbox)::int AS outbox");
+      const before = await rows(
+        "SELECT (SELECT count(*) FROM workflow)::int AS workflows, (SELECT count(*) FROM workflow_outbox)::int AS outbox",
+      );
       const { body, headers } = await create({ userNumber: randomNumber(), message: "poison" });
 
       expect(body.data).toBeNull();
@@ -267,7 +322,9 @@ describe("createSmsConversation", () => {
       expect(JSON.stringify(body)).not.toMatch(/secret internal detail|INSERT|sms_message|stack|poison/i);
       expect(await conversationsOf(account.id)).toHaveLength(0);
       expect(await rows("SELECT count(*)::int AS n FROM sms_message WHERE account_id = $1", [account.id])).toEqual([{ n: 0 }]);
-      expect(await rows("SELECT (SELECT count(*) FROM workflow)::int AS workflows, (SELECT count(*) FROM workflow_outbox)::int AS outbox")).toEqual(before);
+      expect(
+        await rows("SELECT (SELECT count(*) FROM workflow)::int AS workflows, (SELECT count(*) FROM workflow_outbox)::int AS outbox"),
+      ).toEqual(before);
       // Subscribers hear nothing of it either.
       expect(publish.mock.calls.flat(2).filter((event) => event.accountId === account.id)).toEqual([]);
     } finally {

@@ -14,7 +14,11 @@ beforeEach(async () => {
 
 /** Sends createSmsConversation with a valid input, overridden by `input` (a key set to undefined is left out). */
 const create = (input: Record<string, unknown>) =>
-  harness.graphql(CREATE, { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "Hi there", ...input } }, { apiKey: account.apiKey });
+  harness.graphql(
+    CREATE,
+    { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "Hi there", ...input } },
+    { apiKey: account.apiKey },
+  );
 
 const rowCounts = async (accountId: string) =>
   (
@@ -54,14 +58,24 @@ const RULES: RuleCase[] = [
   { name: "rejects a userNumber without the leading +", input: { userNumber: "14155550123" }, field: "userNumber", rule: "E.164" },
   { name: "rejects a userNumber with letters", input: { userNumber: "+1415555CALL" }, field: "userNumber", rule: "E.164" },
   { name: "rejects a userNumber with spaces", input: { userNumber: "+1 415 555 0123" }, field: "userNumber", rule: "E.164" },
-  { name: "rejects a userNumber of 16 digits (E.164 allows at most 15)", input: { userNumber: "+1234567890123456" }, field: "userNumber", rule: "E.164" },
+  {
+    name: "rejects a userNumber of 16 digits (E.164 allows at most 15)",
+    input: { userNumber: "+1234567890123456" },
+    field: "userNumber",
+    rule: "E.164",
+  },
   { name: "rejects a userNumber with a leading 0 after the +", input: { userNumber: "+04155550123" }, field: "userNumber", rule: "E.164" },
   { name: "rejects a userNumber of a single digit", input: { userNumber: "+1" }, field: "userNumber", rule: "E.164" },
   { name: "rejects a userNumber with a trailing newline", input: { userNumber: "+14155550123\n" }, field: "userNumber", rule: "E.164" },
   { name: "rejects an empty userNumber", input: { userNumber: "" }, field: "userNumber", rule: "E.164" },
   { name: "rejects an agentNumber that is not E.164", input: { agentNumber: "(415) 555-0123" }, field: "agentNumber", rule: "E.164" },
   { name: "rejects an agentNumber without the leading +", input: { agentNumber: "14155550123" }, field: "agentNumber", rule: "E.164" },
-  { name: "rejects a userNumber equal to the agentNumber", input: () => ({ userNumber: account.agentNumbers[0] }), field: "userNumber", rule: "differ from agentNumber" },
+  {
+    name: "rejects a userNumber equal to the agentNumber",
+    input: () => ({ userNumber: account.agentNumbers[0] }),
+    field: "userNumber",
+    rule: "differ from agentNumber",
+  },
   { name: "rejects an empty message", input: { message: "" }, field: "message", rule: "1 to 1600 characters" },
   { name: "rejects a message of 1601 characters", input: { message: "m".repeat(1601) }, field: "message", rule: "1 to 1600 characters" },
   { name: "rejects a messageSid of 65 characters", input: { messageSid: "S".repeat(65) }, field: "messageSid", rule: "1 to 64 characters" },
@@ -72,14 +86,49 @@ const RULES: RuleCase[] = [
     rule: "1 to 64 characters",
     alsoBreaks: ["visible ASCII characters without spaces"],
   },
-  { name: "rejects a messageSid with a space", input: { messageSid: "SM 123" }, field: "messageSid", rule: "visible ASCII characters without spaces" },
-  { name: "rejects a messageSid with a non-ASCII character", input: { messageSid: "SMé123" }, field: "messageSid", rule: "visible ASCII characters without spaces" },
-  { name: "rejects a messageSid with a tab", input: { messageSid: "SM\t123" }, field: "messageSid", rule: "visible ASCII characters without spaces" },
+  {
+    name: "rejects a messageSid with a space",
+    input: { messageSid: "SM 123" },
+    field: "messageSid",
+    rule: "visible ASCII characters without spaces",
+  },
+  {
+    name: "rejects a messageSid with a non-ASCII character",
+    input: { messageSid: "SMé123" },
+    field: "messageSid",
+    rule: "visible ASCII characters without spaces",
+  },
+  {
+    name: "rejects a messageSid with a tab",
+    input: { messageSid: "SM\t123" },
+    field: "messageSid",
+    rule: "visible ASCII characters without spaces",
+  },
   { name: "rejects a currPathwayId that is not a UUID", input: { currPathwayId: "pathway-1" }, field: "currPathwayId", rule: "UUID" },
-  { name: "rejects a currPathwayId that is a UUID without hyphens", input: { currPathwayId: "123e4567e89b12d3a456426614174000" }, field: "currPathwayId", rule: "UUID" },
-  { name: "rejects a currPathwayVersion of 257 characters", input: { currPathwayVersion: "v".repeat(257) }, field: "currPathwayVersion", rule: "at most 256 characters" },
-  { name: "rejects a currentNodeId of 257 characters", input: { currentNodeId: "n".repeat(257) }, field: "currentNodeId", rule: "at most 256 characters" },
-  { name: "rejects requestData of 16385 bytes as JSON", input: () => ({ requestData: jsonOfBytes(16_385) }), field: "requestData", rule: "16384 bytes" },
+  {
+    name: "rejects a currPathwayId that is a UUID without hyphens",
+    input: { currPathwayId: "123e4567e89b12d3a456426614174000" },
+    field: "currPathwayId",
+    rule: "UUID",
+  },
+  {
+    name: "rejects a currPathwayVersion of 257 characters",
+    input: { currPathwayVersion: "v".repeat(257) },
+    field: "currPathwayVersion",
+    rule: "at most 256 characters",
+  },
+  {
+    name: "rejects a currentNodeId of 257 characters",
+    input: { currentNodeId: "n".repeat(257) },
+    field: "currentNodeId",
+    rule: "at most 256 characters",
+  },
+  {
+    name: "rejects requestData of 16385 bytes as JSON",
+    input: () => ({ requestData: jsonOfBytes(16_385) }),
+    field: "requestData",
+    rule: "16384 bytes",
+  },
   {
     name: "rejects requestData over 16384 bytes of UTF-8 even when it has fewer than 16384 characters",
     input: () => ({ requestData: jsonOfBytes(16_388, "é") }),
@@ -89,12 +138,32 @@ const RULES: RuleCase[] = [
   { name: "rejects a timeOut of 0", input: { timeOut: 0 }, field: "timeOut", rule: "1 to 2592000" },
   { name: "rejects a negative timeOut", input: { timeOut: -60 }, field: "timeOut", rule: "1 to 2592000" },
   { name: "rejects a timeOut of 2592001 (over 30 days)", input: { timeOut: 2_592_001 }, field: "timeOut", rule: "1 to 2592000" },
-  { name: "rejects a warningTime of 0 even with a valid timeOut", input: { timeOut: 600, warningTime: 0 }, field: "warningTime", rule: "1 to 2592000" },
-  { name: "rejects a warningTime of 2592001 even with a valid timeOut", input: { timeOut: 2_592_000, warningTime: 2_592_001 }, field: "warningTime", rule: "1 to 2592000" },
+  {
+    name: "rejects a warningTime of 0 even with a valid timeOut",
+    input: { timeOut: 600, warningTime: 0 },
+    field: "warningTime",
+    rule: "1 to 2592000",
+  },
+  {
+    name: "rejects a warningTime of 2592001 even with a valid timeOut",
+    input: { timeOut: 2_592_000, warningTime: 2_592_001 },
+    field: "warningTime",
+    rule: "1 to 2592000",
+  },
   { name: "rejects an empty timeoutMessage", input: { timeoutMessage: "" }, field: "timeoutMessage", rule: "1 to 1600 characters" },
-  { name: "rejects a timeoutMessage of 1601 characters", input: { timeoutMessage: "t".repeat(1601) }, field: "timeoutMessage", rule: "1 to 1600 characters" },
+  {
+    name: "rejects a timeoutMessage of 1601 characters",
+    input: { timeoutMessage: "t".repeat(1601) },
+    field: "timeoutMessage",
+    rule: "1 to 1600 characters",
+  },
   { name: "rejects an empty warningMessage", input: { warningMessage: "" }, field: "warningMessage", rule: "1 to 1600 characters" },
-  { name: "rejects a warningMessage of 1601 characters", input: { warningMessage: "w".repeat(1601) }, field: "warningMessage", rule: "1 to 1600 characters" },
+  {
+    name: "rejects a warningMessage of 1601 characters",
+    input: { warningMessage: "w".repeat(1601) },
+    field: "warningMessage",
+    rule: "1 to 1600 characters",
+  },
 ];
 
 interface BoundaryCase {
@@ -108,25 +177,71 @@ interface BoundaryCase {
 const BOUNDARIES: BoundaryCase[] = [
   { name: "accepts a message of exactly 1600 characters", input: { message: "m".repeat(1600) }, message: { body: "m".repeat(1600) } },
   { name: "accepts a message of 1 character", input: { message: "m" }, message: { body: "m" } },
-  { name: "accepts a messageSid of exactly 64 characters", input: { messageSid: "S".repeat(64) }, message: { message_sid: "S".repeat(64) } },
+  {
+    name: "accepts a messageSid of exactly 64 characters",
+    input: { messageSid: "S".repeat(64) },
+    message: { message_sid: "S".repeat(64) },
+  },
   { name: "accepts a messageSid of visible ASCII punctuation", input: { messageSid: "SM!~#-_." }, message: { message_sid: "SM!~#-_." } },
-  { name: "accepts a userNumber of 15 digits", input: { userNumber: "+123456789012345" }, conversation: { user_number: "+123456789012345" } },
-  { name: "accepts a currPathwayVersion of exactly 256 characters", input: { currPathwayVersion: "v".repeat(256) }, conversation: { curr_pathway_version: "v".repeat(256) } },
-  { name: "accepts a currentNodeId of exactly 256 characters", input: { currentNodeId: "n".repeat(256) }, conversation: { current_node_id: "n".repeat(256) } },
-  { name: "accepts requestData of exactly 16384 bytes as JSON", input: () => ({ requestData: jsonOfBytes(16_384) }), conversation: { request_data: jsonOfBytes(16_384) } },
-  { name: "accepts requestData of 16382 bytes of UTF-8 in multi-byte characters", input: () => ({ requestData: jsonOfBytes(16_382, "é") }), conversation: { request_data: jsonOfBytes(16_382, "é") } },
-  { name: "accepts a timeOut of 2592000 with a warningTime of 1", input: { timeOut: 2_592_000, warningTime: 1 }, conversation: { time_out: 2_592_000, warning_time: 1 } },
+  {
+    name: "accepts a userNumber of 15 digits",
+    input: { userNumber: "+123456789012345" },
+    conversation: { user_number: "+123456789012345" },
+  },
+  {
+    name: "accepts a currPathwayVersion of exactly 256 characters",
+    input: { currPathwayVersion: "v".repeat(256) },
+    conversation: { curr_pathway_version: "v".repeat(256) },
+  },
+  {
+    name: "accepts a currentNodeId of exactly 256 characters",
+    input: { currentNodeId: "n".repeat(256) },
+    conversation: { current_node_id: "n".repeat(256) },
+  },
+  {
+    name: "accepts requestData of exactly 16384 bytes as JSON",
+    input: () => ({ requestData: jsonOfBytes(16_384) }),
+    conversation: { request_data: jsonOfBytes(16_384) },
+  },
+  {
+    name: "accepts requestData of 16382 bytes of UTF-8 in multi-byte characters",
+    input: () => ({ requestData: jsonOfBytes(16_382, "é") }),
+    conversation: { request_data: jsonOfBytes(16_382, "é") },
+  },
+  {
+    name: "accepts a timeOut of 2592000 with a warningTime of 1",
+    input: { timeOut: 2_592_000, warningTime: 1 },
+    conversation: { time_out: 2_592_000, warning_time: 1 },
+  },
   { name: "accepts a timeOut of 1", input: { timeOut: 1 }, conversation: { time_out: 1 } },
-  { name: "accepts a warningTime of 2591999 below a timeOut of 2592000", input: { timeOut: 2_592_000, warningTime: 2_591_999 }, conversation: { time_out: 2_592_000, warning_time: 2_591_999 } },
+  {
+    name: "accepts a warningTime of 2591999 below a timeOut of 2592000",
+    input: { timeOut: 2_592_000, warningTime: 2_591_999 },
+    conversation: { time_out: 2_592_000, warning_time: 2_591_999 },
+  },
   {
     name: "accepts a timeoutMessage and a warningMessage of exactly 1600 characters",
     input: { timeoutMessage: "t".repeat(1600), warningMessage: "w".repeat(1600) },
     conversation: { timeout_message: "t".repeat(1600), warning_message: "w".repeat(1600) },
   },
-  { name: "accepts a timeoutMessage and a warningMessage of 1 character", input: { timeoutMessage: "t", warningMessage: "w" }, conversation: { timeout_message: "t", warning_message: "w" } },
+  {
+    name: "accepts a timeoutMessage and a warningMessage of 1 character",
+    input: { timeoutMessage: "t", warningMessage: "w" },
+    conversation: { timeout_message: "t", warning_message: "w" },
+  },
   {
     name: "accepts null for every optional field",
-    input: { messageSid: null, currPathwayId: null, currPathwayVersion: null, currentNodeId: null, requestData: null, timeOut: null, timeoutMessage: null, warningTime: null, warningMessage: null },
+    input: {
+      messageSid: null,
+      currPathwayId: null,
+      currPathwayVersion: null,
+      currentNodeId: null,
+      requestData: null,
+      timeOut: null,
+      timeoutMessage: null,
+      warningTime: null,
+      warningMessage: null,
+    },
     conversation: { curr_pathway_id: null, request_data: null, time_out: null },
     message: { message_sid: null },
   },
@@ -143,7 +258,11 @@ describe("createSmsConversation input validation", () => {
       expect(body.errors).toBeUndefined();
       const payload = body.data!.createSmsConversation;
       expect(payload).toMatchObject({ conversationId: null, workflowId: null, conversation: null, message: null });
-      const expected = [rule, ...alsoBreaks].map((part) => ({ code: "INVALID_INPUT", field: ["input", field], message: expect.stringContaining(part) }));
+      const expected = [rule, ...alsoBreaks].map((part) => ({
+        code: "INVALID_INPUT",
+        field: ["input", field],
+        message: expect.stringContaining(part),
+      }));
       expect(payload.userErrors).toHaveLength(expected.length);
       expect(payload.userErrors).toEqual(expect.arrayContaining(expected));
       for (const error of payload.userErrors) expect(error.message.startsWith(`${field} must `)).toBe(true);
@@ -204,7 +323,9 @@ describe("createSmsConversation input validation", () => {
 
   it("reports a broken rule before checking that the agent number is registered", async () => {
     const payload = (await create({ agentNumber: randomNumber(), message: "" })).body.data!.createSmsConversation;
-    expect(payload.userErrors).toEqual([{ code: "INVALID_INPUT", field: ["input", "message"], message: expect.stringContaining("1 to 1600") }]);
+    expect(payload.userErrors).toEqual([
+      { code: "INVALID_INPUT", field: ["input", "message"], message: expect.stringContaining("1 to 1600") },
+    ]);
     expect(await rowCounts(account.id)).toEqual(NOTHING_WRITTEN);
   });
 
@@ -214,7 +335,9 @@ describe("createSmsConversation input validation", () => {
     expect(first.userErrors).toEqual([]);
 
     const payload = (await create({ userNumber, message: "second", newConversation: true, timeOut: 0 })).body.data!.createSmsConversation;
-    expect(payload.userErrors).toEqual([{ code: "INVALID_INPUT", field: ["input", "timeOut"], message: expect.stringContaining("1 to 2592000") }]);
+    expect(payload.userErrors).toEqual([
+      { code: "INVALID_INPUT", field: ["input", "timeOut"], message: expect.stringContaining("1 to 2592000") },
+    ]);
     const { rows } = await harness.db.query("SELECT status, time_out FROM sms_conversation WHERE account_id = $1", [account.id]);
     expect(rows).toEqual([{ status: "ACTIVE", time_out: null }]);
     expect(await rowCounts(account.id)).toEqual(ONE_WRITTEN);
@@ -224,7 +347,9 @@ describe("createSmsConversation input validation", () => {
     it("leaves a bad userNumber out of the whole response", async () => {
       const { body } = await create({ userNumber: "not-a-number-SECRET" });
       const payload = body.data!.createSmsConversation;
-      expect(payload.userErrors).toEqual([{ code: "INVALID_INPUT", field: ["input", "userNumber"], message: expect.stringContaining("E.164") }]);
+      expect(payload.userErrors).toEqual([
+        { code: "INVALID_INPUT", field: ["input", "userNumber"], message: expect.stringContaining("E.164") },
+      ]);
       expect(JSON.stringify(body)).not.toContain("SECRET");
       expect(await rowCounts(account.id)).toEqual(NOTHING_WRITTEN);
     });
@@ -271,7 +396,11 @@ describe("createSmsConversation input validation", () => {
     });
 
     it.each<[string, Record<string, unknown>, RegExp]>([
-      ["a missing field", { message: undefined, userNumber: "+15555550777" }, /Field "message" of required type "String!" was not provided/],
+      [
+        "a missing field",
+        { message: undefined, userNumber: "+15555550777" },
+        /Field "message" of required type "String!" was not provided/,
+      ],
       ["a number for a string", { userNumber: 15555550777 }, /at "input.userNumber": String cannot represent a non string value\.$/],
       ["an array for requestData", { requestData: ["SECRET"] }, /at "input.requestData"/],
       ["an unknown enum value", { sender: "SECRET" }, /at "input.sender": The value is not one of the "SmsSender" enum values\./],

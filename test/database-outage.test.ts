@@ -43,7 +43,11 @@ afterAll(async () => {
 });
 
 function create(account: TestAccount, input: Record<string, unknown> = {}) {
-  return harness.graphql(CREATE, { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hello", ...input } }, { apiKey: account.apiKey });
+  return harness.graphql(
+    CREATE,
+    { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hello", ...input } },
+    { apiKey: account.apiKey },
+  );
 }
 
 async function timed<T>(request: Promise<T>): Promise<{ response: T; ms: number }> {

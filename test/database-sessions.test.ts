@@ -35,7 +35,10 @@ describe("openDatabase", () => {
       try {
         const [{ statement_timeout }] = await database.dataSource.query("SHOW statement_timeout");
         const [{ idle_in_transaction_session_timeout }] = await database.dataSource.query("SHOW idle_in_transaction_session_timeout");
-        expect({ statement_timeout, idle_in_transaction_session_timeout }).toEqual({ statement_timeout: "50ms", idle_in_transaction_session_timeout: "1500ms" });
+        expect({ statement_timeout, idle_in_transaction_session_timeout }).toEqual({
+          statement_timeout: "50ms",
+          idle_in_transaction_session_timeout: "1500ms",
+        });
         await expect(database.dataSource.query("SELECT pg_sleep(0.5)")).rejects.toMatchObject({ code: "57014" });
       } finally {
         await database.close();

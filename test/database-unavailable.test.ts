@@ -101,7 +101,9 @@ describe("databaseUnavailableReason", () => {
     await admin.connect();
     try {
       for (let i = 0; i < 50; i++) {
-        const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'parley-test-victim' AND state = 'active'");
+        const { rowCount } = await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'parley-test-victim' AND state = 'active'",
+        );
         if (rowCount) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -145,7 +147,16 @@ describe("databaseUnavailableReason", () => {
       await client.query("SET statement_timeout = 50");
       const cancelled = await errorOf(() => client.query("SELECT pg_sleep(1)"));
       expect((cancelled as { code?: string }).code).toBe("57014");
-      for (const error of [syntax, division, cancelled, new TypeError("x is undefined"), "Connection terminated", null, undefined, { code: "ECONNREFUSED_NOT" }]) {
+      for (const error of [
+        syntax,
+        division,
+        cancelled,
+        new TypeError("x is undefined"),
+        "Connection terminated",
+        null,
+        undefined,
+        { code: "ECONNREFUSED_NOT" },
+      ]) {
         expect(isDatabaseUnavailable(error)).toBe(false);
       }
     } finally {

@@ -144,7 +144,9 @@ describe("startEmbeddedPostgres", () => {
       await query(owner.first.url, "CREATE TABLE shared (value text)");
       await query(attached.url, "INSERT INTO shared VALUES ('through the attached handle')");
       expect(await query(owner.second.url, "SELECT value FROM shared")).toEqual([{ value: "through the attached handle" }]);
-      expect(await query(attached.url, "SELECT current_database() AS db, current_setting('port')::int AS port")).toEqual([{ db: "parley", port }]);
+      expect(await query(attached.url, "SELECT current_database() AS db, current_setting('port')::int AS port")).toEqual([
+        { db: "parley", port },
+      ]);
 
       // Letting go of an attached handle leaves the owner's server running.
       await attached.stop();

@@ -4,7 +4,12 @@ import { type ParleyEvent, ParleyEventType } from "../src/events/parley-event";
 
 const ADDED = ParleyEventType.SMS_MESSAGE_ADDED;
 const accountId = randomUUID();
-const event = (n: number, account = accountId): ParleyEvent => ({ type: ADDED, accountId: account, conversationId: randomUUID(), messageId: String(n) });
+const event = (n: number, account = accountId): ParleyEvent => ({
+  type: ADDED,
+  accountId: account,
+  conversationId: randomUUID(),
+  messageId: String(n),
+});
 
 async function take(iterator: AsyncIterator<ParleyEvent>, count: number): Promise<string[]> {
   const taken: string[] = [];

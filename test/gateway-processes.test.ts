@@ -37,7 +37,10 @@ async function createThrough(baseUrl: string, body: string) {
   const response = await fetch(`${baseUrl}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: account.apiKey },
-    body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: body } } }),
+    body: JSON.stringify({
+      query: CREATE,
+      variables: { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: body } },
+    }),
   });
   const json = (await response.json()) as { data: { createSmsConversation: { userErrors: unknown[] } } };
   expect(json.data.createSmsConversation.userErrors).toEqual([]);

@@ -38,7 +38,14 @@ async function gateway(): Promise<{ process: WorkerProcess; baseUrl: string }> {
 describe("an npm start process killed with SIGKILL under load", () => {
   it("loses no acknowledged create; a new process sets up their workflows and fires their timers once", async () => {
     const doomed = await gateway();
-    const load = startLoad({ baseUrl: doomed.baseUrl, apiKey: account.apiKey, agentNumber: account.agentNumbers[0], concurrency: 6, pauseMs: 20, timerEvery: 10 });
+    const load = startLoad({
+      baseUrl: doomed.baseUrl,
+      apiKey: account.apiKey,
+      agentNumber: account.agentNumbers[0],
+      concurrency: 6,
+      pauseMs: 20,
+      timerEvery: 10,
+    });
     await eventually(async () => expect(acknowledged(load.calls).length).toBeGreaterThan(100), { timeoutMs: 20_000, intervalMs: 20 });
     await doomed.process.stop("SIGKILL");
     const calls = await load.stop();
@@ -53,7 +60,9 @@ describe("an npm start process killed with SIGKILL under load", () => {
     const workflowIds = acked.map((call) => parsePublicId("workflow", call.workflowId!));
     await eventually(
       async () => {
-        const { rows } = await harness.db.query("SELECT status, count(*)::int AS n FROM workflow WHERE id = ANY($1) GROUP BY status", [workflowIds]);
+        const { rows } = await harness.db.query("SELECT status, count(*)::int AS n FROM workflow WHERE id = ANY($1) GROUP BY status", [
+          workflowIds,
+        ]);
         expect(rows.filter((row) => row.status === "PENDING")).toEqual([]);
         expect(rows.reduce((sum, row) => sum + row.n, 0)).toBe(acked.length);
       },
@@ -96,7 +105,8 @@ async function successorCreate(baseUrl: string, input: Record<string, unknown>) 
     method: "POST",
     headers: { "content-type": "application/json", authorization: account.apiKey },
     body: JSON.stringify({
-      query: "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId userErrors { code } } }",
+      query:
+        "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId userErrors { code } } }",
       variables: { input },
     }),
   });

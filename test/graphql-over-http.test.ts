@@ -51,7 +51,12 @@ describe("GraphQL-over-HTTP conformance", () => {
   it.each([
     ["invalid JSON", { "content-type": "application/json" }, "{not json", 400],
     ["a content type that is not JSON", { "content-type": "text/plain" }, '{"query":"{ __typename }"}', 400],
-    ["an oversized body", { "content-type": "application/json" }, JSON.stringify({ query: "{ __typename }", pad: "x".repeat(300_000) }), 413],
+    [
+      "an oversized body",
+      { "content-type": "application/json" },
+      JSON.stringify({ query: "{ __typename }", pad: "x".repeat(300_000) }),
+      413,
+    ],
     ["a body without a query", { "content-type": "application/json" }, "{}", 400],
   ])("answers %s with a GraphQL error body, and logs no stack trace", async (_name, headers, body, status) => {
     logs = "";
@@ -65,7 +70,10 @@ describe("GraphQL-over-HTTP conformance", () => {
   });
 
   it("answers 400 to graphql-response+json clients and 200 to application/json clients for an invalid document", async () => {
-    for (const [accept, status] of [["application/graphql-response+json", 400], ["application/json", 200]] as const) {
+    for (const [accept, status] of [
+      ["application/graphql-response+json", 400],
+      ["application/json", 200],
+    ] as const) {
       const response = await fetch(`${harness.baseUrl}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json", accept, authorization: apiKey },

@@ -59,7 +59,17 @@ const nestedObjects = (levels: number) => '{"a":'.repeat(levels - 1) + '{"a":1' 
 const nestedArrays = (levels: number) => '{"a":' + "[".repeat(levels - 1) + "1" + "]".repeat(levels - 1) + "}";
 
 describe("createSmsConversation answers unacceptable text with an INVALID_INPUT userError and writes nothing", () => {
-  const FIELDS = ["userNumber", "agentNumber", "message", "messageSid", "currPathwayId", "currPathwayVersion", "currentNodeId", "timeoutMessage", "warningMessage"];
+  const FIELDS = [
+    "userNumber",
+    "agentNumber",
+    "message",
+    "messageSid",
+    "currPathwayId",
+    "currPathwayVersion",
+    "currentNodeId",
+    "timeoutMessage",
+    "warningMessage",
+  ];
   const cases = FIELDS.flatMap((field) => HOSTILE.map(([kind, value]) => ({ field, kind, value })));
 
   it.each(cases)("$field with $kind", async ({ field, value }) => {
@@ -69,7 +79,9 @@ describe("createSmsConversation answers unacceptable text with an INVALID_INPUT 
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data!.createSmsConversation).toMatchObject({ conversationId: null, workflowId: null, conversation: null });
-    expect(body.data!.createSmsConversation.userErrors).toEqual([{ code: "INVALID_INPUT", field: ["input", field], message: `${field} ${TEXT_RULE}` }]);
+    expect(body.data!.createSmsConversation.userErrors).toEqual([
+      { code: "INVALID_INPUT", field: ["input", field], message: `${field} ${TEXT_RULE}` },
+    ]);
     expect(JSON.stringify(body)).not.toContain("SECRET");
     expect(await messageCount()).toBe(before);
   });
@@ -79,7 +91,11 @@ describe("createSmsConversation answers unacceptable text with an INVALID_INPUT 
     for (const requestData of [{ note: value }, { list: [1, { deeper: [value] }] }, { [value]: true }]) {
       const { body } = await create({ ...validInput(), requestData });
       expect(body.data!.createSmsConversation.userErrors).toEqual([
-        { code: "INVALID_INPUT", field: ["input", "requestData"], message: expect.stringContaining(`requestData must hold only Unicode text without NUL`) },
+        {
+          code: "INVALID_INPUT",
+          field: ["input", "requestData"],
+          message: expect.stringContaining(`requestData must hold only Unicode text without NUL`),
+        },
       ]);
       expect(JSON.stringify(body)).not.toContain("SECRET");
     }
@@ -105,7 +121,11 @@ describe("createSmsConversation answers unacceptable text with an INVALID_INPUT 
     for (const nested of [nestedObjects(33), nestedArrays(33)]) {
       const refused = JSON.parse((await postRaw(bodyWithRequestData(nested))).text);
       expect(refused.data.createSmsConversation.userErrors).toEqual([
-        { code: "INVALID_INPUT", field: ["input", "requestData"], message: "requestData must be nested at most 32 levels deep (objects and arrays inside one another)" },
+        {
+          code: "INVALID_INPUT",
+          field: ["input", "requestData"],
+          message: "requestData must be nested at most 32 levels deep (objects and arrays inside one another)",
+        },
       ]);
     }
     expect(await conversationCount()).toBe(before + 2);
@@ -131,7 +151,9 @@ describe("updateAgentNumberConfig answers unacceptable text with an INVALID_INPU
       updateAgentNumberConfig(input: $input) { agentNumber { id } userErrors { code field message } }
     }
   `;
-  const cases = ["agentNumber", "timeoutMessage", "warningMessage"].flatMap((field) => HOSTILE.map(([kind, value]) => ({ field, kind, value })));
+  const cases = ["agentNumber", "timeoutMessage", "warningMessage"].flatMap((field) =>
+    HOSTILE.map(([kind, value]) => ({ field, kind, value })),
+  );
 
   it.each(cases)("$field with $kind", async ({ field, value }) => {
     const configBefore = (await harness.db.query("SELECT sms_config FROM agent_number WHERE account_id = $1", [account.id])).rows;
@@ -152,8 +174,20 @@ describe("updateAgentNumberConfig answers unacceptable text with an INVALID_INPU
 });
 
 describe("query and field arguments with unacceptable text are a top-level BAD_USER_INPUT naming the argument", () => {
-  const QUERIES: Array<{ name: string; query: string; variables: (value: string) => Record<string, unknown>; argument: string; path: string[] }> = [
-    { name: "agentNumber(number:)", query: "query($v: String!) { agentNumber(number: $v) { id } }", variables: (v) => ({ v }), argument: "number", path: ["agentNumber"] },
+  const QUERIES: Array<{
+    name: string;
+    query: string;
+    variables: (value: string) => Record<string, unknown>;
+    argument: string;
+    path: string[];
+  }> = [
+    {
+      name: "agentNumber(number:)",
+      query: "query($v: String!) { agentNumber(number: $v) { id } }",
+      variables: (v) => ({ v }),
+      argument: "number",
+      path: ["agentNumber"],
+    },
     {
       name: "smsConversations(filter:)",
       query: "query($v: String) { smsConversations(filter: { userNumber: $v }) { edges { cursor } } }",
@@ -161,9 +195,27 @@ describe("query and field arguments with unacceptable text are a top-level BAD_U
       argument: "filter",
       path: ["smsConversations"],
     },
-    { name: "smsConversations(after:)", query: "query($v: String) { smsConversations(after: $v) { edges { cursor } } }", variables: (v) => ({ v }), argument: "after", path: ["smsConversations"] },
-    { name: "agentNumbers(before:)", query: "query($v: String) { agentNumbers(last: 1, before: $v) { edges { cursor } } }", variables: (v) => ({ v }), argument: "before", path: ["agentNumbers"] },
-    { name: "smsConversation(id:)", query: "query($v: ID!) { smsConversation(id: $v) { id } }", variables: (v) => ({ v }), argument: "id", path: ["smsConversation"] },
+    {
+      name: "smsConversations(after:)",
+      query: "query($v: String) { smsConversations(after: $v) { edges { cursor } } }",
+      variables: (v) => ({ v }),
+      argument: "after",
+      path: ["smsConversations"],
+    },
+    {
+      name: "agentNumbers(before:)",
+      query: "query($v: String) { agentNumbers(last: 1, before: $v) { edges { cursor } } }",
+      variables: (v) => ({ v }),
+      argument: "before",
+      path: ["agentNumbers"],
+    },
+    {
+      name: "smsConversation(id:)",
+      query: "query($v: ID!) { smsConversation(id: $v) { id } }",
+      variables: (v) => ({ v }),
+      argument: "id",
+      path: ["smsConversation"],
+    },
     { name: "node(id:)", query: "query($v: ID!) { node(id: $v) { id } }", variables: (v) => ({ v }), argument: "id", path: ["node"] },
   ];
   const cases = QUERIES.flatMap((query) => HOSTILE.map(([kind, value]) => ({ ...query, kind, value })));
@@ -172,7 +224,11 @@ describe("query and field arguments with unacceptable text are a top-level BAD_U
     const { status, body } = await harness.graphql(query, variables(value), { apiKey: account.apiKey });
     expect(status).toBe(200);
     expect(body.errors).toEqual([
-      expect.objectContaining({ path, message: expect.stringContaining(TEXT_RULE.replace("must be", "")), extensions: { code: "BAD_USER_INPUT", argument } }),
+      expect.objectContaining({
+        path,
+        message: expect.stringContaining(TEXT_RULE.replace("must be", "")),
+        extensions: { code: "BAD_USER_INPUT", argument },
+      }),
     ]);
     expect(JSON.stringify(body)).not.toContain("SECRET");
   });
@@ -185,20 +241,28 @@ describe("query and field arguments with unacceptable text are a top-level BAD_U
       { apiKey: account.apiKey },
     );
     expect(body.errors).toEqual([
-      expect.objectContaining({ path: ["smsConversation", "messages"], message: `after ${TEXT_RULE}`, extensions: { code: "BAD_USER_INPUT", argument: "after" } }),
+      expect.objectContaining({
+        path: ["smsConversation", "messages"],
+        message: `after ${TEXT_RULE}`,
+        extensions: { code: "BAD_USER_INPUT", argument: "after" },
+      }),
     ]);
     expect(body.data).toEqual({ smsConversation: null });
   });
 
   it("checks a string written as a literal in the operation, where GraphQL's \\u escapes can spell a NUL", async () => {
     const { body } = await harness.graphql('{ agentNumber(number: "+1555\\u0000") { id } }', undefined, { apiKey: account.apiKey });
-    expect(body.errors).toEqual([expect.objectContaining({ message: `number ${TEXT_RULE}`, extensions: { code: "BAD_USER_INPUT", argument: "number" } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ message: `number ${TEXT_RULE}`, extensions: { code: "BAD_USER_INPUT", argument: "number" } }),
+    ]);
   });
 
   it("checks arguments sent in a GET query string", async () => {
     const query = encodeURIComponent("query($v: String!) { agentNumber(number: $v) { id } }");
     const variables = encodeURIComponent(JSON.stringify({ v: "+1555\u0000" }));
-    const response = await fetch(`${harness.baseUrl}/graphql?query=${query}&variables=${variables}`, { headers: { authorization: account.apiKey, "apollo-require-preflight": "1" } });
+    const response = await fetch(`${harness.baseUrl}/graphql?query=${query}&variables=${variables}`, {
+      headers: { authorization: account.apiKey, "apollo-require-preflight": "1" },
+    });
     const body = (await response.json()) as { errors: unknown[] };
     expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", argument: "number" } })]);
   });
@@ -217,7 +281,9 @@ describe("a body that is not valid UTF-8 is a GraphQL-shaped 400 BAD_REQUEST", (
     const { status, requestId, text } = await postRaw(Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]));
 
     expect(status).toBe(400);
-    expect(JSON.parse(text)).toEqual({ errors: [{ message: "The request body is not valid UTF-8.", extensions: { code: "BAD_REQUEST", requestId } }] });
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: "The request body is not valid UTF-8.", extensions: { code: "BAD_REQUEST", requestId } }],
+    });
     expect(await messageCount()).toBe(before);
   });
 
@@ -229,7 +295,9 @@ describe("a body that is not valid UTF-8 is a GraphQL-shaped 400 BAD_REQUEST", (
       body,
     });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { data: { createSmsConversation: { userErrors: unknown[] } } }).data.createSmsConversation.userErrors).toEqual([]);
+    expect(
+      ((await response.json()) as { data: { createSmsConversation: { userErrors: unknown[] } } }).data.createSmsConversation.userErrors,
+    ).toEqual([]);
   });
 });
 
@@ -245,7 +313,12 @@ const TRICKY_TEXT = [
 
 describe("an identical retry with the same messageSid is a replay, whatever the text", () => {
   const storedBodies = async (sid: string) =>
-    (await harness.db.query("SELECT body, char_length(body) AS length FROM sms_message WHERE account_id = $1 AND message_sid = $2", [account.id, sid])).rows;
+    (
+      await harness.db.query("SELECT body, char_length(body) AS length FROM sms_message WHERE account_id = $1 AND message_sid = $2", [
+        account.id,
+        sid,
+      ])
+    ).rows;
 
   it.each([
     ["a USER message (the batched statement)", {}],
@@ -253,7 +326,14 @@ describe("an identical retry with the same messageSid is a replay, whatever the 
     ["a newConversation (the transaction path)", { newConversation: true }],
   ])("%s", async (_path, extra) => {
     const messageSid = `SM${Math.random().toString(36).slice(2)}`;
-    const input = { ...validInput(), message: TRICKY_TEXT, messageSid, requestData: { [TRICKY_TEXT]: TRICKY_TEXT }, currentNodeId: TRICKY_TEXT, ...extra };
+    const input = {
+      ...validInput(),
+      message: TRICKY_TEXT,
+      messageSid,
+      requestData: { [TRICKY_TEXT]: TRICKY_TEXT },
+      currentNodeId: TRICKY_TEXT,
+      ...extra,
+    };
 
     const first = (await create(input)).body.data!.createSmsConversation;
     expect(first.userErrors).toEqual([]);
@@ -285,7 +365,11 @@ describe("lengths count Unicode code points, as PostgreSQL's char_length does", 
   it("refuses a message of 1601 emoji", async () => {
     const payload = (await create({ ...validInput(), message: "😀".repeat(1601) })).body.data!.createSmsConversation;
     expect(payload.userErrors).toEqual([
-      { code: "INVALID_INPUT", field: ["input", "message"], message: "message must be 1 to 1600 characters, counted as Unicode code points" },
+      {
+        code: "INVALID_INPUT",
+        field: ["input", "message"],
+        message: "message must be 1 to 1600 characters, counted as Unicode code points",
+      },
     ]);
   });
 
@@ -304,7 +388,9 @@ describe("lengths count Unicode code points, as PostgreSQL's char_length does", 
     for (const currentNodeId of [combining, joined]) {
       expect((await create({ ...validInput(), currentNodeId })).body.data!.createSmsConversation.userErrors).toEqual([]);
       const payload = (await create({ ...validInput(), currentNodeId: `${currentNodeId}x` })).body.data!.createSmsConversation;
-      expect(payload.userErrors).toEqual([expect.objectContaining({ field: ["input", "currentNodeId"], message: expect.stringContaining("at most 256 characters") })]);
+      expect(payload.userErrors).toEqual([
+        expect.objectContaining({ field: ["input", "currentNodeId"], message: expect.stringContaining("at most 256 characters") }),
+      ]);
     }
   });
 });

@@ -56,7 +56,12 @@ describe("HTTP surface (development)", () => {
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(body).toEqual({
-      errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST", requestId: response.headers.get("x-request-id") } }],
+      errors: [
+        {
+          message: "The request body is not valid JSON.",
+          extensions: { code: "BAD_REQUEST", requestId: response.headers.get("x-request-id") },
+        },
+      ],
     });
   });
 
@@ -78,7 +83,12 @@ describe("HTTP surface (development)", () => {
     const refused = await post(`${atLimit} `);
     expect(refused.status).toBe(413);
     expect(await refused.json()).toEqual({
-      errors: [{ message: "The request body is larger than 256kb.", extensions: { code: "BAD_REQUEST", requestId: refused.headers.get("x-request-id") } }],
+      errors: [
+        {
+          message: "The request body is larger than 256kb.",
+          extensions: { code: "BAD_REQUEST", requestId: refused.headers.get("x-request-id") },
+        },
+      ],
     });
   });
 
@@ -106,14 +116,20 @@ describe("HTTP surface (development)", () => {
     ];
     for (const [response, status, message] of cases) {
       expect(response.status).toBe(status);
-      expect(await response.json()).toEqual({ errors: [{ message, extensions: { code: "BAD_REQUEST", requestId: response.headers.get("x-request-id") } }] });
+      expect(await response.json()).toEqual({
+        errors: [{ message, extensions: { code: "BAD_REQUEST", requestId: response.headers.get("x-request-id") } }],
+      });
     }
   });
 
   it("answers a CORS preflight of /graphql with 204 and the allow headers", async () => {
     const response = await fetch(`${harness.baseUrl}/graphql`, {
       method: "OPTIONS",
-      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" },
+      headers: {
+        origin: "https://app.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type,authorization",
+      },
     });
     expect(response.status).toBe(204);
     expect(Object.fromEntries([...response.headers].filter(([name]) => name.startsWith("access-control-") || name === "vary"))).toEqual({
@@ -158,7 +174,8 @@ describe("HTTP surface (development)", () => {
 
   it("access-logs refused requests without a valid key once per interval, with a count of the rest", async () => {
     logs.clear();
-    for (let i = 0; i < 5; i++) await fetch(`${harness.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    for (let i = 0; i < 5; i++)
+      await fetch(`${harness.baseUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     await settle();
     const refusals = logs.lines().filter((line) => line.res?.statusCode === 401);
     expect(refusals).toHaveLength(1);
@@ -168,7 +185,9 @@ describe("HTTP surface (development)", () => {
     logs.clear();
     await fetch(`${harness.baseUrl}/%2B15550001111/a-message-body`, { headers: { "x-request-id": "req-other" } });
     await settle();
-    expect(logs.lines()).toEqual([expect.objectContaining({ req: { id: "req-other", method: "GET", url: "[other path]" }, res: { statusCode: 404 } })]);
+    expect(logs.lines()).toEqual([
+      expect.objectContaining({ req: { id: "req-other", method: "GET", url: "[other path]" }, res: { statusCode: 404 } }),
+    ]);
     expect(logs.text()).not.toMatch(/15550001111|a-message-body/);
   });
 
@@ -179,7 +198,11 @@ describe("HTTP surface (development)", () => {
     await fetch(`${harness.baseUrl}/nope`, { headers: { "x-request-id": "req-404" } });
     await settle();
     expect(logs.lines()).toEqual([
-      expect.objectContaining({ msg: "request completed", req: { id: "req-404", method: "GET", url: "[other path]" }, res: { statusCode: 404 } }),
+      expect.objectContaining({
+        msg: "request completed",
+        req: { id: "req-404", method: "GET", url: "[other path]" },
+        res: { statusCode: 404 },
+      }),
     ]);
   });
 
@@ -190,12 +213,19 @@ describe("HTTP surface (development)", () => {
     try {
       const { status, headers, body } = await harness.graphql("{ __typename }", undefined, { apiKey: key });
       expect(status).toBe(500);
-      expect(body.errors).toEqual([{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId: headers.get("x-request-id") } }]);
+      expect(body.errors).toEqual([
+        { message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId: headers.get("x-request-id") } },
+      ]);
       await settle();
       const requestId = headers.get("x-request-id");
       expect(logs.lines()).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ level: 50, msg: "authentication failed", requestId, req: { id: requestId, method: "POST", url: "/graphql" } }),
+          expect.objectContaining({
+            level: 50,
+            msg: "authentication failed",
+            requestId,
+            req: { id: requestId, method: "POST", url: "/graphql" },
+          }),
           expect.objectContaining({ msg: "request errored", res: { statusCode: 500 } }),
         ]),
       );
@@ -222,7 +252,12 @@ describe("HTTP surface (development)", () => {
       await settle();
       const errors = logs.lines().filter((line) => line.msg === "unexpected error");
       expect(errors).toEqual([
-        expect.objectContaining({ level: 50, requestId, req: { id: requestId, method: "POST", url: "/graphql" }, err: expect.objectContaining({ message: "disk on fire" }) }),
+        expect.objectContaining({
+          level: 50,
+          requestId,
+          req: { id: requestId, method: "POST", url: "/graphql" },
+          err: expect.objectContaining({ message: "disk on fire" }),
+        }),
       ]);
     } finally {
       create.mockRestore();
@@ -285,7 +320,9 @@ describe("HTTP surface (development)", () => {
   it("answers a subscription sent over HTTP with 400 BAD_REQUEST pointing to WebSocket", async () => {
     const { status, body } = await harness.graphql("subscription { smsMessageAdded { body } }", undefined, { apiKey: account.apiKey });
     expect(status).toBe(400);
-    expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining("WebSocket"), extensions: { code: "BAD_REQUEST" } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("WebSocket"), extensions: { code: "BAD_REQUEST" } }),
+    ]);
   });
 
   it("answers every path under /graphql, in any case, as Express's mount did", async () => {
@@ -302,7 +339,10 @@ describe("HTTP surface (development)", () => {
     expect(echoed.headers.get("x-request-id")).toBe("req-123");
     const invented = await fetch(`${harness.baseUrl}/healthz`, { headers: { "x-request-id": "bad id with spaces" } });
     expect(invented.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    const onGraphQL = await post(JSON.stringify({ query: "{ __typename }" }), { "content-type": "application/json", "x-request-id": "bad id with spaces" });
+    const onGraphQL = await post(JSON.stringify({ query: "{ __typename }" }), {
+      "content-type": "application/json",
+      "x-request-id": "bad id with spaces",
+    });
     expect(onGraphQL.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -327,10 +367,15 @@ describe("GraphQL handler around Apollo", () => {
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
-  const post = () => fetch(`${baseUrl}/graphql?x=1`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ a }"}' });
+  const post = () =>
+    fetch(`${baseUrl}/graphql?x=1`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ a }"}' });
 
   it("hands Apollo the method, headers, query string and parsed body", async () => {
-    execute.mockResolvedValueOnce({ status: 200, headers: new HeaderMap([["content-type", "application/json; charset=utf-8"]]), body: { kind: "complete", string: "{}" } });
+    execute.mockResolvedValueOnce({
+      status: 200,
+      headers: new HeaderMap([["content-type", "application/json; charset=utf-8"]]),
+      body: { kind: "complete", string: "{}" },
+    });
     await post();
     const { httpGraphQLRequest } = execute.mock.calls.at(-1)[0];
     expect(httpGraphQLRequest).toMatchObject({ method: "POST", search: "?x=1", body: { query: "{ a }" } });
@@ -344,7 +389,9 @@ describe("GraphQL handler around Apollo", () => {
     expect(response.status).toBe(500);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
     expect(await response.json()).toEqual({
-      errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId: response.headers.get("x-request-id") } }],
+      errors: [
+        { message: INTERNAL_ERROR_MESSAGE, extensions: { code: "INTERNAL_SERVER_ERROR", requestId: response.headers.get("x-request-id") } },
+      ],
     });
     await settle();
     expect(logs.lines()).toEqual([
@@ -409,7 +456,9 @@ describe("a request that trickles in", () => {
         socket.on("data", (chunk) => (text += chunk.toString()));
         socket.on("close", () => resolve(text));
       });
-      socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: ${account.apiKey}\r\ncontent-length: 100\r\n\r\n{"query":`);
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: ${account.apiKey}\r\ncontent-length: 100\r\n\r\n{"query":`,
+      );
       const startedAt = Date.now();
       expect(await answer).toMatch(/^HTTP\/1\.1 408/);
       expect(Date.now() - startedAt).toBeLessThan(5_000);

@@ -26,7 +26,19 @@ const REQUEST_DATA = { crm: "REQUEST-DATA-SECRET", nested: { ssn: "078-05-1120" 
 const CONSTRAINT = "log_test_refuses_bodies";
 
 /** Every piece of personal data or secret this file sends, as it could appear in a log. */
-const secrets = () => [USER_NUMBER, USER_NUMBER.slice(1), BODY, OTHER_BODY, THIRD_BODY, "221B", TIMEOUT_BODY, "Hudson", "REQUEST-DATA-SECRET", "078-05-1120", account.apiKey];
+const secrets = () => [
+  USER_NUMBER,
+  USER_NUMBER.slice(1),
+  BODY,
+  OTHER_BODY,
+  THIRD_BODY,
+  "221B",
+  TIMEOUT_BODY,
+  "Hudson",
+  "REQUEST-DATA-SECRET",
+  "078-05-1120",
+  account.apiKey,
+];
 const leaked = () => secrets().filter((secret) => logs.text().includes(secret));
 
 beforeAll(async () => {
@@ -46,31 +58,51 @@ describe("a database error while recording a message", () => {
     ["a USER message", {}, "DatabaseError", BODY, CONSTRAINT],
     ["an AGENT message with a timeOut", { sender: "AGENT", timeOut: 600 }, "DatabaseError", OTHER_BODY, OTHER_CONSTRAINT],
     ["a newConversation", { newConversation: true }, "DatabaseError", THIRD_BODY, THIRD_CONSTRAINT],
-  ])("%s is logged with its class, SQLSTATE, constraint and request id, and without the number, body, request data or key", async (_path, extra, type, message, constraint) => {
-    const input = { userNumber: USER_NUMBER, agentNumber: account.agentNumbers[0], message, requestData: REQUEST_DATA, messageSid: `SM${Date.now()}`, ...extra };
-    const { headers, body } = await harness.graphql(CREATE, { input }, { apiKey: account.apiKey });
-    const requestId = headers.get("x-request-id");
-    expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })]);
-    await settle();
+  ])(
+    "%s is logged with its class, SQLSTATE, constraint and request id, and without the number, body, request data or key",
+    async (_path, extra, type, message, constraint) => {
+      const input = {
+        userNumber: USER_NUMBER,
+        agentNumber: account.agentNumbers[0],
+        message,
+        requestData: REQUEST_DATA,
+        messageSid: `SM${Date.now()}`,
+        ...extra,
+      };
+      const { headers, body } = await harness.graphql(CREATE, { input }, { apiKey: account.apiKey });
+      const requestId = headers.get("x-request-id");
+      expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: "INTERNAL_SERVER_ERROR", requestId } })]);
+      await settle();
 
-    const logged = logs.lines().filter((line) => line.msg === "unexpected error" && line.requestId === requestId);
-    expect(logged).toEqual([
-      expect.objectContaining({
-        level: 50,
-        req: { id: requestId, method: "POST", url: "/graphql" },
-        err: expect.objectContaining({
-          type,
-          code: "23514",
-          table: "sms_message",
-          constraint,
-          message: `new row for relation "sms_message" violates check constraint "${constraint}"`,
-          stack: expect.stringMatching(/^\w+: new row for relation[^\n]*\n\s+at /),
+      const logged = logs.lines().filter((line) => line.msg === "unexpected error" && line.requestId === requestId);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 50,
+          req: { id: requestId, method: "POST", url: "/graphql" },
+          err: expect.objectContaining({
+            type,
+            code: "23514",
+            table: "sms_message",
+            constraint,
+            message: `new row for relation "sms_message" violates check constraint "${constraint}"`,
+            stack: expect.stringMatching(/^\w+: new row for relation[^\n]*\n\s+at /),
+          }),
         }),
-      }),
-    ]);
-    expect(Object.keys(logged[0].err).sort()).toEqual(["code", "constraint", "message", "routine", "schema", "severity", "stack", "table", "type"]);
-    expect(leaked()).toEqual([]);
-  });
+      ]);
+      expect(Object.keys(logged[0].err).sort()).toEqual([
+        "code",
+        "constraint",
+        "message",
+        "routine",
+        "schema",
+        "severity",
+        "stack",
+        "table",
+        "type",
+      ]);
+      expect(leaked()).toEqual([]);
+    },
+  );
 });
 
 it("a GET query's access-log line keeps the path but not the query string, which holds the operation's variables", async () => {
@@ -82,13 +114,25 @@ it("a GET query's access-log line keeps the path but not the query string, which
   expect(response.status).toBe(200);
   await settle();
   expect(logs.lines()).toContainEqual(
-    expect.objectContaining({ msg: "request completed", req: { id: "req-get-variables", method: "GET", url: "/graphql?[redacted]" }, res: { statusCode: 200 } }),
+    expect.objectContaining({
+      msg: "request completed",
+      req: { id: "req-get-variables", method: "GET", url: "/graphql?[redacted]" },
+      res: { statusCode: 200 },
+    }),
   );
   expect(leaked()).toEqual([]);
 });
 
 it("a failed timer job, logged by graphile-worker with its payload and last error, holds neither the timeout message nor the number", async () => {
-  const input = { userNumber: USER_NUMBER, agentNumber: account.agentNumbers[0], message: "Are you there?", sender: "AGENT", timeOut: 1, timeoutMessage: TIMEOUT_BODY, newConversation: true };
+  const input = {
+    userNumber: USER_NUMBER,
+    agentNumber: account.agentNumbers[0],
+    message: "Are you there?",
+    sender: "AGENT",
+    timeOut: 1,
+    timeoutMessage: TIMEOUT_BODY,
+    newConversation: true,
+  };
   const { body } = await harness.graphql(CREATE, { input }, { apiKey: account.apiKey });
   expect(body.data!.createSmsConversation.userErrors).toEqual([]);
 
@@ -130,13 +174,22 @@ describe("an error that quotes the value it refused", () => {
     logger.error({ err: error });
     logger.warn({ failure: error }, `lookup failed: ${error}`);
     // graphile-worker's own wording, through the adapter the worker uses.
-    createWorkerLogger(logger).error(`Failed task 7 (conversation.timer) with error '${error.message}':\n  ${error.stack}`, { failure: true, error });
+    createWorkerLogger(logger).error(`Failed task 7 (conversation.timer) with error '${error.message}':\n  ${error.stack}`, {
+      failure: true,
+      error,
+    });
 
     const masked = 'invalid input syntax for type uuid: "…"';
     expect(lines().map((line) => line.err ?? line.error ?? line.failure)).toEqual(
       Array.from({ length: 5 }, () => expect.objectContaining({ type: "QueryFailedError", code: "22P02", message: masked })),
     );
-    expect(lines().map((line) => line.msg)).toEqual(["lookup failed", masked, masked, `lookup failed: QueryFailedError: ${masked}`, expect.stringContaining(`with error '${masked}'`)]);
+    expect(lines().map((line) => line.msg)).toEqual([
+      "lookup failed",
+      masked,
+      masked,
+      `lookup failed: QueryFailedError: ${masked}`,
+      expect.stringContaining(`with error '${masked}'`),
+    ]);
     expect(text()).not.toContain(USER_NUMBER.slice(1));
     expect(text()).not.toMatch(/parameters|SELECT/);
   });

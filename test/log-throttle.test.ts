@@ -49,7 +49,12 @@ describe("LogThrottle", () => {
 
     await sleep(200);
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ msg: "outbox relay failed; retrying (repeated)", reason: "ECONNREFUSED", suppressed: 19, intervalMs: 150 });
+    expect(lines[1]).toMatchObject({
+      msg: "outbox relay failed; retrying (repeated)",
+      reason: "ECONNREFUSED",
+      suppressed: 19,
+      intervalMs: 150,
+    });
 
     // Quiet for a whole interval: no line, and the next failure is written at once again.
     await sleep(350);
@@ -79,7 +84,8 @@ describe("LogThrottle", () => {
   it("logs any other error in full, once per interval per class and code, without its message in the count line", async () => {
     const { logger, lines } = collectingLogger();
     const throttle = new LogThrottle(logger, { intervalMs: 100 });
-    for (let i = 0; i < 3; i++) throttle.failure("error", "unexpected error", new TypeError(`cannot read +1555000000${i}`), { requestId: `r${i}` });
+    for (let i = 0; i < 3; i++)
+      throttle.failure("error", "unexpected error", new TypeError(`cannot read +1555000000${i}`), { requestId: `r${i}` });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ msg: "unexpected error", kind: "TypeError:", requestId: "r0", err: { type: "TypeError" } });
     expect((lines[0].err as { stack: string }).stack).toContain("    at ");

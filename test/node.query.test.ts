@@ -44,13 +44,21 @@ beforeAll(async () => {
     ["Hello?", "USER"],
     ["Hi, how can I help?", "AGENT"],
   ]) {
-    const { body } = await harness.graphql(CREATE, { input: { userNumber, agentNumber: owner.agentNumbers[0], message, sender } }, { apiKey: owner.apiKey });
+    const { body } = await harness.graphql(
+      CREATE,
+      { input: { userNumber, agentNumber: owner.agentNumbers[0], message, sender } },
+      { apiKey: owner.apiKey },
+    );
     expect(body.data!.createSmsConversation.userErrors).toEqual([]);
     conversationId = body.data!.createSmsConversation.conversationId;
     workflowId = body.data!.createSmsConversation.workflowId;
   }
   // The stranger has data of its own, so "null" below is scoping, not an empty database.
-  await harness.graphql(CREATE, { input: { userNumber, agentNumber: stranger.agentNumbers[0], message: "elsewhere" } }, { apiKey: stranger.apiKey });
+  await harness.graphql(
+    CREATE,
+    { input: { userNumber, agentNumber: stranger.agentNumbers[0], message: "elsewhere" } },
+    { apiKey: stranger.apiKey },
+  );
 
   const conversation = await harness.graphql(CONVERSATION_BY_ID, { id: conversationId }, { apiKey: owner.apiKey });
   messageIds = conversation.body.data!.smsConversation.messages.edges.map((edge: any) => edge.node.id);
@@ -84,7 +92,13 @@ describe("node", () => {
   });
 
   it("returns a message by its id as an SmsMessage, with its conversation", async () => {
-    expect(await node(messageIds[0])).toEqual({ __typename: "SmsMessage", id: messageIds[0], body: "Hello?", sender: "USER", conversation: { id: conversationId } });
+    expect(await node(messageIds[0])).toEqual({
+      __typename: "SmsMessage",
+      id: messageIds[0],
+      body: "Hello?",
+      sender: "USER",
+      conversation: { id: conversationId },
+    });
     expect(await node(messageIds[1])).toEqual({
       __typename: "SmsMessage",
       id: messageIds[1],
@@ -99,9 +113,13 @@ describe("node", () => {
   });
 
   it("names the rows of the database: each id is its row's UUID with the type's prefix", async () => {
-    const { rows: conversations } = await harness.db.query("SELECT id, user_number FROM sms_conversation WHERE account_id = $1", [owner.id]);
+    const { rows: conversations } = await harness.db.query("SELECT id, user_number FROM sms_conversation WHERE account_id = $1", [
+      owner.id,
+    ]);
     expect(conversations.map((row) => toPublicId("conversation", row.id))).toEqual([conversationId]);
-    const { rows: messages } = await harness.db.query("SELECT id FROM sms_message WHERE conversation_id = $1 ORDER BY created_at, id", [conversations[0].id]);
+    const { rows: messages } = await harness.db.query("SELECT id FROM sms_message WHERE conversation_id = $1 ORDER BY created_at, id", [
+      conversations[0].id,
+    ]);
     expect(messages.map((row) => toPublicId("message", row.id))).toEqual(messageIds);
     const { rows: numbers } = await harness.db.query("SELECT id FROM agent_number WHERE account_id = $1", [owner.id]);
     expect(numbers.map((row) => toPublicId("agentNumber", row.id))).toEqual([numberId]);
@@ -118,7 +136,11 @@ describe("node", () => {
     expect(byQuery.body.errors).toBeUndefined();
     expect(byQuery.body.data!.smsConversation).toMatchObject({ id: created.conversationId, userNumber: created.conversation.userNumber });
     expect(byQuery.body.data!.smsConversation.messages.edges.map((edge: any) => edge.node.body)).toEqual(["fresh"]);
-    expect(await node(created.conversationId)).toMatchObject({ __typename: "SmsConversation", id: created.conversationId, userNumber: created.conversation.userNumber });
+    expect(await node(created.conversationId)).toMatchObject({
+      __typename: "SmsConversation",
+      id: created.conversationId,
+      userNumber: created.conversation.userNumber,
+    });
   });
 
   it("resolves several ids of different types in one request", async () => {

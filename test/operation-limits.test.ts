@@ -19,8 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
-const ask = (query: string, variables?: Record<string, unknown>, apiKey: string | null = account.apiKey) => harness.graphql(query, variables, { apiKey });
-const conversationCount = async () => (await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1", [account.id])).rows[0].n;
+const ask = (query: string, variables?: Record<string, unknown>, apiKey: string | null = account.apiKey) =>
+  harness.graphql(query, variables, { apiKey });
+const conversationCount = async () =>
+  (await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1", [account.id])).rows[0].n;
 
 /** `{ a0: messages(first: 100) { … } a1: … }` — `count` aliased connections, each selecting `inner`. */
 const aliased = (count: number, inner: string) =>
@@ -55,7 +57,16 @@ describe("operation limits (defaults)", () => {
         userErrors { code field message }
       }
     }`;
-    const created = await ask(readmeCreate, { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "Hi!", sender: "AGENT", timeOut: 600, warningTime: 300 } });
+    const created = await ask(readmeCreate, {
+      input: {
+        userNumber: randomNumber(),
+        agentNumber: account.agentNumbers[0],
+        message: "Hi!",
+        sender: "AGENT",
+        timeOut: 600,
+        warningTime: 300,
+      },
+    });
     expect(created.body.errors).toBeUndefined();
     expect(created.body.data!.createSmsConversation.userErrors).toEqual([]);
 
@@ -104,7 +115,8 @@ describe("operation limits (defaults)", () => {
     const before = await conversationCount();
     const fields = Array.from(
       { length: 1_000 },
-      (_, i) => `c${i}: createSmsConversation(input: { userNumber: "${randomNumber()}", agentNumber: "${account.agentNumbers[0]}", message: "m" }) { conversationId }`,
+      (_, i) =>
+        `c${i}: createSmsConversation(input: { userNumber: "${randomNumber()}", agentNumber: "${account.agentNumbers[0]}", message: "m" }) { conversationId }`,
     ).join(" ");
     const { body } = await ask(`mutation { ${fields} }`);
     expect(body.errors![0].extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "tokens", maximum: 2_000 });
@@ -114,9 +126,12 @@ describe("operation limits (defaults)", () => {
   it("refuses more aliases than allowed, counting those in fragments", async () => {
     const before = await conversationCount();
     const fields = Array.from({ length: 8 }, (_, i) => `c${i}: createSmsConversation(input: $input) { conversationId }`).join(" ");
-    const { body } = await ask(`mutation($input: CreateSmsConversationInput!) { ...M ...M2 } fragment M on Mutation { ${fields} } fragment M2 on Mutation { ${fields.replace(/c(\d)/g, "d$1")} }`, {
-      input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "m" },
-    });
+    const { body } = await ask(
+      `mutation($input: CreateSmsConversationInput!) { ...M ...M2 } fragment M on Mutation { ${fields} } fragment M2 on Mutation { ${fields.replace(/c(\d)/g, "d$1")} }`,
+      {
+        input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "m" },
+      },
+    );
     expect(body.errors![0].extensions).toMatchObject({ code: "OPERATION_LIMIT_EXCEEDED", limit: "aliases", maximum: 15, actual: 16 });
     expect(await conversationCount()).toBe(before);
   });
@@ -132,7 +147,8 @@ describe("operation limits (defaults)", () => {
   });
 
   it("counts a connection's page size from variables on every request", async () => {
-    const query = "query($n: Int) { smsConversations(first: $n) { edges { node { messages(first: 100) { edges { node { id body sender createdAt kind } } } } } } }";
+    const query =
+      "query($n: Int) { smsConversations(first: $n) { edges { node { messages(first: 100) { edges { node { id body sender createdAt kind } } } } } } }";
     const small = await ask(query, { n: 5 });
     expect(small.body.errors).toBeUndefined();
     const large = await ask(query, { n: 100 });
@@ -146,7 +162,9 @@ describe("operation limits (defaults)", () => {
       body: JSON.stringify({ query: FAN_OUT }),
     });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("OPERATION_LIMIT_EXCEEDED");
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe(
+      "OPERATION_LIMIT_EXCEEDED",
+    );
   });
 
   it("answers an unauthenticated request UNAUTHENTICATED whatever its operation", async () => {
@@ -160,7 +178,9 @@ describe("operation limits (defaults)", () => {
       headers: { "apollo-require-preflight": "true", authorization: account.apiKey, accept: "application/graphql-response+json" },
     });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("OPERATION_LIMIT_EXCEEDED");
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe(
+      "OPERATION_LIMIT_EXCEEDED",
+    );
   });
 });
 
@@ -168,7 +188,10 @@ describe("operation limits (configured)", () => {
   let tight: Harness;
   let key: string;
   beforeAll(async () => {
-    tight = await startHarness({ runWorker: false, config: { limits: { ...DEFAULT_OPERATION_LIMITS, maxDepth: 4, maxCost: 50, maxTokens: 30 } } });
+    tight = await startHarness({
+      runWorker: false,
+      config: { limits: { ...DEFAULT_OPERATION_LIMITS, maxDepth: 4, maxCost: 50, maxTokens: 30 } },
+    });
     key = (await tight.createAccount()).apiKey;
   });
   afterAll(() => tight.close());
@@ -185,13 +208,15 @@ describe("operation limits (configured)", () => {
 
 describe("field suggestions", () => {
   it("are given in development and never in production", async () => {
-    const { body: development } = await ask("{ smsConversationz(id: \"x\") { id } }");
+    const { body: development } = await ask('{ smsConversationz(id: "x") { id } }');
     expect(development.errors![0].message).toMatch(/Did you mean/);
 
     const production = await startHarness({ runWorker: false, nodeEnv: "production", introspection: false });
     try {
       const other = await production.createAccount();
-      const { body } = await production.graphql('{ smsConversationz(id: "x") { id } smsConversation(id: "x") { statuz } }', undefined, { apiKey: other.apiKey });
+      const { body } = await production.graphql('{ smsConversationz(id: "x") { id } smsConversation(id: "x") { statuz } }', undefined, {
+        apiKey: other.apiKey,
+      });
       expect(body.errors).toHaveLength(2);
       for (const error of body.errors!) expect(error.message).not.toMatch(/Did you mean|smsConversation"|status/);
     } finally {
@@ -220,7 +245,11 @@ describe("execution deadline", () => {
       await locker.query("BEGIN");
       await locker.query("SELECT 1 FROM sms_conversation WHERE user_number = $1 FOR UPDATE", [userNumber]);
       const started = Date.now();
-      const { status, body } = await slow.graphql(CREATE, { input: { ...input, message: "second", sender: "AGENT", timeOut: 60 } }, { apiKey: owner.apiKey });
+      const { status, body } = await slow.graphql(
+        CREATE,
+        { input: { ...input, message: "second", sender: "AGENT", timeOut: 60 } },
+        { apiKey: owner.apiKey },
+      );
       expect(status).toBe(504);
       expect(body.errors![0]).toMatchObject({ extensions: { code: "OPERATION_TIMEOUT" }, message: expect.stringContaining("300 ms") });
       expect(Date.now() - started).toBeLessThan(3_000);

@@ -61,7 +61,11 @@ describe("the outbox relay", () => {
   async function pendingWorkflows(count: number): Promise<void> {
     const account = await harness.createAccount();
     for (let i = 0; i < count; i++) {
-      const { body } = await harness.graphql(CREATE, { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hi" } }, { apiKey: account.apiKey });
+      const { body } = await harness.graphql(
+        CREATE,
+        { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hi" } },
+        { apiKey: account.apiKey },
+      );
       expect(body.data!.createSmsConversation.userErrors).toEqual([]);
     }
   }

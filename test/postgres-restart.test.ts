@@ -106,8 +106,11 @@ async function slowTimer(): Promise<string> {
     method: "POST",
     headers: { "content-type": "application/json", authorization: apiKey },
     body: JSON.stringify({
-      query: "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId userErrors { code } } }",
-      variables: { input: { userNumber: randomNumber(), agentNumber, message: "hi", sender: "AGENT", timeOut: 1, timeoutMessage: "Slow bye" } },
+      query:
+        "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId userErrors { code } } }",
+      variables: {
+        input: { userNumber: randomNumber(), agentNumber, message: "hi", sender: "AGENT", timeOut: 1, timeoutMessage: "Slow bye" },
+      },
     }),
   });
   const { data } = (await response.json()) as { data: { createSmsConversation: { conversationId: string } } };
@@ -210,7 +213,9 @@ describe("PostgreSQL restarted under load", () => {
     const lines = outageLog.split("\n").filter((line) => line.trim() !== "");
     const accessLog = (line: string) => line.includes('"msg":"request completed"') || line.includes('"msg":"request errored"');
     const failureLines = lines.filter((line) => line.startsWith("{") && !accessLog(line) && !line.includes('"level":30'));
-    const stacks = lines.filter((line) => (line.startsWith("{") ? !accessLog(line) && line.includes("\\n    at ") : /^(Trace: )?\w*Error\b/.test(line)));
+    const stacks = lines.filter((line) =>
+      line.startsWith("{") ? !accessLog(line) && line.includes("\\n    at ") : /^(Trace: )?\w*Error\b/.test(line),
+    );
     const perKind = new Map<string, number>();
     for (const line of failureLines) {
       const { msg, reason, kind } = JSON.parse(line) as { msg: string; reason?: string; kind?: string };

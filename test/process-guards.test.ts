@@ -21,7 +21,9 @@ beforeAll(async () => {
   account = await harness.createAccount();
   const port = await freePort();
   const preload = path.join(__dirname, "support", "raise-on-signal.js");
-  gateway = startGatewayProcess(harness.database.url, port, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim() });
+  gateway = startGatewayProcess(harness.database.url, port, {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim(),
+  });
   await gateway.ready;
   baseUrl = `http://127.0.0.1:${port}`;
 });
@@ -44,12 +46,15 @@ describe("an npm start process", () => {
       method: "POST",
       headers: { "content-type": "application/json", authorization: account.apiKey },
       body: JSON.stringify({
-        query: "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId userErrors { code } } }",
+        query:
+          "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId userErrors { code } } }",
         variables: { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "still there?" } },
       }),
     });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { data: { createSmsConversation: { userErrors: unknown[] } } }).data.createSmsConversation.userErrors).toEqual([]);
+    expect(
+      ((await response.json()) as { data: { createSmsConversation: { userErrors: unknown[] } } }).data.createSmsConversation.userErrors,
+    ).toEqual([]);
     expect(gateway.child.exitCode).toBeNull();
   });
 });

@@ -13,7 +13,8 @@ const SMALL = "{ __typename }"; // costs 1
 const create = (account: TestAccount) => ({
   input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hi" },
 });
-const CREATE_CHEAP = "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId userErrors { code } } }";
+const CREATE_CHEAP =
+  "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId userErrors { code } } }";
 const conversationsOf = async (harness: Harness, account: TestAccount) =>
   (await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1", [account.id])).rows[0].n;
 
@@ -45,8 +46,16 @@ describe("the per-key budget", () => {
     expect(body).toEqual({
       errors: [
         {
-          message: expect.stringMatching(/^Rate limit exceeded\. This API key has spent the 100 points of this 60 s window; retry after \d+ s\.$/),
-          extensions: { code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number), limit: 100, windowSeconds: 60, requestId: headers.get("x-request-id") },
+          message: expect.stringMatching(
+            /^Rate limit exceeded\. This API key has spent the 100 points of this 60 s window; retry after \d+ s\.$/,
+          ),
+          extensions: {
+            code: "RATE_LIMITED",
+            retryAfterSeconds: expect.any(Number),
+            limit: 100,
+            windowSeconds: 60,
+            requestId: headers.get("x-request-id"),
+          },
         },
       ],
     });
@@ -66,7 +75,9 @@ describe("the per-key budget", () => {
     const tooMany = await post(JSON.stringify({ query: `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: __typename`).join(" ")} }` }));
     expect(tooMany.status).toBe(400);
     expect(tooMany.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");
-    expect(((await tooMany.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("OPERATION_LIMIT_EXCEEDED");
+    expect(((await tooMany.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe(
+      "OPERATION_LIMIT_EXCEEDED",
+    );
     expect(tooMany.headers.get("ratelimit")).toMatch(/^"key";r=99;/);
     const unreadable = await post("{not json");
     expect(unreadable.status).toBe(400);
@@ -88,7 +99,13 @@ describe("the per-key budget", () => {
 
   it("is shared by every gateway process on the database", async () => {
     const account = await harness.createAccount();
-    const config = { ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }), databaseUrl: harness.database.url, port: 0, runWorker: false, rateLimit: { points: 100, windowSeconds: 60, anonymousPoints: 0 } };
+    const config = {
+      ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }),
+      databaseUrl: harness.database.url,
+      port: 0,
+      runWorker: false,
+      rateLimit: { points: 100, windowSeconds: 60, anonymousPoints: 0 },
+    };
     const second: Parley = await startParley({ config, logger: createLogger("silent") });
     try {
       await harness.graphql(SMALL, undefined, { apiKey: account.apiKey });
@@ -147,12 +164,17 @@ describe("requests without a valid key, per address", () => {
 
 describe("an address that has spent its budget of requests without a valid key", () => {
   it("still gets its recently valid keys looked up once the auth cache forgot them, and never a key revoked since", async () => {
-    const harness = await startHarness({ runWorker: false, authCacheTtlMs: 100, config: { rateLimit: { points: 0, windowSeconds: 60, anonymousPoints: 2 } } });
+    const harness = await startHarness({
+      runWorker: false,
+      authCacheTtlMs: 100,
+      config: { rateLimit: { points: 0, windowSeconds: 60, anonymousPoints: 2 } },
+    });
     try {
       const known = await harness.createAccount();
       const revoked = await harness.createAccount();
       const stranger = await harness.createAccount();
-      for (const account of [known, revoked]) expect((await harness.graphql(SMALL, undefined, { apiKey: account.apiKey })).status).toBe(200);
+      for (const account of [known, revoked])
+        expect((await harness.graphql(SMALL, undefined, { apiKey: account.apiKey })).status).toBe(200);
       for (let i = 0; i < 3; i++) await harness.graphql(SMALL, undefined, { apiKey: "prl_" + "D".repeat(43) });
       await harness.parley.services.apiKeys.revoke(revoked.keyId);
       await new Promise((resolve) => setTimeout(resolve, 200));

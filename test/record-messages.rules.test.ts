@@ -21,7 +21,15 @@ interface Case {
 }
 
 // Equal values included: a warningTime equal to the timeOut in force breaks the rule.
-const GIVEN: Settings[] = [{}, { timeOut: 900 }, { timeOut: 400 }, { warningTime: 100 }, { warningTime: 600 }, { timeOut: 900, warningTime: 100 }, { timeOut: 100, warningTime: 900 }];
+const GIVEN: Settings[] = [
+  {},
+  { timeOut: 900 },
+  { timeOut: 400 },
+  { warningTime: 100 },
+  { warningTime: 600 },
+  { timeOut: 900, warningTime: 100 },
+  { timeOut: 100, warningTime: 900 },
+];
 const STORED: Array<Settings | null> = [null, {}, { timeOut: 500 }, { timeOut: 500, warningTime: 400 }];
 const CONFIGS: Settings[] = [{}, { timeOut: 600, warningTime: 300 }, { timeOut: 60 }];
 const CASES: Case[] = (["USER", "AGENT"] as const).flatMap((sender) =>
@@ -33,9 +41,19 @@ function expected({ sender, given, stored, config }: Case) {
   const inForce = (key: keyof Settings) => given[key] ?? stored?.[key] ?? config[key] ?? null;
   const [timeOut, warningTime] = [inForce("timeOut"), inForce("warningTime")];
   const checked = given.timeOut !== undefined || given.warningTime !== undefined;
-  const violation = !checked || warningTime === null ? null : timeOut === null ? TimeoutRuleViolation.WARNING_NEEDS_TIME_OUT : warningTime >= timeOut ? TimeoutRuleViolation.WARNING_NOT_BELOW_TIME_OUT : null;
+  const violation =
+    !checked || warningTime === null
+      ? null
+      : timeOut === null
+        ? TimeoutRuleViolation.WARNING_NEEDS_TIME_OUT
+        : warningTime >= timeOut
+          ? TimeoutRuleViolation.WARNING_NOT_BELOW_TIME_OUT
+          : null;
   if (violation) return { violation };
-  const timers = sender === "AGENT" && timeOut !== null ? { warning: warningTime !== null && warningTime < timeOut ? warningTime : null, timeout: timeOut } : { warning: null, timeout: null };
+  const timers =
+    sender === "AGENT" && timeOut !== null
+      ? { warning: warningTime !== null && warningTime < timeOut ? warningTime : null, timeout: timeOut }
+      : { warning: null, timeout: null };
   // A stored conversation has both timers pending (setUp): USER cancels them, AGENT replaces them.
   const pending = stored !== null;
   const jobs = (["warning", "timeout"] as const).flatMap((kind) =>
@@ -56,7 +74,9 @@ beforeAll(async () => {
   harness = await startHarness({ runWorker: false });
   account = await harness.createAccount({ numbers: CONFIGS.length });
   await Promise.all(
-    CONFIGS.map((config, i) => harness.db.query("UPDATE agent_number SET sms_config = $1 WHERE number = $2", [config, account.agentNumbers[i]])),
+    CONFIGS.map((config, i) =>
+      harness.db.query("UPDATE agent_number SET sms_config = $1 WHERE number = $2", [config, account.agentNumbers[i]]),
+    ),
   );
 });
 afterAll(() => harness.close());
@@ -81,7 +101,9 @@ async function setUp(c: Case): Promise<RecordMessageCommand> {
 /** What a case left: its outcome, the pair's active conversation and the timer jobs written for it. */
 async function observed(command: RecordMessageCommand, result: RecordMessageResult) {
   if (!result.ok) {
-    return { violation: result.problem.code === UserErrorCode.INVALID_TIMEOUT_CONFIG ? violationOf(result.problem.message) : result.problem.code };
+    return {
+      violation: result.problem.code === UserErrorCode.INVALID_TIMEOUT_CONFIG ? violationOf(result.problem.message) : result.problem.code,
+    };
   }
   const { rows } = await harness.db.query(
     `SELECT time_out, warning_time,
@@ -105,7 +127,8 @@ async function observed(command: RecordMessageCommand, result: RecordMessageResu
 const violationOf = (message: string) =>
   message.includes("needs a timeOut") ? TimeoutRuleViolation.WARNING_NEEDS_TIME_OUT : TimeoutRuleViolation.WARNING_NOT_BELOW_TIME_OUT;
 
-const label = (c: Case) => `${c.sender} given ${JSON.stringify(c.given)} stored ${JSON.stringify(c.stored)} config ${JSON.stringify(c.config)}`;
+const label = (c: Case) =>
+  `${c.sender} given ${JSON.stringify(c.given)} stored ${JSON.stringify(c.stored)} config ${JSON.stringify(c.config)}`;
 
 describe("the timeout rules of the write path", () => {
   it(`hold in each of ${CASES.length} cases, each recorded alone`, async () => {
@@ -123,7 +146,10 @@ describe("the timeout rules of the write path", () => {
 
     // Batches of at most 100 calls wrote them all: the rows share as many transactions.
     const written = results.flatMap((result) => (result.ok ? [result.conversationId] : []));
-    const { rows } = await harness.db.query("SELECT count(DISTINCT xmin::text)::int AS n FROM sms_message WHERE conversation_id = ANY($1)", [written]);
+    const { rows } = await harness.db.query(
+      "SELECT count(DISTINCT xmin::text)::int AS n FROM sms_message WHERE conversation_id = ANY($1)",
+      [written],
+    );
     expect(rows).toEqual([{ n: Math.ceil(CASES.length / 100) }]);
     for (const [i, c] of CASES.entries()) {
       expect({ case: label(c), ...(await observed(commands[i], results[i])) }).toEqual({ case: label(c), ...expected(c) });

@@ -71,7 +71,10 @@ describe("migrations", () => {
       const [a, b] = ["a", "b"].map(() => randomUUID());
       const [numberA, numberB] = [randomUUID(), randomUUID()];
       await dataSource.query("INSERT INTO account (id, name) VALUES ($1, 'A'), ($2, 'B')", [a, b]);
-      await dataSource.query("INSERT INTO agent_number (id, account_id, number) VALUES ($1, $2, '+15550000001'), ($3, $4, '+15550000002')", [numberA, a, numberB, b]);
+      await dataSource.query(
+        "INSERT INTO agent_number (id, account_id, number) VALUES ($1, $2, '+15550000001'), ($3, $4, '+15550000002')",
+        [numberA, a, numberB, b],
+      );
       const conversation = (account: string, number: string) =>
         dataSource.query(
           "INSERT INTO sms_conversation (id, account_id, agent_number_id, agent_number, user_number) VALUES ($1, $2, $3, 'x', '+15550000009') RETURNING id",
@@ -79,7 +82,11 @@ describe("migrations", () => {
         );
       await expect(conversation(a, numberB)).rejects.toMatchObject({ code: "23503", constraint: "sms_conversation_agent_number_fkey" });
       const [{ id }] = await conversation(a, numberA);
-      await dataSource.query("INSERT INTO sms_message (id, conversation_id, account_id, sender, body) VALUES ($1, $2, $3, 'USER', 'hi')", [randomUUID(), id, a]);
+      await dataSource.query("INSERT INTO sms_message (id, conversation_id, account_id, sender, body) VALUES ($1, $2, $3, 'USER', 'hi')", [
+        randomUUID(),
+        id,
+        a,
+      ]);
 
       await dataSource.query("DELETE FROM account WHERE id = $1", [a]);
       const [left] = await dataSource.query(

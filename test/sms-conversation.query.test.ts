@@ -12,7 +12,15 @@ beforeAll(async () => {
   for (let i = 1; i <= 7; i++) {
     const { body } = await harness.graphql(
       CREATE,
-      { input: { userNumber, agentNumber: account.agentNumbers[0], message: `m${i}`, sender: i % 2 ? "USER" : "AGENT", messageSid: `SM${i}` } },
+      {
+        input: {
+          userNumber,
+          agentNumber: account.agentNumbers[0],
+          message: `m${i}`,
+          sender: i % 2 ? "USER" : "AGENT",
+          messageSid: `SM${i}`,
+        },
+      },
       { apiKey: account.apiKey },
     );
     conversationId = body.data!.createSmsConversation.conversationId;
@@ -20,14 +28,20 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
-const query = (variables: Record<string, unknown>) => harness.graphql(CONVERSATION, { id: conversationId, ...variables }, { apiKey: account.apiKey });
+const query = (variables: Record<string, unknown>) =>
+  harness.graphql(CONVERSATION, { id: conversationId, ...variables }, { apiKey: account.apiKey });
 
 describe("smsConversation", () => {
   it("lists messages oldest first with sender, kind, SID and time", async () => {
     const { body } = await query({});
     const edges = body.data!.smsConversation.messages.edges;
     expect(edges.map((e: any) => e.node.body)).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7"]);
-    expect(edges[1].node).toMatchObject({ id: expect.stringMatching(/^msg_[0-9a-f]{32}$/), sender: "AGENT", kind: "NORMAL", messageSid: "SM2" });
+    expect(edges[1].node).toMatchObject({
+      id: expect.stringMatching(/^msg_[0-9a-f]{32}$/),
+      sender: "AGENT",
+      kind: "NORMAL",
+      messageSid: "SM2",
+    });
     const times = edges.map((e: any) => Date.parse(e.node.createdAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
   });
@@ -52,12 +66,19 @@ describe("smsConversation", () => {
       { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "elsewhere" } },
       { apiKey: account.apiKey },
     );
-    const otherPage = await harness.graphql(CONVERSATION, { id: other.data!.createSmsConversation.conversationId }, { apiKey: account.apiKey });
+    const otherPage = await harness.graphql(
+      CONVERSATION,
+      { id: other.data!.createSmsConversation.conversationId },
+      { apiKey: account.apiKey },
+    );
     const foreignCursor = otherPage.body.data!.smsConversation.messages.pageInfo.endCursor;
 
     for (const after of [foreignCursor, "garbage", ""]) {
       const { body } = await query({ after });
-      expect(body.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "after" }, path: ["smsConversation", "messages"] });
+      expect(body.errors?.[0]).toMatchObject({
+        extensions: { code: "BAD_USER_INPUT", argument: "after" },
+        path: ["smsConversation", "messages"],
+      });
     }
   });
 

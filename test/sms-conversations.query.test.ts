@@ -53,7 +53,10 @@ let userSeq = 0;
 const nextUser = () => `+1666${String(++userSeq).padStart(7, "0")}`;
 
 /** Records a message through the service the mutation uses; returns the conversation's UUID. */
-async function record(account: TestAccount, input: { userNumber?: string; agentNumber?: string; newConversation?: boolean } = {}): Promise<string> {
+async function record(
+  account: TestAccount,
+  input: { userNumber?: string; agentNumber?: string; newConversation?: boolean } = {},
+): Promise<string> {
   const result = await harness.parley.services.conversations.recordMessage(account.id, {
     userNumber: input.userNumber ?? nextUser(),
     agentNumber: input.agentNumber ?? account.agentNumbers[0],
@@ -74,7 +77,8 @@ async function recordMany(account: TestAccount, count: number): Promise<string[]
   return ids;
 }
 
-const rows = async <T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> => (await harness.db.query(sql, params)).rows as T[];
+const rows = async <T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+  (await harness.db.query(sql, params)).rows as T[];
 
 /** The account's conversation ids (public form) as SQL orders them: by the key, then by id. */
 async function idsInOrder(account: TestAccount, order: Order = { field: "CREATED_AT", direction: "DESC" }): Promise<string[]> {
@@ -205,10 +209,11 @@ async function recordFilteredStory(): Promise<void> {
   story.c12 = await record(filtered, { userNumber: U3, agentNumber: A, newConversation: true }); // archives c10
   // cN created on January N; updated on a day of February unrelated to creation order.
   for (let n = 1; n <= 12; n++) {
-    await harness.db.query(
-      "UPDATE sms_conversation SET created_at = $2, updated_at = $3 WHERE id = $1",
-      [story[`c${n}`], `2024-01-${String(n).padStart(2, "0")}T10:00:00Z`, `2024-02-${String(((n * 5) % 12) + 1).padStart(2, "0")}T10:00:00Z`],
-    );
+    await harness.db.query("UPDATE sms_conversation SET created_at = $2, updated_at = $3 WHERE id = $1", [
+      story[`c${n}`],
+      `2024-01-${String(n).padStart(2, "0")}T10:00:00Z`,
+      `2024-02-${String(((n * 5) % 12) + 1).padStart(2, "0")}T10:00:00Z`,
+    ]);
   }
 }
 
@@ -237,15 +242,18 @@ describe("smsConversations: walking the whole list", () => {
     for (const page of pages) expect(page.totalCount).toBe(BIG);
   });
 
-  it.each(ORDERS)("walks backward with last: 40 from the end through every conversation exactly once in $field $direction order", async (orderBy) => {
-    const expected = await idsInOrder(big, orderBy);
-    const { ids, pages } = await walkBackward(big, 40, { orderBy });
-    expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expected);
-    expect(pages).toHaveLength(Math.ceil(BIG / 40));
-    // The last page (the first one fetched) ends at the very last conversation.
-    expect(idsOf(pages[0])).toEqual(expected.slice(-40));
-  });
+  it.each(ORDERS)(
+    "walks backward with last: 40 from the end through every conversation exactly once in $field $direction order",
+    async (orderBy) => {
+      const expected = await idsInOrder(big, orderBy);
+      const { ids, pages } = await walkBackward(big, 40, { orderBy });
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual(expected);
+      expect(pages).toHaveLength(Math.ceil(BIG / 40));
+      // The last page (the first one fetched) ends at the very last conversation.
+      expect(idsOf(pages[0])).toEqual(expected.slice(-40));
+    },
+  );
 
   it("accepts the default order spelled out, with the same cursors as the default", async () => {
     const implicit = await list(big, { first: 5 });
@@ -286,17 +294,23 @@ describe("smsConversations: walking the whole list", () => {
 });
 
 describe("smsConversations: ties", () => {
-  it.each(ORDERS)("returns conversations with identical timestamps each exactly once, ordered by id ($field $direction)", async (orderBy) => {
-    const { rows: check } = await harness.db.query("SELECT count(DISTINCT created_at)::int AS c, count(DISTINCT updated_at)::int AS u FROM sms_conversation WHERE account_id = $1", [ties.id]);
-    expect(check[0]).toEqual({ c: 1, u: 1 });
-    const byId = (await rows<{ id: string }>(`SELECT id FROM sms_conversation WHERE account_id = $1 ORDER BY id ${orderBy.direction}`, [ties.id])).map((row) =>
-      toPublicId("conversation", row.id),
-    );
-    expect(byId).toHaveLength(12);
-    expect((await walkForward(ties, 5, { orderBy })).ids).toEqual(byId);
-    expect((await walkBackward(ties, 5, { orderBy })).ids).toEqual(byId);
-    expect((await walkForward(ties, 1, { orderBy })).ids).toEqual(byId);
-  });
+  it.each(ORDERS)(
+    "returns conversations with identical timestamps each exactly once, ordered by id ($field $direction)",
+    async (orderBy) => {
+      const { rows: check } = await harness.db.query(
+        "SELECT count(DISTINCT created_at)::int AS c, count(DISTINCT updated_at)::int AS u FROM sms_conversation WHERE account_id = $1",
+        [ties.id],
+      );
+      expect(check[0]).toEqual({ c: 1, u: 1 });
+      const byId = (
+        await rows<{ id: string }>(`SELECT id FROM sms_conversation WHERE account_id = $1 ORDER BY id ${orderBy.direction}`, [ties.id])
+      ).map((row) => toPublicId("conversation", row.id));
+      expect(byId).toHaveLength(12);
+      expect((await walkForward(ties, 5, { orderBy })).ids).toEqual(byId);
+      expect((await walkBackward(ties, 5, { orderBy })).ids).toEqual(byId);
+      expect((await walkForward(ties, 1, { orderBy })).ids).toEqual(byId);
+    },
+  );
 });
 
 describe("smsConversations: filters", () => {
@@ -332,8 +346,18 @@ describe("smsConversations: filters", () => {
   it("has the statuses the story should give (archived by newConversation, timed out by SQL)", async () => {
     const statuses = Object.fromEntries(all.map((row) => [Object.keys(story).find((name) => story[name] === row.id), row.status]));
     expect(statuses).toEqual({
-      c1: "ARCHIVED", c2: "ARCHIVED", c3: "ACTIVE", c4: "ACTIVE", c5: "ARCHIVED", c6: "ACTIVE",
-      c7: "TIMED_OUT", c8: "ACTIVE", c9: "TIMED_OUT", c10: "ARCHIVED", c11: "ACTIVE", c12: "ACTIVE",
+      c1: "ARCHIVED",
+      c2: "ARCHIVED",
+      c3: "ACTIVE",
+      c4: "ACTIVE",
+      c5: "ARCHIVED",
+      c6: "ACTIVE",
+      c7: "TIMED_OUT",
+      c8: "ACTIVE",
+      c9: "TIMED_OUT",
+      c10: "ARCHIVED",
+      c11: "ACTIVE",
+      c12: "ACTIVE",
     });
   });
 
@@ -404,10 +428,10 @@ describe("smsConversations: filters", () => {
   it("keeps totalCount the count of all matches on every page of a filtered walk, whatever the page size", async () => {
     const filter = { agentNumber: filtered.agentNumbers[0] };
     const expected = matching(filter);
-    const { rows: counted } = await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1 AND agent_number = $2", [
-      filtered.id,
-      filter.agentNumber,
-    ]);
+    const { rows: counted } = await harness.db.query(
+      "SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1 AND agent_number = $2",
+      [filtered.id, filter.agentNumber],
+    );
     expect(expected).toHaveLength(counted[0].n);
     const { ids, pages } = await walkForward(filtered, 2, { filter });
     expect(ids).toEqual(expected);
@@ -428,7 +452,11 @@ describe("smsConversations: filters", () => {
 
   it("returns an empty page with no cursors when nothing matches", async () => {
     const page = await list(filtered, { filter: { userNumber: "+14155559999" } });
-    expect(page).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 0 });
+    expect(page).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      totalCount: 0,
+    });
   });
 
   it.each([
@@ -465,21 +493,32 @@ describe("smsConversations: cursors", () => {
     "refuses a cursor of the default order when the list is ordered by $field $direction",
     async (orderBy) => {
       const { pageInfo } = await list(big, { first: 3 });
-      expect(await refusal(big, { first: 3, after: pageInfo.endCursor, orderBy })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "after" } });
-      expect(await refusal(big, { last: 3, before: pageInfo.startCursor, orderBy })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "before" } });
+      expect(await refusal(big, { first: 3, after: pageInfo.endCursor, orderBy })).toMatchObject({
+        extensions: { code: "BAD_USER_INPUT", argument: "after" },
+      });
+      expect(await refusal(big, { last: 3, before: pageInfo.startCursor, orderBy })).toMatchObject({
+        extensions: { code: "BAD_USER_INPUT", argument: "before" },
+      });
     },
   );
 
   it("refuses a cursor of an UPDATED_AT order in the default order", async () => {
     const { pageInfo } = await list(big, { first: 3, orderBy: { field: "UPDATED_AT", direction: "DESC" } });
-    expect(await refusal(big, { first: 3, after: pageInfo.endCursor })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "after" } });
+    expect(await refusal(big, { first: 3, after: pageInfo.endCursor })).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", argument: "after" },
+    });
   });
 
   it.each([
     ["garbage", "garbage"],
     ["an empty string", ""],
     ["base64 of non-JSON", Buffer.from("not json", "utf8").toString("base64url")],
-    ["a forged JSON cursor", Buffer.from(JSON.stringify({ s: "AAAAAAAAAAAA", t: "2024-03-01T12:00:00.000123Z", i: "00000000-0000-0000-0000-000000000000" })).toString("base64url")],
+    [
+      "a forged JSON cursor",
+      Buffer.from(
+        JSON.stringify({ s: "AAAAAAAAAAAA", t: "2024-03-01T12:00:00.000123Z", i: "00000000-0000-0000-0000-000000000000" }),
+      ).toString("base64url"),
+    ],
     ["a message-style cursor", Buffer.from("msg:00000000-0000-0000-0000-000000000000", "utf8").toString("base64url")],
     ["a conversation id", "conv_00000000000000000000000000000000"],
   ])("refuses %s as a cursor with BAD_USER_INPUT", async (_name, cursor) => {
@@ -511,7 +550,11 @@ describe("smsConversations: paging arguments", () => {
     ["last", 101],
   ])("refuses %s: %d with a message naming the argument and the allowed range", async (argument, value) => {
     const error = await refusal(big, { [argument]: value });
-    expect(error).toMatchObject({ message: `${argument} must be an integer from 0 to 100`, path: ["smsConversations"], extensions: { code: "BAD_USER_INPUT", argument } });
+    expect(error).toMatchObject({
+      message: `${argument} must be an integer from 0 to 100`,
+      path: ["smsConversations"],
+      extensions: { code: "BAD_USER_INPUT", argument },
+    });
   });
 
   it("refuses first and last together", async () => {
@@ -529,7 +572,9 @@ describe("smsConversations: paging arguments", () => {
     const beforeWithFirst = await refusal(big, { first: 3, before: pageInfo.startCursor });
     expect(beforeWithFirst).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "before" } });
     expect(beforeWithFirst.message).toMatch(/before/);
-    expect(await refusal(big, { after: pageInfo.endCursor, before: pageInfo.startCursor })).toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+    expect(await refusal(big, { after: pageInfo.endCursor, before: pageInfo.startCursor })).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT" },
+    });
   });
 
   it("returns no edges for first: 0, with hasNextPage true when conversations exist and false when none do", async () => {
@@ -571,7 +616,10 @@ describe("smsConversations: paging arguments", () => {
     const expected = await idsInOrder(big);
     const last = await list(big, { last: 7 });
     expect(idsOf(last)).toEqual(expected.slice(-7));
-    const rest = await list(big, { first: 100, after: (await list(big, { first: 100, after: (await list(big, { first: 100 })).pageInfo.endCursor })).pageInfo.endCursor });
+    const rest = await list(big, {
+      first: 100,
+      after: (await list(big, { first: 100, after: (await list(big, { first: 100 })).pageInfo.endCursor })).pageInfo.endCursor,
+    });
     expect(idsOf(rest)).toEqual(expected.slice(200));
     expect(rest.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });

@@ -39,7 +39,12 @@ async function converse(owner: TestAccount, userNumber: string, bodies: string[]
   let id = "";
   for (const [index, message] of bodies.entries()) {
     const sender = index % 2 === 0 ? SmsSender.USER : SmsSender.AGENT;
-    const result = await harness.parley.services.conversations.recordMessage(owner.id, { userNumber, agentNumber: owner.agentNumbers[0], message, sender });
+    const result = await harness.parley.services.conversations.recordMessage(owner.id, {
+      userNumber,
+      agentNumber: owner.agentNumbers[0],
+      message,
+      sender,
+    });
     if (!result.ok) throw new Error(result.problem.message);
     id = result.conversationId;
   }
@@ -52,10 +57,16 @@ beforeAll(async () => {
   [conversation, neighbour, tied, foreign] = await Promise.all([
     converse(account, randomNumber(), BODIES),
     converse(account, randomNumber(), ["n1", "n2", "n3"]),
-    converse(account, randomNumber(), Array.from({ length: 10 }, (_, i) => `t${i}`)),
+    converse(
+      account,
+      randomNumber(),
+      Array.from({ length: 10 }, (_, i) => `t${i}`),
+    ),
     converse(stranger, randomNumber(), ["s1", "s2"]),
   ]);
-  await harness.db.query("UPDATE sms_message SET created_at = timestamptz '2024-06-01 12:00:00.123456+00' WHERE conversation_id = $1", [uuidOf(tied)]);
+  await harness.db.query("UPDATE sms_message SET created_at = timestamptz '2024-06-01 12:00:00.123456+00' WHERE conversation_id = $1", [
+    uuidOf(tied),
+  ]);
 });
 afterAll(() => harness.close());
 
@@ -128,7 +139,9 @@ async function walkBackward(size: number, id = conversation) {
 
 describe("SmsConversation.messages paging", () => {
   it("has the 30 messages in the database in the order they were recorded", async () => {
-    const { rows } = await harness.db.query("SELECT body FROM sms_message WHERE conversation_id = $1 ORDER BY created_at, id", [uuidOf(conversation)]);
+    const { rows } = await harness.db.query("SELECT body FROM sms_message WHERE conversation_id = $1 ORDER BY created_at, id", [
+      uuidOf(conversation),
+    ]);
     expect(rows.map((row) => row.body)).toEqual(BODIES);
   });
 
@@ -136,7 +149,9 @@ describe("SmsConversation.messages paging", () => {
     const { ids, pages } = await walkForward(7);
     expect(ids).toEqual(await idsInOrder(conversation));
     expect(pages.flatMap(bodiesOf)).toEqual(BODIES);
-    expect(pages.flatMap((page) => page.edges.map((edge) => edge.node.sender))).toEqual(BODIES.map((_, i) => (i % 2 === 0 ? "USER" : "AGENT")));
+    expect(pages.flatMap((page) => page.edges.map((edge) => edge.node.sender))).toEqual(
+      BODIES.map((_, i) => (i % 2 === 0 ? "USER" : "AGENT")),
+    );
     expect(pages.map((page) => page.edges.length)).toEqual([7, 7, 7, 7, 2]);
     expect(pages.map((page) => page.pageInfo.hasNextPage)).toEqual([true, true, true, true, false]);
     const times = pages.flatMap((page) => page.edges.map((edge) => Date.parse(edge.node.createdAt)));
@@ -146,7 +161,13 @@ describe("SmsConversation.messages paging", () => {
   it("walks backward with last: 7 before startCursor through every message exactly once in time order", async () => {
     const { ids, pages } = await walkBackward(7);
     expect(ids).toEqual(await idsInOrder(conversation));
-    expect(pages.map(bodiesOf)).toEqual([BODIES.slice(23), BODIES.slice(16, 23), BODIES.slice(9, 16), BODIES.slice(2, 9), BODIES.slice(0, 2)]);
+    expect(pages.map(bodiesOf)).toEqual([
+      BODIES.slice(23),
+      BODIES.slice(16, 23),
+      BODIES.slice(9, 16),
+      BODIES.slice(2, 9),
+      BODIES.slice(0, 2),
+    ]);
     expect(pages.map((page) => page.pageInfo.hasPreviousPage)).toEqual([true, true, true, true, false]);
   });
 
@@ -154,7 +175,12 @@ describe("SmsConversation.messages paging", () => {
     const page = await messages({ last: 5 });
     expect(bodiesOf(page)).toEqual(["m26", "m27", "m28", "m29", "m30"]);
     expect(idsOf(page)).toEqual((await idsInOrder(conversation)).slice(-5));
-    expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: page.edges[0].cursor, endCursor: page.edges[4].cursor });
+    expect(page.pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: true,
+      startCursor: page.edges[0].cursor,
+      endCursor: page.edges[4].cursor,
+    });
   });
 
   it("returns the first 20 messages without first or last", async () => {
@@ -168,7 +194,10 @@ describe("SmsConversation.messages paging", () => {
     expect((await messages({ first: 29 })).pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     expect((await messages({ last: 30 })).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
     expect((await messages({ last: 29 })).pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
-    expect(await messages({ first: 0 })).toEqual({ edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(await messages({ first: 0 })).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 
   it("pages from a message in the middle in both directions", async () => {
@@ -194,10 +223,12 @@ describe("SmsConversation.messages paging", () => {
   });
 
   it("returns messages with identical times each exactly once, ordered by id, in both directions", async () => {
-    const { rows } = await harness.db.query("SELECT count(DISTINCT created_at)::int AS n FROM sms_message WHERE conversation_id = $1", [uuidOf(tied)]);
+    const { rows } = await harness.db.query("SELECT count(DISTINCT created_at)::int AS n FROM sms_message WHERE conversation_id = $1", [
+      uuidOf(tied),
+    ]);
     expect(rows[0].n).toBe(1);
-    const byId = (await harness.db.query("SELECT id FROM sms_message WHERE conversation_id = $1 ORDER BY id", [uuidOf(tied)])).rows.map((row) =>
-      toPublicId("message", row.id),
+    const byId = (await harness.db.query("SELECT id FROM sms_message WHERE conversation_id = $1 ORDER BY id", [uuidOf(tied)])).rows.map(
+      (row) => toPublicId("message", row.id),
     );
     expect(byId).toHaveLength(10);
     expect((await walkForward(3, tied)).ids).toEqual(byId);
@@ -226,10 +257,20 @@ describe("SmsConversation.messages paging", () => {
     expect(both.extensions).toMatchObject({ code: "BAD_USER_INPUT" });
     expect(both.message).toMatch(/first/);
     expect(both.message).toMatch(/last/);
-    expect(await refusal({ last: 5, after: pageInfo.endCursor })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "after" } });
-    expect(await refusal({ first: 5, before: pageInfo.endCursor })).toMatchObject({ extensions: { code: "BAD_USER_INPUT", argument: "before" } });
-    expect(await refusal({ last: 101 })).toMatchObject({ message: "last must be an integer from 0 to 100", extensions: { code: "BAD_USER_INPUT", argument: "last" } });
-    expect(await refusal({ first: -1 })).toMatchObject({ message: "first must be an integer from 0 to 100", extensions: { code: "BAD_USER_INPUT", argument: "first" } });
+    expect(await refusal({ last: 5, after: pageInfo.endCursor })).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", argument: "after" },
+    });
+    expect(await refusal({ first: 5, before: pageInfo.endCursor })).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT", argument: "before" },
+    });
+    expect(await refusal({ last: 101 })).toMatchObject({
+      message: "last must be an integer from 0 to 100",
+      extensions: { code: "BAD_USER_INPUT", argument: "last" },
+    });
+    expect(await refusal({ first: -1 })).toMatchObject({
+      message: "first must be an integer from 0 to 100",
+      extensions: { code: "BAD_USER_INPUT", argument: "first" },
+    });
   });
 });
 
@@ -268,8 +309,14 @@ describe("messages of many conversations in one list", () => {
     expect(body.errors).toBeUndefined();
     const byId = Object.fromEntries(body.data!.smsConversations.edges.map(({ node }: any) => [node.id, node]));
     expect(Object.keys(byId).sort()).toEqual([conversation, neighbour, tied].sort());
-    expect(byId[conversation].newest).toEqual({ edges: [{ node: { body: "m30", conversation: { id: conversation } } }], pageInfo: { hasPreviousPage: true, hasNextPage: false } });
-    expect(byId[conversation].oldest).toEqual({ edges: [{ node: { body: "m01" } }, { node: { body: "m02" } }], pageInfo: { hasNextPage: true } });
+    expect(byId[conversation].newest).toEqual({
+      edges: [{ node: { body: "m30", conversation: { id: conversation } } }],
+      pageInfo: { hasPreviousPage: true, hasNextPage: false },
+    });
+    expect(byId[conversation].oldest).toEqual({
+      edges: [{ node: { body: "m01" } }, { node: { body: "m02" } }],
+      pageInfo: { hasNextPage: true },
+    });
     expect(byId[neighbour].newest.edges).toEqual([{ node: { body: "n3", conversation: { id: neighbour } } }]);
     expect(byId[neighbour].oldest.edges).toEqual([{ node: { body: "n1" } }, { node: { body: "n2" } }]);
     const tiedIds = await idsInOrder(tied);

@@ -39,12 +39,21 @@ async function subscriptions(on: Connection, count: number): Promise<Subscriber[
 }
 
 async function send(message: string): Promise<void> {
-  const { body } = await harness.graphql(CREATE, { input: { agentNumber: account.agentNumbers[0], userNumber: randomNumber(), message } }, { apiKey: account.apiKey });
+  const { body } = await harness.graphql(
+    CREATE,
+    { input: { agentNumber: account.agentNumbers[0], userNumber: randomNumber(), message } },
+    { apiKey: account.apiKey },
+  );
   expect(body.data!.createSmsConversation.userErrors).toEqual([]);
 }
 
 const limitError = (limit: "perConnection" | "perKey", maximum: number) => [
-  [expect.objectContaining({ message: expect.stringContaining(`At most ${maximum} active subscriptions`), extensions: { code: "SUBSCRIPTION_LIMIT_EXCEEDED", limit, maximum } })],
+  [
+    expect.objectContaining({
+      message: expect.stringContaining(`At most ${maximum} active subscriptions`),
+      extensions: { code: "SUBSCRIPTION_LIMIT_EXCEEDED", limit, maximum },
+    }),
+  ],
 ];
 
 /** A raw WebSocket speaking graphql-ws, without a client library in between. */
@@ -80,7 +89,8 @@ describe("bounded subscriptions", () => {
 
     expect(await refused.ended).toEqual(limitError("perConnection", PER_CONNECTION));
     await send("to the others");
-    for (const subscriber of running) expect((await subscriber.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["to the others"]);
+    for (const subscriber of running)
+      expect((await subscriber.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["to the others"]);
     expect(running.flatMap((subscriber) => subscriber.errors)).toEqual([]);
   });
 
@@ -96,7 +106,8 @@ describe("bounded subscriptions", () => {
     const other = await connection((await harness.parley.services.apiKeys.create(account.id)).apiKey);
     const [otherKeys] = await subscriptions(other, 1);
     await send("within the limits");
-    for (const subscriber of [...running, otherKeys]) expect((await subscriber.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["within the limits"]);
+    for (const subscriber of [...running, otherKeys])
+      expect((await subscriber.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["within the limits"]);
   });
 
   it("frees a subscription's place when it completes, and all of a connection's when it closes", async () => {
@@ -118,7 +129,8 @@ describe("bounded subscriptions", () => {
     expect(await refused.ended).toEqual(limitError("perConnection", PER_CONNECTION));
     expect(replacement.errors).toEqual([]);
     await send("after the churn");
-    for (const subscriber of thirds) expect((await subscriber.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["after the churn"]);
+    for (const subscriber of thirds)
+      expect((await subscriber.waitFor(1)).map((event) => event.smsMessageAdded.body)).toEqual(["after the churn"]);
     expect(thirds.flatMap((subscriber) => subscriber.errors)).toEqual([]);
   });
 

@@ -41,7 +41,11 @@ async function listen(apiKey: string): Promise<{ connection: Connection; subscri
 }
 
 async function send(apiKey: string, message: string): Promise<void> {
-  const { body } = await harness.graphql(CREATE, { input: { agentNumber: account.agentNumbers[0], userNumber: randomNumber(), message } }, { apiKey });
+  const { body } = await harness.graphql(
+    CREATE,
+    { input: { agentNumber: account.agentNumbers[0], userNumber: randomNumber(), message } },
+    { apiKey },
+  );
   expect(body.data!.createSmsConversation.userErrors).toEqual([]);
 }
 

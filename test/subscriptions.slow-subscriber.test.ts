@@ -29,11 +29,20 @@ beforeAll(async () => {
       done();
     },
   });
-  harness = await startHarness({ runWorker: false, logger: pino({ level: "info" }, sink), subscriptions: { maxQueuedEvents: MAX_QUEUED, maxBufferedBytes: MAX_BUFFERED } });
+  harness = await startHarness({
+    runWorker: false,
+    logger: pino({ level: "info" }, sink),
+    subscriptions: { maxQueuedEvents: MAX_QUEUED, maxBufferedBytes: MAX_BUFFERED },
+  });
   account = await harness.createAccount();
   for (let i = 0; i < 20; i++) await send(USER_NUMBER, BODY);
   const { rows } = await harness.db.query("SELECT id, conversation_id FROM sms_message WHERE account_id = $1 LIMIT 1", [account.id]);
-  event = { type: ParleyEventType.SMS_MESSAGE_ADDED, accountId: account.id, conversationId: rows[0].conversation_id, messageId: rows[0].id };
+  event = {
+    type: ParleyEventType.SMS_MESSAGE_ADDED,
+    accountId: account.id,
+    conversationId: rows[0].conversation_id,
+    messageId: rows[0].id,
+  };
 });
 afterEach(async () => {
   await Promise.all(healthy.splice(0).map((subscriber) => subscriber.close()));
@@ -41,7 +50,11 @@ afterEach(async () => {
 afterAll(() => harness.close());
 
 async function send(userNumber: string, message: string) {
-  const { body } = await harness.graphql(CREATE, { input: { agentNumber: account.agentNumbers[0], userNumber, message } }, { apiKey: account.apiKey });
+  const { body } = await harness.graphql(
+    CREATE,
+    { input: { agentNumber: account.agentNumbers[0], userNumber, message } },
+    { apiKey: account.apiKey },
+  );
   expect(body.data!.createSmsConversation.userErrors).toEqual([]);
 }
 

@@ -97,7 +97,9 @@ describe("the silence-timeout flow", () => {
   it("has its pending jobs removed from the queue by a USER reply, long before they were due", async () => {
     const userNumber = randomNumber();
     const created = await send({ userNumber, message: "Hi", sender: "AGENT", timeOut: 600, warningTime: 300 });
-    const id = (await harness.db.query("SELECT id FROM sms_conversation WHERE 'conv_' || replace(id::text, '-', '') = $1", [created.conversationId])).rows[0].id;
+    const id = (
+      await harness.db.query("SELECT id FROM sms_conversation WHERE 'conv_' || replace(id::text, '-', '') = $1", [created.conversationId])
+    ).rows[0].id;
     const timerJobs = async () => {
       const { rows } = await harness.db.query("SELECT key FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key", [`timer:${id}:%`]);
       return rows.map((row) => row.key as string);
@@ -107,7 +109,9 @@ describe("the silence-timeout flow", () => {
     const reply = await send({ userNumber, message: "I'm here", warningMessage: "Still with us?" });
     expect(reply.conversation).toMatchObject({ warningAt: null, timeoutAt: null });
     await eventually(async () => expect(await timerJobs()).toEqual([]));
-    expect((await harness.db.query("SELECT warning_message FROM sms_conversation WHERE id = $1", [id])).rows).toEqual([{ warning_message: "Still with us?" }]);
+    expect((await harness.db.query("SELECT warning_message FROM sms_conversation WHERE id = $1", [id])).rows).toEqual([
+      { warning_message: "Still with us?" },
+    ]);
   });
 
   it("is restarted by a new AGENT message: the timeout counts from the latest one", async () => {
@@ -129,9 +133,14 @@ describe("the silence-timeout flow", () => {
   });
 
   it("uses the number's smsConfig when the conversation has no override, and the override when it has one", async () => {
-    const configured = await harness.createAccount({ smsConfig: { timeOut: 1, timeoutMessage: "Number says bye", warningMessage: "unused" } });
+    const configured = await harness.createAccount({
+      smsConfig: { timeOut: 1, timeoutMessage: "Number says bye", warningMessage: "unused" },
+    });
     const plain = await send({ userNumber: randomNumber(), message: "a", sender: "AGENT" }, configured);
-    const overridden = await send({ userNumber: randomNumber(), message: "b", sender: "AGENT", timeoutMessage: "Conversation says bye" }, configured);
+    const overridden = await send(
+      { userNumber: randomNumber(), message: "b", sender: "AGENT", timeoutMessage: "Conversation says bye" },
+      configured,
+    );
     const longer = await send({ userNumber: randomNumber(), message: "c", sender: "AGENT", timeOut: 60 }, configured);
     expect(plain.conversation.effectiveTimeoutConfig.timeOut).toEqual({ value: 1, source: "NUMBER_CONFIG" });
     expect(longer.conversation.effectiveTimeoutConfig.timeOut).toEqual({ value: 60, source: "CONVERSATION" });
@@ -197,22 +206,35 @@ describe("a timer whose job fails on its last attempt", () => {
         expect(rowCount).toBe(1);
       });
 
-      const failed = await eventually(async () => {
-        const current = await conversation(created.conversationId);
-        expect(current.workflow.status).toBe("FAILED");
-        return current;
-      }, { timeoutMs: 10_000 });
+      const failed = await eventually(
+        async () => {
+          const current = await conversation(created.conversationId);
+          expect(current.workflow.status).toBe("FAILED");
+          return current;
+        },
+        { timeoutMs: 10_000 },
+      );
       expect(failed.workflow).toMatchObject({ lastError: "the provider refused it" });
       expect(failed.status).toBe("ACTIVE");
       expect((await messagesOf(created.conversationId)).map((message) => message.kind)).toEqual(["NORMAL"]);
 
       // A later timer that succeeds shows the workflow running again.
-      await send({ userNumber: failed.userNumber, message: "Still with me?", sender: "AGENT", timeOut: 60, warningTime: 1, warningMessage: "Hello?" });
-      const recovered = await eventually(async () => {
-        const current = await conversation(created.conversationId);
-        expect(current.workflow).toMatchObject({ status: "RUNNING", lastError: null });
-        return current;
-      }, { timeoutMs: 10_000 });
+      await send({
+        userNumber: failed.userNumber,
+        message: "Still with me?",
+        sender: "AGENT",
+        timeOut: 60,
+        warningTime: 1,
+        warningMessage: "Hello?",
+      });
+      const recovered = await eventually(
+        async () => {
+          const current = await conversation(created.conversationId);
+          expect(current.workflow).toMatchObject({ status: "RUNNING", lastError: null });
+          return current;
+        },
+        { timeoutMs: 10_000 },
+      );
       expect(recovered.status).toBe("ACTIVE");
     } finally {
       await restore();

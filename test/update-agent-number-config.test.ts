@@ -80,7 +80,12 @@ describe("updateAgentNumberConfig", () => {
 
     expect(payload.userErrors).toEqual([]);
     expect(payload.agentNumber.smsConfig).toEqual({ timeOut: 1200, warningTime: 600, timeoutMessage: "Goodbye", warningMessage: "Hello?" });
-    expect((await configsOf(account.agentNumbers[0])).sms_config).toEqual({ timeOut: 1200, warningTime: 600, timeoutMessage: "Goodbye", warningMessage: "Hello?" });
+    expect((await configsOf(account.agentNumbers[0])).sms_config).toEqual({
+      timeOut: 1200,
+      warningTime: 600,
+      timeoutMessage: "Goodbye",
+      warningMessage: "Hello?",
+    });
   });
 
   it("clears a value given as explicit null: the key disappears from the jsonb", async () => {
@@ -112,7 +117,10 @@ describe("updateAgentNumberConfig", () => {
     const payload = await update({ timeOut: 10 });
 
     expect(payload.userErrors).toEqual([]);
-    expect(await configsOf(account.agentNumbers[0])).toEqual({ sms_config: { timeOut: 10 }, whatsapp_config: { timeOut: 60, warningTime: 30 } });
+    expect(await configsOf(account.agentNumbers[0])).toEqual({
+      sms_config: { timeOut: 10 },
+      whatsapp_config: { timeOut: 60, warningTime: 30 },
+    });
   });
 
   describe("INVALID_TIMEOUT_CONFIG", () => {
@@ -125,14 +133,22 @@ describe("updateAgentNumberConfig", () => {
       const payload = await update({ timeOut: 60, warningTime: 60, warningMessage: "new" });
       expect(payload).toEqual({
         agentNumber: null,
-        userErrors: [{ code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringMatching(/warningTime \(60 s.*less than timeOut \(60 s/) }],
+        userErrors: [
+          {
+            code: "INVALID_TIMEOUT_CONFIG",
+            field: ["input", "warningTime"],
+            message: expect.stringMatching(/warningTime \(60 s.*less than timeOut \(60 s/),
+          },
+        ],
       });
       await expectUnchanged();
     });
 
     it("rejects a new warningTime greater than the stored timeOut", async () => {
       const payload = await update({ warningTime: 700 });
-      expect(payload.userErrors).toEqual([{ code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringMatching(/700 s.*600 s/) }]);
+      expect(payload.userErrors).toEqual([
+        { code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringMatching(/700 s.*600 s/) },
+      ]);
       expect(payload.agentNumber).toBeNull();
       await expectUnchanged();
     });
@@ -141,7 +157,9 @@ describe("updateAgentNumberConfig", () => {
       // sms_config has a timeOut, but it belongs to the other channel and does not count.
       await storeConfigs(account.agentNumbers[0], STORED.sms, {});
       const payload = await update({ channel: "WHATSAPP", warningTime: 10 });
-      expect(payload.userErrors).toEqual([{ code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringContaining("needs a timeOut") }]);
+      expect(payload.userErrors).toEqual([
+        { code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringContaining("needs a timeOut") },
+      ]);
       expect(payload.agentNumber).toBeNull();
       expect(await configsOf(account.agentNumbers[0])).toEqual({ sms_config: STORED.sms, whatsapp_config: {} });
     });
@@ -149,13 +167,21 @@ describe("updateAgentNumberConfig", () => {
     it("rejects a warningTime without any timeOut on a number with an empty config", async () => {
       await storeConfigs(account.agentNumbers[0], {}, {});
       const payload = await update({ warningTime: 10, warningMessage: "Hello?" });
-      expect(payload.userErrors).toEqual([{ code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringContaining("needs a timeOut") }]);
+      expect(payload.userErrors).toEqual([
+        { code: "INVALID_TIMEOUT_CONFIG", field: ["input", "warningTime"], message: expect.stringContaining("needs a timeOut") },
+      ]);
       expect(await configsOf(account.agentNumbers[0])).toEqual({ sms_config: {}, whatsapp_config: {} });
     });
 
     it("rejects a new timeOut below the stored warningTime, naming timeOut", async () => {
       const payload = await update({ timeOut: 200 });
-      expect(payload.userErrors).toEqual([{ code: "INVALID_TIMEOUT_CONFIG", field: ["input", "timeOut"], message: expect.stringMatching(/warningTime \(300 s.*timeOut \(200 s/) }]);
+      expect(payload.userErrors).toEqual([
+        {
+          code: "INVALID_TIMEOUT_CONFIG",
+          field: ["input", "timeOut"],
+          message: expect.stringMatching(/warningTime \(300 s.*timeOut \(200 s/),
+        },
+      ]);
       expect(payload.agentNumber).toBeNull();
       await expectUnchanged();
     });
@@ -163,7 +189,9 @@ describe("updateAgentNumberConfig", () => {
     it("rejects clearing the timeOut while a warningTime stays stored", async () => {
       const payload = await update({ timeOut: null });
       expect(payload.agentNumber).toBeNull();
-      expect(payload.userErrors).toEqual([{ code: "INVALID_TIMEOUT_CONFIG", field: ["input", expect.any(String)], message: expect.stringContaining("needs a timeOut") }]);
+      expect(payload.userErrors).toEqual([
+        { code: "INVALID_TIMEOUT_CONFIG", field: ["input", expect.any(String)], message: expect.stringContaining("needs a timeOut") },
+      ]);
       await expectUnchanged();
     });
 
@@ -187,7 +215,10 @@ describe("updateAgentNumberConfig", () => {
       ["an agentNumber that is not E.164", { agentNumber: "(415) 555-0123" }, "agentNumber", "E.164"],
     ])("rejects %s with INVALID_INPUT on that field and changes nothing", async (_name, input, field, rule) => {
       const payload = await update(input);
-      expect(payload).toEqual({ agentNumber: null, userErrors: [{ code: "INVALID_INPUT", field: ["input", field], message: expect.stringContaining(rule) }] });
+      expect(payload).toEqual({
+        agentNumber: null,
+        userErrors: [{ code: "INVALID_INPUT", field: ["input", field], message: expect.stringContaining(rule) }],
+      });
       expect(await configsOf(account.agentNumbers[0])).toEqual({ sms_config: STORED, whatsapp_config: {} });
     });
   });
@@ -201,18 +232,35 @@ describe("updateAgentNumberConfig", () => {
 
       expect(unknown).toEqual({
         agentNumber: null,
-        userErrors: [{ code: "AGENT_NUMBER_NOT_FOUND", field: ["input", "agentNumber"], message: expect.stringContaining("not registered to this account") }],
+        userErrors: [
+          {
+            code: "AGENT_NUMBER_NOT_FOUND",
+            field: ["input", "agentNumber"],
+            message: expect.stringContaining("not registered to this account"),
+          },
+        ],
       });
       expect(foreign.agentNumber).toBeNull();
-      expect(foreign.userErrors).toEqual([{ code: "AGENT_NUMBER_NOT_FOUND", field: ["input", "agentNumber"], message: expect.any(String) }]);
-      expect(foreign.userErrors[0].message.replace(other.agentNumbers[0], "N")).toBe(unknown.userErrors[0].message.replace(unknownNumber, "N"));
-      expect(await configsOf(other.agentNumbers[0])).toEqual({ sms_config: { timeOut: 120, timeoutMessage: "theirs" }, whatsapp_config: {} });
+      expect(foreign.userErrors).toEqual([
+        { code: "AGENT_NUMBER_NOT_FOUND", field: ["input", "agentNumber"], message: expect.any(String) },
+      ]);
+      expect(foreign.userErrors[0].message.replace(other.agentNumbers[0], "N")).toBe(
+        unknown.userErrors[0].message.replace(unknownNumber, "N"),
+      );
+      expect(await configsOf(other.agentNumbers[0])).toEqual({
+        sms_config: { timeOut: 120, timeoutMessage: "theirs" },
+        whatsapp_config: {},
+      });
       expect(await configsOf(account.agentNumbers[0])).toEqual({ sms_config: {}, whatsapp_config: {} });
     });
   });
 
   it("refuses a call without an API key with a top-level UNAUTHENTICATED error and changes nothing", async () => {
-    const { body } = await harness.graphql(UPDATE, { input: { agentNumber: account.agentNumbers[0], channel: "SMS", timeOut: 60 } }, { apiKey: null });
+    const { body } = await harness.graphql(
+      UPDATE,
+      { input: { agentNumber: account.agentNumbers[0], channel: "SMS", timeOut: 60 } },
+      { apiKey: null },
+    );
 
     expect(body.data).toBeUndefined();
     expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "UNAUTHENTICATED" }) })]);
@@ -221,7 +269,11 @@ describe("updateAgentNumberConfig", () => {
 
   describe("effect on SMS conversations", () => {
     const createConversation = async () => {
-      const { body } = await harness.graphql(CREATE, { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "Hi" } }, { apiKey: account.apiKey });
+      const { body } = await harness.graphql(
+        CREATE,
+        { input: { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "Hi" } },
+        { apiKey: account.apiKey },
+      );
       expect(body.errors).toBeUndefined();
       const payload = body.data!.createSmsConversation;
       expect(payload.userErrors).toEqual([]);

@@ -90,7 +90,11 @@ afterEach(async () => {
 
 function helpers(getHarness: () => Harness) {
   async function send(target: TestAccount, input: Record<string, unknown>) {
-    const { body } = await getHarness().graphql(CREATE, { input: { agentNumber: target.agentNumbers[0], ...input } }, { apiKey: target.apiKey });
+    const { body } = await getHarness().graphql(
+      CREATE,
+      { input: { agentNumber: target.agentNumbers[0], ...input } },
+      { apiKey: target.apiKey },
+    );
     expect(body.errors).toBeUndefined();
     const payload = body.data!.createSmsConversation;
     expect(payload.userErrors).toEqual([]);
@@ -208,7 +212,10 @@ describe("webhook delivery of the timeout flow's messages", () => {
     expect(await messageRow(end.id)).toEqual({ kind: "TIMEOUT_END", body: "Bye", delivery_status: "SENT" });
 
     // Backoff: 100 ms then 200 ms in tests (plus poll latency), so the second gap is the longer.
-    const gaps = [receiver.requests[1].receivedAt - receiver.requests[0].receivedAt, receiver.requests[2].receivedAt - receiver.requests[1].receivedAt];
+    const gaps = [
+      receiver.requests[1].receivedAt - receiver.requests[0].receivedAt,
+      receiver.requests[2].receivedAt - receiver.requests[1].receivedAt,
+    ];
     expect(gaps[0]).toBeGreaterThanOrEqual(90);
     expect(gaps[1]).toBeGreaterThanOrEqual(190);
     expect(gaps[1]).toBeGreaterThan(gaps[0] - 30);

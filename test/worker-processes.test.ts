@@ -60,7 +60,10 @@ describe("worker processes", () => {
 
     await eventually(
       async () => {
-        const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1 AND status = 'TIMED_OUT'", [account.id]);
+        const { rows } = await harness.db.query(
+          "SELECT count(*)::int AS n FROM sms_conversation WHERE account_id = $1 AND status = 'TIMED_OUT'",
+          [account.id],
+        );
         expect(rows[0].n).toBe(count);
       },
       { timeoutMs: 20_000 },
@@ -104,9 +107,7 @@ describe("worker processes", () => {
       const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'PgSleep'");
       expect(rows[0].n).toBe(0);
     });
-    const { rows: locked } = await harness.db.query(
-      "SELECT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL",
-    );
+    const { rows: locked } = await harness.db.query("SELECT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL");
     expect(locked).toHaveLength(1);
 
     const rescuer = worker();
@@ -121,10 +122,9 @@ describe("worker processes", () => {
       },
       { timeoutMs: 15_000 },
     );
-    const { rows: messages } = await harness.db.query(
-      "SELECT kind, body FROM sms_message WHERE account_id = $1 ORDER BY created_at",
-      [account.id],
-    );
+    const { rows: messages } = await harness.db.query("SELECT kind, body FROM sms_message WHERE account_id = $1 ORDER BY created_at", [
+      account.id,
+    ]);
     expect(messages).toEqual([
       { kind: "NORMAL", body: "hi" },
       { kind: "TIMEOUT_END", body: "Bye" },

@@ -32,14 +32,30 @@ describe("the workflow contract", () => {
 
   it("accepts the timer payloads the write path records, and refuses anything else with the expected shape", async () => {
     const account = await harness.createAccount();
-    const input = { userNumber: randomNumber(), agentNumber: account.agentNumbers[0], message: "hi", sender: "AGENT", timeOut: 600, warningTime: 60 };
+    const input = {
+      userNumber: randomNumber(),
+      agentNumber: account.agentNumbers[0],
+      message: "hi",
+      sender: "AGENT",
+      timeOut: 600,
+      warningTime: 60,
+    };
     const { body } = await harness.graphql(CREATE, { input }, { apiKey: account.apiKey });
     expect(body.data!.createSmsConversation.userErrors).toEqual([]);
-    const { rows } = await harness.db.query("SELECT payload FROM workflow_outbox WHERE task = $1 AND NOT remove_job", [WorkflowTask.CONVERSATION_TIMER]);
+    const { rows } = await harness.db.query("SELECT payload FROM workflow_outbox WHERE task = $1 AND NOT remove_job", [
+      WorkflowTask.CONVERSATION_TIMER,
+    ]);
     expect(rows.map((row) => asConversationTimerPayload(row.payload).kind).sort()).toEqual([TimerKind.TIMEOUT, TimerKind.WARNING]);
 
-    for (const bad of [null, {}, { conversationId: "x", kind: "WARNING", workflowId: null }, { conversationId: randomUUID(), kind: "LATER", workflowId: null }]) {
-      expect(() => asConversationTimerPayload(bad)).toThrow("expected { workflowId: uuid | null, conversationId: uuid, kind: WARNING | TIMEOUT }");
+    for (const bad of [
+      null,
+      {},
+      { conversationId: "x", kind: "WARNING", workflowId: null },
+      { conversationId: randomUUID(), kind: "LATER", workflowId: null },
+    ]) {
+      expect(() => asConversationTimerPayload(bad)).toThrow(
+        "expected { workflowId: uuid | null, conversationId: uuid, kind: WARNING | TIMEOUT }",
+      );
     }
     const messageId = randomUUID();
     expect(asDeliverWebhookPayload({ messageId })).toEqual({ messageId });

@@ -23,7 +23,13 @@ describe("the workflow trigger", () => {
 
       await eventually(async () => {
         const { body } = await harness.graphql(CONVERSATION, { id: conversationId }, { apiKey: account.apiKey });
-        expect(body.data!.smsConversation.workflow).toMatchObject({ id: workflowId, status: "RUNNING", attempts: 1, lastError: null, pendingTimer: null });
+        expect(body.data!.smsConversation.workflow).toMatchObject({
+          id: workflowId,
+          status: "RUNNING",
+          attempts: 1,
+          lastError: null,
+          pendingTimer: null,
+        });
       });
       expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows[0].n).toBe(0);
       // graphile-worker deletes a job once it has succeeded.

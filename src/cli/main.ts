@@ -155,7 +155,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
 if (require.main === module) {
   // fd 2 written synchronously: every line is out before process.exit.
-  void main(process.argv.slice(2), { stdout: process.stdout, stderr: pino.destination({ dest: 2, sync: true }), env: process.env }).then((code) =>
-    process.exit(code),
+  void main(process.argv.slice(2), { stdout: process.stdout, stderr: pino.destination({ dest: 2, sync: true }), env: process.env }).then(
+    (code) => process.exit(code),
   );
 }

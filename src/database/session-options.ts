@@ -33,7 +33,9 @@ export function apiSessionOptions(timeouts: DatabaseTimeouts): PoolConfig {
     connectionTimeoutMillis: timeouts.connectTimeoutMs,
     statement_timeout: timeouts.statementTimeoutMs,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs,
-    ...(timeouts.statementTimeoutMs > 0 ? { query_timeout: timeouts.statementTimeoutMs + ANSWER_GRACE_MS, onConnect: dropWhenUnanswered } : {}),
+    ...(timeouts.statementTimeoutMs > 0
+      ? { query_timeout: timeouts.statementTimeoutMs + ANSWER_GRACE_MS, onConnect: dropWhenUnanswered }
+      : {}),
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_AFTER_MS,
   };

@@ -48,7 +48,9 @@ export class EventListeners {
     if (this.stopped || this.subscribers === 0 || --this.subscribers > 0) return;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.enqueue(() => this.unlist()).catch((error: unknown) => this.throttle.failure("warn", "event listener not removed; it goes stale", error));
+    this.enqueue(() => this.unlist()).catch((error: unknown) =>
+      this.throttle.failure("warn", "event listener not removed; it goes stale", error),
+    );
   }
 
   async stop(): Promise<void> {

@@ -15,7 +15,10 @@ const refusals = new LogThrottle();
  * are never logged; the logger's `req` serializer drops the URL's query string (a GET operation's
  * variables). Named as pino-http named them, so log lines keep their shape.
  */
-export function requestBindings(requestId: string, req: IncomingMessage): { req: { id: string; method: string | undefined; url: string | undefined } } {
+export function requestBindings(
+  requestId: string,
+  req: IncomingMessage,
+): { req: { id: string; method: string | undefined; url: string | undefined } } {
   const url = req.url === undefined || ROUTES.test(req.url) ? req.url : OTHER_PATH;
   return { req: { id: requestId, method: req.method, url } };
 }
@@ -33,9 +36,18 @@ export function logAccessWhenDone(requestLogger: Logger, req: IncomingMessage, r
     const responseTime = Date.now() - startedAt;
     const statusCode = res.statusCode;
     // The cause of a 5xx, if any, was logged where it happened (throttled): this line is only the request's.
-    const message = statusCode >= 500 ? "request errored" : !req.readableAborted && res.writableEnded ? "request completed" : "request aborted";
+    const message =
+      statusCode >= 500 ? "request errored" : !req.readableAborted && res.writableEnded ? "request completed" : "request aborted";
     // Refusals of requests without a valid key or over a budget are counted, not each written: anyone can send them.
-    if (statusCode === 401 || statusCode === 429) refusals.log("info", `${message}:${statusCode}`, { res: { statusCode }, responseTime }, message, { res: { statusCode } }, requestLogger);
+    if (statusCode === 401 || statusCode === 429)
+      refusals.log(
+        "info",
+        `${message}:${statusCode}`,
+        { res: { statusCode }, responseTime },
+        message,
+        { res: { statusCode } },
+        requestLogger,
+      );
     else requestLogger.info({ res: { statusCode }, responseTime }, message);
   };
   res.on("finish", done).on("close", done);
@@ -46,7 +58,12 @@ export function logAccessWhenDone(requestLogger: Logger, req: IncomingMessage, r
  * first use, since most requests never log — and, when `logged` and info is enabled, its
  * access-log line.
  */
-export function beginRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, logged = true): { requestId: string; requestLogger: () => Logger } {
+export function beginRequest(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  logged = true,
+): { requestId: string; requestLogger: () => Logger } {
   const requestId = assignRequestId(req, res);
   let child: Logger | undefined;
   const requestLogger = () => (child ??= logger.child(requestBindings(requestId, req)));

@@ -67,7 +67,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // A request trickling in holds a socket and its buffers: the whole of it must arrive in time,
   // checked every second (Node checks every 30 s by default).
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
-  const server = http.createServer({ requestTimeout, headersTimeout: Math.min(20_000, requestTimeout), connectionsCheckingInterval: 1_000 });
+  const server = http.createServer({
+    requestTimeout,
+    headersTimeout: Math.min(20_000, requestTimeout),
+    connectionsCheckingInterval: 1_000,
+  });
 
   const schema = await buildParleySchema(services);
   const gate = new RequestGate({

@@ -37,7 +37,8 @@ export function serializeError(value: unknown, depth = 0): unknown {
   logged.stack = [`${type}: ${message}`, ...frames].join("\n");
   if (depth < MAX_CAUSE_DEPTH) {
     if (error.cause !== undefined) logged.cause = serializeError(error.cause, depth + 1);
-    if (error instanceof AggregateError) logged.errors = error.errors.slice(0, 10).map((inner: unknown) => serializeError(inner, depth + 1));
+    if (error instanceof AggregateError)
+      logged.errors = error.errors.slice(0, 10).map((inner: unknown) => serializeError(inner, depth + 1));
   }
   return logged;
 }
@@ -50,7 +51,9 @@ export function serializeError(value: unknown, depth = 0): unknown {
  */
 export function safeErrorMessage(error: Error): string {
   const fields = error as unknown as Record<string, unknown>;
-  const names = new Set(["constraint", "table", "column", "schema", "dataType"].map((field) => fields[field]).filter((name) => typeof name === "string"));
+  const names = new Set(
+    ["constraint", "table", "column", "schema", "dataType"].map((field) => fields[field]).filter((name) => typeof name === "string"),
+  );
   return maskQuoted(String(error.message), names);
 }
 

@@ -88,7 +88,10 @@ export class LogThrottle {
     this.windows.delete(kind);
     if (window.suppressed === 0) return;
     // It kept happening: say how often, and count the next interval's in a new window.
-    window.logger[window.level]({ ...window.summary, suppressed: window.suppressed, intervalMs: this.intervalMs }, `${window.message} (repeated)`);
+    window.logger[window.level](
+      { ...window.summary, suppressed: window.suppressed, intervalMs: this.intervalMs },
+      `${window.message} (repeated)`,
+    );
     this.open(kind, window);
   }
 }

@@ -1,6 +1,14 @@
 import pino from "pino";
 import type { LogLevel } from "../config";
-import { REDACTED, safeErrorMessage, serializeError, serializeJob, serializePostgresLog, serializeRequest, withSafeErrorMessages } from "./log-serializers";
+import {
+  REDACTED,
+  safeErrorMessage,
+  serializeError,
+  serializeJob,
+  serializePostgresLog,
+  serializeRequest,
+  withSafeErrorMessages,
+} from "./log-serializers";
 
 export type Logger = pino.Logger;
 
@@ -56,7 +64,11 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
           if (errors === undefined) return method.apply(this, args);
           // pino would take an error's raw message as the line's message when none is given.
           const safeMessage =
-            typeof message === "string" ? withSafeErrorMessages(message, errors) : message === undefined && object.err instanceof Error ? safeErrorMessage(object.err) : message;
+            typeof message === "string"
+              ? withSafeErrorMessages(message, errors)
+              : message === undefined && object.err instanceof Error
+                ? safeErrorMessage(object.err)
+                : message;
           return method.apply(this, [object, safeMessage, ...rest] as Parameters<typeof method>);
         },
       },

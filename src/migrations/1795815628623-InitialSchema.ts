@@ -2,66 +2,99 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 export class InitialSchema1795815628623 implements MigrationInterface {
-    name = 'InitialSchema1795815628623'
+  name = "InitialSchema1795815628623";
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE TABLE "account" ("id" uuid NOT NULL, "name" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_54115ee388cdb6d86bb4bf5b2ea" PRIMARY KEY ("id"))`);
-        await queryRunner.query(`CREATE TABLE "agent_number" ("id" uuid NOT NULL, "account_id" uuid NOT NULL, "number" text NOT NULL, "sms_config" jsonb NOT NULL DEFAULT '{}', "whatsapp_config" jsonb NOT NULL DEFAULT '{}', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_dd9c4beaad92d35c2e1a4eca3c3" PRIMARY KEY ("id"))`);
-        await queryRunner.query(`CREATE INDEX "agent_number_account_id_idx" ON "agent_number"  ("account_id") `);
-        await queryRunner.query(`CREATE UNIQUE INDEX "agent_number_number_key" ON "agent_number"  ("number") `);
-        await queryRunner.query(`CREATE TABLE "api_key" ("id" uuid NOT NULL, "account_id" uuid NOT NULL, "key_hash" bytea NOT NULL, "key_prefix" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_b1bd840641b8acbaad89c3d8d11" PRIMARY KEY ("id"))`);
-        await queryRunner.query(`CREATE INDEX "api_key_account_id_idx" ON "api_key"  ("account_id") `);
-        await queryRunner.query(`CREATE UNIQUE INDEX "api_key_key_hash_key" ON "api_key"  ("key_hash") `);
-        await queryRunner.query(`CREATE TYPE "public"."sms_conversation_status" AS ENUM('ACTIVE', 'ARCHIVED', 'TIMED_OUT')`);
-        await queryRunner.query(`CREATE TABLE "sms_conversation" ("id" uuid NOT NULL, "account_id" uuid NOT NULL, "agent_number_id" uuid NOT NULL, "agent_number" text NOT NULL, "user_number" text NOT NULL, "status" "public"."sms_conversation_status" NOT NULL DEFAULT 'ACTIVE', "curr_pathway_id" uuid, "curr_pathway_version" text, "current_node_id" text, "request_data" jsonb, "time_out" integer, "timeout_message" text, "warning_time" integer, "warning_message" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "archived_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_ff37b72889734b372da456b8e3a" PRIMARY KEY ("id"))`);
-        await queryRunner.query(`CREATE INDEX "sms_conversation_agent_number_id_idx" ON "sms_conversation"  ("agent_number_id") `);
-        await queryRunner.query(`CREATE INDEX "sms_conversation_account_created_idx" ON "sms_conversation"  ("account_id", "created_at", "id") `);
-        await queryRunner.query(`CREATE UNIQUE INDEX "sms_conversation_one_active_per_pair" ON "sms_conversation"  ("account_id", "agent_number_id", "user_number") WHERE "status" = 'ACTIVE'`);
-        await queryRunner.query(`CREATE TYPE "public"."sms_sender" AS ENUM('USER', 'AGENT')`);
-        await queryRunner.query(`CREATE TYPE "public"."sms_message_kind" AS ENUM('NORMAL', 'TIMEOUT_WARNING', 'TIMEOUT_END')`);
-        await queryRunner.query(`CREATE TABLE "sms_message" ("id" uuid NOT NULL, "conversation_id" uuid NOT NULL, "account_id" uuid NOT NULL, "sender" "public"."sms_sender" NOT NULL, "kind" "public"."sms_message_kind" NOT NULL DEFAULT 'NORMAL', "body" text NOT NULL, "message_sid" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT clock_timestamp(), CONSTRAINT "PK_121900f2127a5152cf20898a11c" PRIMARY KEY ("id"))`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "sms_message_account_message_sid_key" ON "sms_message"  ("account_id", "message_sid") `);
-        await queryRunner.query(`CREATE INDEX "sms_message_conversation_created_idx" ON "sms_message"  ("conversation_id", "created_at", "id") `);
-        await queryRunner.query(`CREATE TYPE "public"."workflow_status" AS ENUM('PENDING', 'RUNNING', 'COMPLETED', 'FAILED')`);
-        await queryRunner.query(`CREATE TABLE "workflow" ("id" uuid NOT NULL, "conversation_id" uuid NOT NULL, "status" "public"."workflow_status" NOT NULL DEFAULT 'PENDING', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "REL_36af6882a6af28616472311f3e" UNIQUE ("conversation_id"), CONSTRAINT "PK_eb5e4cc1a9ef2e94805b676751b" PRIMARY KEY ("id"))`);
-        await queryRunner.query(`CREATE TABLE "workflow_outbox" ("id" BIGSERIAL NOT NULL, "workflow_id" uuid NOT NULL, "task" text NOT NULL, "payload" jsonb NOT NULL, "run_at" TIMESTAMP WITH TIME ZONE, "job_key" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "workflow_outbox_pkey" PRIMARY KEY ("id"))`);
-        await queryRunner.query(`ALTER TABLE "agent_number" ADD CONSTRAINT "agent_number_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-        await queryRunner.query(`ALTER TABLE "api_key" ADD CONSTRAINT "api_key_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" ADD CONSTRAINT "sms_conversation_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" ADD CONSTRAINT "sms_conversation_agent_number_id_fkey" FOREIGN KEY ("agent_number_id") REFERENCES "agent_number"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-        await queryRunner.query(`ALTER TABLE "sms_message" ADD CONSTRAINT "sms_message_conversation_id_fkey" FOREIGN KEY ("conversation_id") REFERENCES "sms_conversation"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-        await queryRunner.query(`ALTER TABLE "sms_message" ADD CONSTRAINT "sms_message_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-        await queryRunner.query(`ALTER TABLE "workflow" ADD CONSTRAINT "workflow_conversation_id_fkey" FOREIGN KEY ("conversation_id") REFERENCES "sms_conversation"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE TABLE "account" ("id" uuid NOT NULL, "name" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_54115ee388cdb6d86bb4bf5b2ea" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "agent_number" ("id" uuid NOT NULL, "account_id" uuid NOT NULL, "number" text NOT NULL, "sms_config" jsonb NOT NULL DEFAULT '{}', "whatsapp_config" jsonb NOT NULL DEFAULT '{}', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_dd9c4beaad92d35c2e1a4eca3c3" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(`CREATE INDEX "agent_number_account_id_idx" ON "agent_number"  ("account_id") `);
+    await queryRunner.query(`CREATE UNIQUE INDEX "agent_number_number_key" ON "agent_number"  ("number") `);
+    await queryRunner.query(
+      `CREATE TABLE "api_key" ("id" uuid NOT NULL, "account_id" uuid NOT NULL, "key_hash" bytea NOT NULL, "key_prefix" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "revoked_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_b1bd840641b8acbaad89c3d8d11" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(`CREATE INDEX "api_key_account_id_idx" ON "api_key"  ("account_id") `);
+    await queryRunner.query(`CREATE UNIQUE INDEX "api_key_key_hash_key" ON "api_key"  ("key_hash") `);
+    await queryRunner.query(`CREATE TYPE "public"."sms_conversation_status" AS ENUM('ACTIVE', 'ARCHIVED', 'TIMED_OUT')`);
+    await queryRunner.query(
+      `CREATE TABLE "sms_conversation" ("id" uuid NOT NULL, "account_id" uuid NOT NULL, "agent_number_id" uuid NOT NULL, "agent_number" text NOT NULL, "user_number" text NOT NULL, "status" "public"."sms_conversation_status" NOT NULL DEFAULT 'ACTIVE', "curr_pathway_id" uuid, "curr_pathway_version" text, "current_node_id" text, "request_data" jsonb, "time_out" integer, "timeout_message" text, "warning_time" integer, "warning_message" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "archived_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_ff37b72889734b372da456b8e3a" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(`CREATE INDEX "sms_conversation_agent_number_id_idx" ON "sms_conversation"  ("agent_number_id") `);
+    await queryRunner.query(
+      `CREATE INDEX "sms_conversation_account_created_idx" ON "sms_conversation"  ("account_id", "created_at", "id") `,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "sms_conversation_one_active_per_pair" ON "sms_conversation"  ("account_id", "agent_number_id", "user_number") WHERE "status" = 'ACTIVE'`,
+    );
+    await queryRunner.query(`CREATE TYPE "public"."sms_sender" AS ENUM('USER', 'AGENT')`);
+    await queryRunner.query(`CREATE TYPE "public"."sms_message_kind" AS ENUM('NORMAL', 'TIMEOUT_WARNING', 'TIMEOUT_END')`);
+    await queryRunner.query(
+      `CREATE TABLE "sms_message" ("id" uuid NOT NULL, "conversation_id" uuid NOT NULL, "account_id" uuid NOT NULL, "sender" "public"."sms_sender" NOT NULL, "kind" "public"."sms_message_kind" NOT NULL DEFAULT 'NORMAL', "body" text NOT NULL, "message_sid" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT clock_timestamp(), CONSTRAINT "PK_121900f2127a5152cf20898a11c" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(`CREATE UNIQUE INDEX "sms_message_account_message_sid_key" ON "sms_message"  ("account_id", "message_sid") `);
+    await queryRunner.query(
+      `CREATE INDEX "sms_message_conversation_created_idx" ON "sms_message"  ("conversation_id", "created_at", "id") `,
+    );
+    await queryRunner.query(`CREATE TYPE "public"."workflow_status" AS ENUM('PENDING', 'RUNNING', 'COMPLETED', 'FAILED')`);
+    await queryRunner.query(
+      `CREATE TABLE "workflow" ("id" uuid NOT NULL, "conversation_id" uuid NOT NULL, "status" "public"."workflow_status" NOT NULL DEFAULT 'PENDING', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "REL_36af6882a6af28616472311f3e" UNIQUE ("conversation_id"), CONSTRAINT "PK_eb5e4cc1a9ef2e94805b676751b" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "workflow_outbox" ("id" BIGSERIAL NOT NULL, "workflow_id" uuid NOT NULL, "task" text NOT NULL, "payload" jsonb NOT NULL, "run_at" TIMESTAMP WITH TIME ZONE, "job_key" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "workflow_outbox_pkey" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "agent_number" ADD CONSTRAINT "agent_number_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "api_key" ADD CONSTRAINT "api_key_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "sms_conversation" ADD CONSTRAINT "sms_conversation_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "sms_conversation" ADD CONSTRAINT "sms_conversation_agent_number_id_fkey" FOREIGN KEY ("agent_number_id") REFERENCES "agent_number"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "sms_message" ADD CONSTRAINT "sms_message_conversation_id_fkey" FOREIGN KEY ("conversation_id") REFERENCES "sms_conversation"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "sms_message" ADD CONSTRAINT "sms_message_account_id_fkey" FOREIGN KEY ("account_id") REFERENCES "account"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "workflow" ADD CONSTRAINT "workflow_conversation_id_fkey" FOREIGN KEY ("conversation_id") REFERENCES "sms_conversation"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "workflow" DROP CONSTRAINT "workflow_conversation_id_fkey"`);
-        await queryRunner.query(`ALTER TABLE "sms_message" DROP CONSTRAINT "sms_message_account_id_fkey"`);
-        await queryRunner.query(`ALTER TABLE "sms_message" DROP CONSTRAINT "sms_message_conversation_id_fkey"`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" DROP CONSTRAINT "sms_conversation_agent_number_id_fkey"`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" DROP CONSTRAINT "sms_conversation_account_id_fkey"`);
-        await queryRunner.query(`ALTER TABLE "api_key" DROP CONSTRAINT "api_key_account_id_fkey"`);
-        await queryRunner.query(`ALTER TABLE "agent_number" DROP CONSTRAINT "agent_number_account_id_fkey"`);
-        await queryRunner.query(`DROP TABLE "workflow_outbox"`);
-        await queryRunner.query(`DROP TABLE "workflow"`);
-        await queryRunner.query(`DROP TYPE "public"."workflow_status"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_message_conversation_created_idx"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_message_account_message_sid_key"`);
-        await queryRunner.query(`DROP TABLE "sms_message"`);
-        await queryRunner.query(`DROP TYPE "public"."sms_message_kind"`);
-        await queryRunner.query(`DROP TYPE "public"."sms_sender"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_one_active_per_pair"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_created_idx"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_agent_number_id_idx"`);
-        await queryRunner.query(`DROP TABLE "sms_conversation"`);
-        await queryRunner.query(`DROP TYPE "public"."sms_conversation_status"`);
-        await queryRunner.query(`DROP INDEX "public"."api_key_key_hash_key"`);
-        await queryRunner.query(`DROP INDEX "public"."api_key_account_id_idx"`);
-        await queryRunner.query(`DROP TABLE "api_key"`);
-        await queryRunner.query(`DROP INDEX "public"."agent_number_number_key"`);
-        await queryRunner.query(`DROP INDEX "public"."agent_number_account_id_idx"`);
-        await queryRunner.query(`DROP TABLE "agent_number"`);
-        await queryRunner.query(`DROP TABLE "account"`);
-    }
-
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "workflow" DROP CONSTRAINT "workflow_conversation_id_fkey"`);
+    await queryRunner.query(`ALTER TABLE "sms_message" DROP CONSTRAINT "sms_message_account_id_fkey"`);
+    await queryRunner.query(`ALTER TABLE "sms_message" DROP CONSTRAINT "sms_message_conversation_id_fkey"`);
+    await queryRunner.query(`ALTER TABLE "sms_conversation" DROP CONSTRAINT "sms_conversation_agent_number_id_fkey"`);
+    await queryRunner.query(`ALTER TABLE "sms_conversation" DROP CONSTRAINT "sms_conversation_account_id_fkey"`);
+    await queryRunner.query(`ALTER TABLE "api_key" DROP CONSTRAINT "api_key_account_id_fkey"`);
+    await queryRunner.query(`ALTER TABLE "agent_number" DROP CONSTRAINT "agent_number_account_id_fkey"`);
+    await queryRunner.query(`DROP TABLE "workflow_outbox"`);
+    await queryRunner.query(`DROP TABLE "workflow"`);
+    await queryRunner.query(`DROP TYPE "public"."workflow_status"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_message_conversation_created_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_message_account_message_sid_key"`);
+    await queryRunner.query(`DROP TABLE "sms_message"`);
+    await queryRunner.query(`DROP TYPE "public"."sms_message_kind"`);
+    await queryRunner.query(`DROP TYPE "public"."sms_sender"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_one_active_per_pair"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_created_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_agent_number_id_idx"`);
+    await queryRunner.query(`DROP TABLE "sms_conversation"`);
+    await queryRunner.query(`DROP TYPE "public"."sms_conversation_status"`);
+    await queryRunner.query(`DROP INDEX "public"."api_key_key_hash_key"`);
+    await queryRunner.query(`DROP INDEX "public"."api_key_account_id_idx"`);
+    await queryRunner.query(`DROP TABLE "api_key"`);
+    await queryRunner.query(`DROP INDEX "public"."agent_number_number_key"`);
+    await queryRunner.query(`DROP INDEX "public"."agent_number_account_id_idx"`);
+    await queryRunner.query(`DROP TABLE "agent_number"`);
+    await queryRunner.query(`DROP TABLE "account"`);
+  }
 }

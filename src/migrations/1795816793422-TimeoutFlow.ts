@@ -2,40 +2,47 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 export class TimeoutFlow1795816793422 implements MigrationInterface {
-    name = 'TimeoutFlow1795816793422'
+  name = "TimeoutFlow1795816793422";
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE TABLE "webhook_delivery_attempt" ("id" uuid NOT NULL, "message_id" uuid NOT NULL, "attempt" integer NOT NULL, "attempted_at" TIMESTAMP WITH TIME ZONE NOT NULL, "status_code" integer, "latency_ms" integer NOT NULL, "error" text, CONSTRAINT "PK_e6efad829bd07e78a18fd0ad5d5" PRIMARY KEY ("id"))`);
-        await queryRunner.query(`CREATE INDEX "webhook_delivery_attempt_message_idx" ON "webhook_delivery_attempt"  ("message_id", "attempt") `);
-        await queryRunner.query(`CREATE TABLE "worker_heartbeat" ("worker_id" text NOT NULL, "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_57142a5b912c5001ff15f617a54" PRIMARY KEY ("worker_id"))`);
-        await queryRunner.query(`ALTER TABLE "account" ADD "webhook_url" text`);
-        await queryRunner.query(`ALTER TABLE "account" ADD "webhook_secret" text`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" ADD "warning_at" TIMESTAMP WITH TIME ZONE`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" ADD "timeout_at" TIMESTAMP WITH TIME ZONE`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" ADD "timed_out_at" TIMESTAMP WITH TIME ZONE`);
-        await queryRunner.query(`CREATE TYPE "public"."sms_delivery_status" AS ENUM('QUEUED', 'SENT', 'FAILED')`);
-        await queryRunner.query(`ALTER TABLE "sms_message" ADD "delivery_status" "public"."sms_delivery_status"`);
-        await queryRunner.query(`ALTER TABLE "workflow" ADD "attempts" integer NOT NULL DEFAULT '0'`);
-        await queryRunner.query(`ALTER TABLE "workflow" ADD "last_error" text`);
-        await queryRunner.query(`ALTER TABLE "workflow_outbox" ADD "remove_job" boolean NOT NULL DEFAULT false`);
-        await queryRunner.query(`ALTER TABLE "webhook_delivery_attempt" ADD CONSTRAINT "webhook_delivery_attempt_message_id_fkey" FOREIGN KEY ("message_id") REFERENCES "sms_message"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE TABLE "webhook_delivery_attempt" ("id" uuid NOT NULL, "message_id" uuid NOT NULL, "attempt" integer NOT NULL, "attempted_at" TIMESTAMP WITH TIME ZONE NOT NULL, "status_code" integer, "latency_ms" integer NOT NULL, "error" text, CONSTRAINT "PK_e6efad829bd07e78a18fd0ad5d5" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "webhook_delivery_attempt_message_idx" ON "webhook_delivery_attempt"  ("message_id", "attempt") `,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "worker_heartbeat" ("worker_id" text NOT NULL, "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_57142a5b912c5001ff15f617a54" PRIMARY KEY ("worker_id"))`,
+    );
+    await queryRunner.query(`ALTER TABLE "account" ADD "webhook_url" text`);
+    await queryRunner.query(`ALTER TABLE "account" ADD "webhook_secret" text`);
+    await queryRunner.query(`ALTER TABLE "sms_conversation" ADD "warning_at" TIMESTAMP WITH TIME ZONE`);
+    await queryRunner.query(`ALTER TABLE "sms_conversation" ADD "timeout_at" TIMESTAMP WITH TIME ZONE`);
+    await queryRunner.query(`ALTER TABLE "sms_conversation" ADD "timed_out_at" TIMESTAMP WITH TIME ZONE`);
+    await queryRunner.query(`CREATE TYPE "public"."sms_delivery_status" AS ENUM('QUEUED', 'SENT', 'FAILED')`);
+    await queryRunner.query(`ALTER TABLE "sms_message" ADD "delivery_status" "public"."sms_delivery_status"`);
+    await queryRunner.query(`ALTER TABLE "workflow" ADD "attempts" integer NOT NULL DEFAULT '0'`);
+    await queryRunner.query(`ALTER TABLE "workflow" ADD "last_error" text`);
+    await queryRunner.query(`ALTER TABLE "workflow_outbox" ADD "remove_job" boolean NOT NULL DEFAULT false`);
+    await queryRunner.query(
+      `ALTER TABLE "webhook_delivery_attempt" ADD CONSTRAINT "webhook_delivery_attempt_message_id_fkey" FOREIGN KEY ("message_id") REFERENCES "sms_message"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "webhook_delivery_attempt" DROP CONSTRAINT "webhook_delivery_attempt_message_id_fkey"`);
-        await queryRunner.query(`ALTER TABLE "workflow_outbox" DROP COLUMN "remove_job"`);
-        await queryRunner.query(`ALTER TABLE "workflow" DROP COLUMN "last_error"`);
-        await queryRunner.query(`ALTER TABLE "workflow" DROP COLUMN "attempts"`);
-        await queryRunner.query(`ALTER TABLE "sms_message" DROP COLUMN "delivery_status"`);
-        await queryRunner.query(`DROP TYPE "public"."sms_delivery_status"`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" DROP COLUMN "timed_out_at"`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" DROP COLUMN "timeout_at"`);
-        await queryRunner.query(`ALTER TABLE "sms_conversation" DROP COLUMN "warning_at"`);
-        await queryRunner.query(`ALTER TABLE "account" DROP COLUMN "webhook_secret"`);
-        await queryRunner.query(`ALTER TABLE "account" DROP COLUMN "webhook_url"`);
-        await queryRunner.query(`DROP TABLE "worker_heartbeat"`);
-        await queryRunner.query(`DROP INDEX "public"."webhook_delivery_attempt_message_idx"`);
-        await queryRunner.query(`DROP TABLE "webhook_delivery_attempt"`);
-    }
-
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "webhook_delivery_attempt" DROP CONSTRAINT "webhook_delivery_attempt_message_id_fkey"`);
+    await queryRunner.query(`ALTER TABLE "workflow_outbox" DROP COLUMN "remove_job"`);
+    await queryRunner.query(`ALTER TABLE "workflow" DROP COLUMN "last_error"`);
+    await queryRunner.query(`ALTER TABLE "workflow" DROP COLUMN "attempts"`);
+    await queryRunner.query(`ALTER TABLE "sms_message" DROP COLUMN "delivery_status"`);
+    await queryRunner.query(`DROP TYPE "public"."sms_delivery_status"`);
+    await queryRunner.query(`ALTER TABLE "sms_conversation" DROP COLUMN "timed_out_at"`);
+    await queryRunner.query(`ALTER TABLE "sms_conversation" DROP COLUMN "timeout_at"`);
+    await queryRunner.query(`ALTER TABLE "sms_conversation" DROP COLUMN "warning_at"`);
+    await queryRunner.query(`ALTER TABLE "account" DROP COLUMN "webhook_secret"`);
+    await queryRunner.query(`ALTER TABLE "account" DROP COLUMN "webhook_url"`);
+    await queryRunner.query(`DROP TABLE "worker_heartbeat"`);
+    await queryRunner.query(`DROP INDEX "public"."webhook_delivery_attempt_message_idx"`);
+    await queryRunner.query(`DROP TABLE "webhook_delivery_attempt"`);
+  }
 }

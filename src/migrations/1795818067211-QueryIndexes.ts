@@ -2,24 +2,35 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 export class QueryIndexes1795818067211 implements MigrationInterface {
-    name = 'QueryIndexes1795818067211'
+  name = "QueryIndexes1795818067211";
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE INDEX "sms_conversation_account_user_idx" ON "sms_conversation"  ("account_id", "user_number", "created_at") `);
-        await queryRunner.query(`CREATE INDEX "sms_conversation_account_agent_updated_idx" ON "sms_conversation"  ("account_id", "agent_number", "updated_at", "id") `);
-        await queryRunner.query(`CREATE INDEX "sms_conversation_account_agent_created_idx" ON "sms_conversation"  ("account_id", "agent_number", "created_at", "id") `);
-        await queryRunner.query(`CREATE INDEX "sms_conversation_account_status_updated_idx" ON "sms_conversation"  ("account_id", "status", "updated_at", "id") `);
-        await queryRunner.query(`CREATE INDEX "sms_conversation_account_status_created_idx" ON "sms_conversation"  ("account_id", "status", "created_at", "id") `);
-        await queryRunner.query(`CREATE INDEX "sms_conversation_account_updated_idx" ON "sms_conversation"  ("account_id", "updated_at", "id") `);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE INDEX "sms_conversation_account_user_idx" ON "sms_conversation"  ("account_id", "user_number", "created_at") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "sms_conversation_account_agent_updated_idx" ON "sms_conversation"  ("account_id", "agent_number", "updated_at", "id") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "sms_conversation_account_agent_created_idx" ON "sms_conversation"  ("account_id", "agent_number", "created_at", "id") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "sms_conversation_account_status_updated_idx" ON "sms_conversation"  ("account_id", "status", "updated_at", "id") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "sms_conversation_account_status_created_idx" ON "sms_conversation"  ("account_id", "status", "created_at", "id") `,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "sms_conversation_account_updated_idx" ON "sms_conversation"  ("account_id", "updated_at", "id") `,
+    );
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_updated_idx"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_status_created_idx"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_status_updated_idx"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_agent_created_idx"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_agent_updated_idx"`);
-        await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_user_idx"`);
-    }
-
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_updated_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_status_created_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_status_updated_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_agent_created_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_agent_updated_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."sms_conversation_account_user_idx"`);
+  }
 }

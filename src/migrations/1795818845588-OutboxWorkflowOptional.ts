@@ -2,14 +2,13 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 export class OutboxWorkflowOptional1795818845588 implements MigrationInterface {
-    name = 'OutboxWorkflowOptional1795818845588'
+  name = "OutboxWorkflowOptional1795818845588";
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "workflow_outbox" ALTER COLUMN "workflow_id" DROP NOT NULL`);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "workflow_outbox" ALTER COLUMN "workflow_id" DROP NOT NULL`);
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "workflow_outbox" ALTER COLUMN "workflow_id" SET NOT NULL`);
-    }
-
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "workflow_outbox" ALTER COLUMN "workflow_id" SET NOT NULL`);
+  }
 }

@@ -7,14 +7,15 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * the budgets.
  */
 export class ApiKeyBudget1796200000000 implements MigrationInterface {
-    name = 'ApiKeyBudget1796200000000'
+  name = "ApiKeyBudget1796200000000";
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE UNLOGGED TABLE "api_key_budget" ("key" character varying(255) NOT NULL, "points" integer NOT NULL DEFAULT 0, "expire" bigint, CONSTRAINT "PK_api_key_budget" PRIMARY KEY ("key"))`);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE UNLOGGED TABLE "api_key_budget" ("key" character varying(255) NOT NULL, "points" integer NOT NULL DEFAULT 0, "expire" bigint, CONSTRAINT "PK_api_key_budget" PRIMARY KEY ("key"))`,
+    );
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP TABLE "api_key_budget"`);
-    }
-
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "api_key_budget"`);
+  }
 }

@@ -15,14 +15,20 @@ export class AgentNumberResolver {
 
   @Authorized()
   @Query(() => AgentNumberConnection, { description: "The account's agent numbers, in number order." })
-  async agentNumbers(@Args(() => ConnectionArgs) paging: ConnectionArgs, @Ctx() { accountId, loaders }: AuthenticatedContext): Promise<AgentNumberConnection> {
+  async agentNumbers(
+    @Args(() => ConnectionArgs) paging: ConnectionArgs,
+    @Ctx() { accountId, loaders }: AuthenticatedContext,
+  ): Promise<AgentNumberConnection> {
     const page = await this.agentNumberService.list(accountId, paging);
     for (const { node } of page.edges) loaders.agentNumber.prime(node.id, node);
     return { edges: page.edges.map(({ cursor, node }) => ({ cursor, node: AgentNumberType.from(node) })), pageInfo: page.pageInfo };
   }
 
   @Authorized()
-  @Query(() => AgentNumberType, { nullable: true, description: "One of the account's agent numbers; null when it is not registered to this account." })
+  @Query(() => AgentNumberType, {
+    nullable: true,
+    description: "One of the account's agent numbers; null when it is not registered to this account.",
+  })
   async agentNumber(
     @Arg("number", { description: "The E.164 number, e.g. `+14155550100`." }) number: string,
     @Ctx() { accountId }: AuthenticatedContext,

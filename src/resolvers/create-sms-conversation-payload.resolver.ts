@@ -1,6 +1,10 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Context } from "./context.type";
-import { ARCHIVED_CONVERSATION_DESCRIPTION, CONVERSATION_DESCRIPTION, CreateSmsConversationPayload } from "./types/create-sms-conversation.payload";
+import {
+  ARCHIVED_CONVERSATION_DESCRIPTION,
+  CONVERSATION_DESCRIPTION,
+  CreateSmsConversationPayload,
+} from "./types/create-sms-conversation.payload";
 import { SmsConversationType } from "./types/sms-conversation.type";
 
 @Resolver(() => CreateSmsConversationPayload)
@@ -12,7 +16,10 @@ export class CreateSmsConversationPayloadResolver {
   }
 
   @FieldResolver(() => SmsConversationType, { nullable: true, description: ARCHIVED_CONVERSATION_DESCRIPTION })
-  async archivedConversation(@Root() payload: CreateSmsConversationPayload, @Ctx() { loaders }: Context): Promise<SmsConversationType | null> {
+  async archivedConversation(
+    @Root() payload: CreateSmsConversationPayload,
+    @Ctx() { loaders }: Context,
+  ): Promise<SmsConversationType | null> {
     return conversationOf(payload.archivedConversationRowId, loaders);
   }
 }

@@ -55,19 +55,27 @@ class RequestLoaders implements Loaders {
   }
 
   get conversation(): Loaders["conversation"] {
-    return (this.made.conversation ??= new DataLoader(async (ids) => byKey(ids, await this.services.conversationQueries.findByIds(this.account, ids), (c) => c.id)));
+    return (this.made.conversation ??= new DataLoader(async (ids) =>
+      byKey(ids, await this.services.conversationQueries.findByIds(this.account, ids), (c) => c.id),
+    ));
   }
 
   get message(): Loaders["message"] {
-    return (this.made.message ??= new DataLoader(async (ids) => byKey(ids, await this.services.messages.findByIds(this.account, ids), (m) => m.id)));
+    return (this.made.message ??= new DataLoader(async (ids) =>
+      byKey(ids, await this.services.messages.findByIds(this.account, ids), (m) => m.id),
+    ));
   }
 
   get agentNumber(): Loaders["agentNumber"] {
-    return (this.made.agentNumber ??= new DataLoader(async (ids) => byKey(ids, await this.services.agentNumbers.findByIds(this.account, ids), (n) => n.id)));
+    return (this.made.agentNumber ??= new DataLoader(async (ids) =>
+      byKey(ids, await this.services.agentNumbers.findByIds(this.account, ids), (n) => n.id),
+    ));
   }
 
   get workflow(): Loaders["workflow"] {
-    return (this.made.workflow ??= new DataLoader(async (ids) => byKey(ids, await this.services.workflows.findByConversations(ids), (w) => w.conversationId)));
+    return (this.made.workflow ??= new DataLoader(async (ids) =>
+      byKey(ids, await this.services.workflows.findByConversations(ids), (w) => w.conversationId),
+    ));
   }
 
   get effectiveTimeoutConfig(): Loaders["effectiveTimeoutConfig"] {

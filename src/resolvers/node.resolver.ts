@@ -13,7 +13,10 @@ export class NodeResolver {
     nullable: true,
     description: "Any conversation, message or agent number of the calling account by its id; null when there is none.",
   })
-  async node(@Arg("id", () => ID, { description: "A global id (`conv_…`, `msg_…`, `num_…`)." }) id: string, @Ctx() { loaders }: AuthenticatedContext): Promise<NodeInterface | null> {
+  async node(
+    @Arg("id", () => ID, { description: "A global id (`conv_…`, `msg_…`, `num_…`)." }) id: string,
+    @Ctx() { loaders }: AuthenticatedContext,
+  ): Promise<NodeInterface | null> {
     const conversationId = parsePublicId("conversation", id);
     if (conversationId) {
       const conversation = await loaders.conversation.load(conversationId);

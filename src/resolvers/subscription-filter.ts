@@ -9,7 +9,10 @@ import type { Context } from "./context.type";
  * if given), heard through its connection's bounded queue.
  */
 export function accountEvents(type: ParleyEventType) {
-  return ({ args, context }: SubscribeResolverData<unknown, { conversationId?: string | null }, Context>): AsyncIterableIterator<ParleyEvent> => {
+  return ({
+    args,
+    context,
+  }: SubscribeResolverData<unknown, { conversationId?: string | null }, Context>): AsyncIterableIterator<ParleyEvent> => {
     if (!context.events) {
       throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws) only", { extensions: { code: "BAD_REQUEST" } });
     }

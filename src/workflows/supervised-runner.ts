@@ -21,7 +21,11 @@ export interface SupervisedRunner {
  * and a new runner (new identity) is started, again and again until the database takes it.
  * Fails only if the first runner cannot start (a start-up failure).
  */
-export async function startSupervisedRunner(options: Omit<RunnerOptions, "events">, heartbeat: WorkerHeartbeat, logger: Logger): Promise<SupervisedRunner> {
+export async function startSupervisedRunner(
+  options: Omit<RunnerOptions, "events">,
+  heartbeat: WorkerHeartbeat,
+  logger: Logger,
+): Promise<SupervisedRunner> {
   const throttle = new LogThrottle(logger);
   let stopping = false;
   let current: Runner | undefined;

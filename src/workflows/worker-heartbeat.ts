@@ -60,17 +60,17 @@ export class WorkerHeartbeat {
     clearInterval(this.timer);
     await this.beating;
     if (this.workerIds.size > 0) {
-      await this.options.pool
-        .query("DELETE FROM worker_heartbeat WHERE worker_id = ANY($1)", [[...this.workerIds]])
-        .catch(() => undefined);
+      await this.options.pool.query("DELETE FROM worker_heartbeat WHERE worker_id = ANY($1)", [[...this.workerIds]]).catch(() => undefined);
     }
   }
 
   /** Records this process's workers as alive, then releases the jobs of dead ones. */
   beat(): Promise<void> {
-    this.beating = (this.beating ?? Promise.resolve()).then(() => this.beatOnce()).catch((error: unknown) => {
-      this.throttle.failure("warn", "worker heartbeat failed", error);
-    });
+    this.beating = (this.beating ?? Promise.resolve())
+      .then(() => this.beatOnce())
+      .catch((error: unknown) => {
+        this.throttle.failure("warn", "worker heartbeat failed", error);
+      });
     return this.beating;
   }
 

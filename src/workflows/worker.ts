@@ -56,7 +56,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // Required (graphile-worker checks): a connection's error with no listener would end the process.
   pool.on("error", (error) => throttle.failure("warn", "worker pool connection lost", error));
   pool.on("connect", (client) => client.on("error", (error) => throttle.failure("warn", "worker connection lost", error)));
-  const relay = new OutboxRelay({ pool, logger: options.logger, workflows: options.services.workflows, pollIntervalMs: options.relayIntervalMs });
+  const relay = new OutboxRelay({
+    pool,
+    logger: options.logger,
+    workflows: options.services.workflows,
+    pollIntervalMs: options.relayIntervalMs,
+  });
   const heartbeat = new WorkerHeartbeat({
     pool,
     logger: options.logger,

@@ -23,7 +23,11 @@ export function capturedLogger(level: LogLevel = "info"): CapturedLogger {
   });
   return {
     logger: createLogger(level, { destination: sink }),
-    lines: () => text.split("\n").filter(Boolean).map((line) => JSON.parse(line)),
+    lines: () =>
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
     text: () => text,
     clear: () => {
       text = "";

@@ -16,7 +16,17 @@ export const FUZZ_OPERATION = `
   }
 `;
 
-const STRING_FIELDS = ["userNumber", "agentNumber", "message", "messageSid", "currPathwayId", "currPathwayVersion", "currentNodeId", "timeoutMessage", "warningMessage"];
+const STRING_FIELDS = [
+  "userNumber",
+  "agentNumber",
+  "message",
+  "messageSid",
+  "currPathwayId",
+  "currPathwayVersion",
+  "currentNodeId",
+  "timeoutMessage",
+  "warningMessage",
+];
 const FIELDS = [...STRING_FIELDS, "requestData", "newConversation", "sender", "timeOut", "warningTime"];
 
 /** JSON nested `depth` levels, written out as text when the request is rendered (JSON.stringify cannot nest that deep). */
@@ -27,7 +37,9 @@ export class DeepJson {
   ) {}
 
   text(): string {
-    return this.shape === "object" ? '{"a":'.repeat(this.depth - 1) + '{"a":1' + "}".repeat(this.depth) : "[".repeat(this.depth) + "]".repeat(this.depth);
+    return this.shape === "object"
+      ? '{"a":'.repeat(this.depth - 1) + '{"a":1' + "}".repeat(this.depth)
+      : "[".repeat(this.depth) + "]".repeat(this.depth);
   }
 }
 
@@ -56,11 +68,42 @@ export interface RenderedRequest {
 }
 
 /** Tricky but valid text: emoji, ZWJ sequences, combining marks, RTL, CJK, controls that are allowed. */
-const TRICKY_FRAGMENTS = ["😀", "👩🏽‍💻", "👨‍👩‍👧‍👦", "🇫🇷", "❤️", "e\u0301", "\u05E9\u05DC\u05D5\u05DD", "\u200F", "مرحبا", "你好", "𠀋", "\uFEFF", "\uFFFF", "\t", "\r\n", "'", '"', "\\", "%s", "${x}", "'; DROP TABLE sms_message; --"];
+const TRICKY_FRAGMENTS = [
+  "😀",
+  "👩🏽‍💻",
+  "👨‍👩‍👧‍👦",
+  "🇫🇷",
+  "❤️",
+  "e\u0301",
+  "\u05E9\u05DC\u05D5\u05DD",
+  "\u200F",
+  "مرحبا",
+  "你好",
+  "𠀋",
+  "\uFEFF",
+  "\uFFFF",
+  "\t",
+  "\r\n",
+  "'",
+  '"',
+  "\\",
+  "%s",
+  "${x}",
+  "'; DROP TABLE sms_message; --",
+];
 /** Text PostgreSQL cannot store as sent. */
 const HOSTILE_FRAGMENTS = ["\u0000", "\uD800", "\uDBFF", "\uDC00", "\uDFFF", "\uDC00\uD800", "\uD83D", "a\u0000b"];
 /** Byte sequences that are not UTF-8. */
-const INVALID_UTF8 = [[0x80], [0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x9f, 0x98]];
+const INVALID_UTF8 = [
+  [0x80],
+  [0xff],
+  [0xfe, 0xff],
+  [0xc0, 0xaf],
+  [0xe2, 0x82],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf0, 0x9f, 0x98],
+];
 
 const text = (maxLength: number) =>
   fc.oneof(
@@ -87,8 +130,19 @@ const seconds = fc.integer({ min: 1, max: 2_592_000 });
 const timers = fc.oneof(
   { weight: 4, arbitrary: fc.constant({}) },
   { weight: 2, arbitrary: seconds.map((timeOut) => ({ timeOut })) },
-  { weight: 2, arbitrary: fc.integer({ min: 2, max: 2_592_000 }).chain((timeOut) => fc.integer({ min: 1, max: timeOut - 1 }).map((warningTime) => ({ timeOut, warningTime }))) },
-  { weight: 1, arbitrary: fc.record({ timeOut: fc.option(seconds, { nil: null }), warningTime: fc.option(seconds, { nil: null }) }, { requiredKeys: [] }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .integer({ min: 2, max: 2_592_000 })
+      .chain((timeOut) => fc.integer({ min: 1, max: timeOut - 1 }).map((warningTime) => ({ timeOut, warningTime }))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { timeOut: fc.option(seconds, { nil: null }), warningTime: fc.option(seconds, { nil: null }) },
+      { requiredKeys: [] },
+    ),
+  },
 );
 
 /** Valid inputs, within a small world so that calls continue conversations and repeat messageSids. */
@@ -97,9 +151,17 @@ export function validInput(world: FuzzWorld): fc.Arbitrary<Record<string, unknow
   const fields = fc.record(
     {
       userNumber: fc.constantFrom(...world.userNumbers),
-      agentNumber: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...world.agentNumbers) }, { weight: 1, arbitrary: fc.constantFrom(...world.unknownNumbers) }),
+      agentNumber: fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom(...world.agentNumbers) },
+        { weight: 1, arbitrary: fc.constantFrom(...world.unknownNumbers) },
+      ),
       message: text(200),
-      messageSid: optional(fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...world.messageSids) }, { weight: 3, arbitrary: fc.stringMatching(/^[\x21-\x7E]{1,64}$/) })),
+      messageSid: optional(
+        fc.oneof(
+          { weight: 1, arbitrary: fc.constantFrom(...world.messageSids) },
+          { weight: 3, arbitrary: fc.stringMatching(/^[\x21-\x7E]{1,64}$/) },
+        ),
+      ),
       currPathwayId: optional(fc.uuid()),
       currPathwayVersion: optional(text(40)),
       currentNodeId: optional(text(40)),
@@ -127,26 +189,69 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.object({ maxDepth: 2 }),
   fc.string({ unit: "binary", maxLength: 20 }),
   fc.constantFrom("x".repeat(1601), "😀".repeat(1601), "x".repeat(100_000), "é".repeat(150_000)),
-  fc.record({ depth: fc.integer({ min: 30, max: 20_000 }), shape: fc.constantFrom("object" as const, "array" as const) }).map(({ depth, shape }) => new DeepJson(depth, shape)),
+  fc
+    .record({ depth: fc.integer({ min: 30, max: 20_000 }), shape: fc.constantFrom("object" as const, "array" as const) })
+    .map(({ depth, shape }) => new DeepJson(depth, shape)),
 );
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant("insert" as const), field: fc.constantFrom(...STRING_FIELDS), at: fc.nat(), fragment: fc.constantFrom(...HOSTILE_FRAGMENTS, ...TRICKY_FRAGMENTS) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant("insert" as const),
+      field: fc.constantFrom(...STRING_FIELDS),
+      at: fc.nat(),
+      fragment: fc.constantFrom(...HOSTILE_FRAGMENTS, ...TRICKY_FRAGMENTS),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("set" as const), field: fc.constantFrom(...FIELDS), value: wrongValue }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete" as const), field: fc.constantFrom(...FIELDS) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("unknownField" as const), name: fc.string({ maxLength: 10 }), value: fc.jsonValue({ maxDepth: 2 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("unknownField" as const),
+      name: fc.string({ maxLength: 10 }),
+      value: fc.jsonValue({ maxDepth: 2 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("invalidUtf8InMessage" as const), bytes: fc.constantFrom(...INVALID_UTF8) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("insertBytes" as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("insertBytes" as const),
+      at: fc.nat(),
+      bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 4 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("truncate" as const), keep: fc.double({ min: 0, max: 1, noNaN: true }) }) },
   {
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant("contentType" as const),
-      value: fc.constantFrom("text/plain", "application/json; charset=utf-16le", "application/json; charset=latin1", "application/x-www-form-urlencoded", "application/graphql", "APPLICATION/JSON; CHARSET=UTF-8"),
+      value: fc.constantFrom(
+        "text/plain",
+        "application/json; charset=utf-16le",
+        "application/json; charset=latin1",
+        "application/x-www-form-urlencoded",
+        "application/graphql",
+        "APPLICATION/JSON; CHARSET=UTF-8",
+      ),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("body" as const), value: fc.constantFrom("empty" as const, "array" as const, "variablesString" as const, "noQuery" as const, "nullInput" as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("operationName" as const), value: fc.oneof(fc.constantFrom("Fuzz", "Other", null, 5, ...HOSTILE_FRAGMENTS), fc.string({ unit: "binary", maxLength: 8 })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("body" as const),
+      value: fc.constantFrom("empty" as const, "array" as const, "variablesString" as const, "noQuery" as const, "nullInput" as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("operationName" as const),
+      value: fc.oneof(fc.constantFrom("Fuzz", "Other", null, 5, ...HOSTILE_FRAGMENTS), fc.string({ unit: "binary", maxLength: 8 })),
+    }),
+  },
 );
 
 export function fuzzPlan(world: FuzzWorld): fc.Arbitrary<FuzzPlan> {
@@ -188,8 +293,12 @@ export function render({ input, mutations }: FuzzPlan): RenderedRequest {
   }
 
   const deep: DeepJson[] = [];
-  const document: Record<string, unknown> = { query: FUZZ_OPERATION, variables: { input: bodyShape.has("nullInput") ? null : variablesInput } };
-  if (bodyShape.has("variablesString")) document.variables = JSON.stringify(document.variables, (_key, value: unknown) => (value instanceof DeepJson ? 1 : value));
+  const document: Record<string, unknown> = {
+    query: FUZZ_OPERATION,
+    variables: { input: bodyShape.has("nullInput") ? null : variablesInput },
+  };
+  if (bodyShape.has("variablesString"))
+    document.variables = JSON.stringify(document.variables, (_key, value: unknown) => (value instanceof DeepJson ? 1 : value));
   if (bodyShape.has("noQuery")) delete document.query;
   if (operationName) document.operationName = operationName.value;
   let bodyText = JSON.stringify(bodyShape.has("array") ? [document] : document, (_key, value: unknown) => {
@@ -232,8 +341,11 @@ export function decode({ body, contentType }: RenderedRequest): { variables?: { 
 
 /** Whether a value holds text PostgreSQL cannot store as sent, or JSON nested deeper than `maxDepth`; written apart from the server's rule, as an oracle. */
 export function holdsUnstorableText(value: unknown, maxDepth: number, depth = 0): boolean {
-  if (typeof value === "string") return value.includes("\u0000") || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+  if (typeof value === "string")
+    return value.includes("\u0000") || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
   if (value === null || typeof value !== "object") return false;
   if (depth >= maxDepth) return true;
-  return Object.entries(value).some(([key, inner]) => holdsUnstorableText(key, maxDepth) || holdsUnstorableText(inner, maxDepth, depth + 1));
+  return Object.entries(value).some(
+    ([key, inner]) => holdsUnstorableText(key, maxDepth) || holdsUnstorableText(inner, maxDepth, depth + 1),
+  );
 }

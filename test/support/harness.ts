@@ -102,7 +102,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     database,
     baseUrl,
     db,
-    async graphql<T>(query: string, variables?: Record<string, unknown>, { apiKey, headers }: { apiKey?: string | null; headers?: Record<string, string> } = {}): Promise<GraphQLResponse<T>> {
+    async graphql<T>(
+      query: string,
+      variables?: Record<string, unknown>,
+      { apiKey, headers }: { apiKey?: string | null; headers?: Record<string, string> } = {},
+    ): Promise<GraphQLResponse<T>> {
       const response = await fetch(`${baseUrl}/graphql`, {
         method: "POST",
         headers: {

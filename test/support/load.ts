@@ -113,7 +113,6 @@ export function startLoad(options: LoadOptions): { calls: LoadCall[]; stop(): Pr
 /** The calls acknowledged (answered 200 with ids). */
 export const acknowledged = (calls: readonly LoadCall[]) => calls.filter((call) => call.conversationId !== undefined);
 
-
 /**
  * Every acknowledged call is in the database: its message (by messageSid, with its body) in the
  * conversation it was answered with, and that conversation's workflow the one it was answered with.

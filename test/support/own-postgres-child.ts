@@ -40,10 +40,12 @@ async function run(command: string): Promise<void> {
   let queue: Promise<unknown> = Promise.resolve();
   const lines = readline.createInterface({ input: process.stdin });
   lines.on("line", (command) => {
-    queue = queue.then(() => run(command.trim())).then(
-      () => reply({ ok: true }),
-      (error: unknown) => reply({ error: String(error) }),
-    );
+    queue = queue
+      .then(() => run(command.trim()))
+      .then(
+        () => reply({ ok: true }),
+        (error: unknown) => reply({ error: String(error) }),
+      );
   });
   lines.on("close", () => {
     void queue.then(() => stop("fast")).finally(() => process.exit(0));

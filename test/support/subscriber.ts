@@ -82,7 +82,12 @@ export async function subscribe(
   return listen(connection.client, query, variables, () => connection.close());
 }
 
-async function listen(client: Client, query: string, variables: Record<string, unknown>, closeConnection: () => Promise<void>): Promise<Subscriber> {
+async function listen(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  closeConnection: () => Promise<void>,
+): Promise<Subscriber> {
   const events: Array<Record<string, any>> = [];
   const errors: unknown[] = [];
   const waiters: Array<() => void> = [];
@@ -112,7 +117,10 @@ async function listen(client: Client, query: string, variables: Record<string, u
     ended,
     waitFor: (count, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`got ${events.length} of ${count} events: ${JSON.stringify(events).slice(0, 500)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`got ${events.length} of ${count} events: ${JSON.stringify(events).slice(0, 500)}`)),
+          timeoutMs,
+        );
         const check = () => {
           if (events.length >= count) {
             clearTimeout(timer);

@@ -43,7 +43,10 @@ export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000 }: 
     if (!byName) compiled.set(document, (byName = new Map<string | null, CompiledQuery | ExecutionResult>()));
     let query = byName.get(operationName);
     if (!query) {
-      query = getOperationAST(document, operationName)?.operation === OperationTypeNode.SUBSCRIPTION ? SUBSCRIPTION_OVER_HTTP : compileQuery(schema, document, operationName ?? undefined);
+      query =
+        getOperationAST(document, operationName)?.operation === OperationTypeNode.SUBSCRIPTION
+          ? SUBSCRIPTION_OVER_HTTP
+          : compileQuery(schema, document, operationName ?? undefined);
       byName.set(operationName, query);
     }
     return query;
@@ -62,7 +65,8 @@ export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000 }: 
           const variables = request.variables ?? {};
           const result = await withDeadline(query.query(undefined, context, variables), timeoutMs);
           if (!result.errors) return result;
-          if (!("data" in result)) return { errors: coercionErrors(schema, document, operationName, variables) ?? result.errors.map(toGraphQLError) };
+          if (!("data" in result))
+            return { errors: coercionErrors(schema, document, operationName, variables) ?? result.errors.map(toGraphQLError) };
           return { ...result, errors: result.errors.map(toGraphQLError) };
         },
       };
@@ -129,7 +133,11 @@ function coercionErrors(
 function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError && error.constructor === GraphQLError) return error;
   const jit = error as GraphQLError;
-  const converted = new GraphQLError(jit.message, { path: jit.path, originalError: jit.originalError ?? undefined, extensions: jit.extensions });
+  const converted = new GraphQLError(jit.message, {
+    path: jit.path,
+    originalError: jit.originalError ?? undefined,
+    extensions: jit.extensions,
+  });
   if (jit.locations) (converted as { locations?: unknown }).locations = jit.locations;
   return converted;
 }

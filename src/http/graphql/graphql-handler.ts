@@ -66,7 +66,8 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
     // The query string as `url.parse(req.url).search` gave it to Apollo (no fragment).
     const queryStart = url.indexOf("?");
     const fragment = url.indexOf("#");
-    const search = queryStart === -1 || (fragment !== -1 && fragment < queryStart) ? "" : url.slice(queryStart, fragment === -1 ? undefined : fragment);
+    const search =
+      queryStart === -1 || (fragment !== -1 && fragment < queryStart) ? "" : url.slice(queryStart, fragment === -1 ? undefined : fragment);
     const method = req.method?.toUpperCase() ?? "GET";
     const params = method === "GET" ? new URLSearchParams(search) : undefined;
 
@@ -201,7 +202,11 @@ function operationOf(body: unknown, params: URLSearchParams | undefined): Operat
   if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
   const { query, variables, operationName } = body as Record<string, unknown>;
   if (typeof query !== "string" || !isRecordOrNull(variables ?? null)) return undefined;
-  return { query, variables: (variables ?? null) as Record<string, unknown> | null, operationName: typeof operationName === "string" ? operationName : null };
+  return {
+    query,
+    variables: (variables ?? null) as Record<string, unknown> | null,
+    operationName: typeof operationName === "string" ? operationName : null,
+  };
 }
 
 function isRecordOrNull(value: unknown): value is Record<string, unknown> | null {
@@ -213,7 +218,12 @@ function isRecordOrNull(value: unknown): value is Record<string, unknown> | null
  * limit — a request error, so 400 for clients that accept `application/graphql-response+json`
  * and 200 for those that accept only `application/json`, as for a document that fails validation.
  */
-function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: Extract<GateResult<object>, { ok: false }>, requestId: string): void {
+function sendRefusal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  refusal: Extract<GateResult<object>, { ok: false }>,
+  requestId: string,
+): void {
   const status = refusal.status === 400 && !acceptsGraphQLResponse(req.headers.accept) ? 200 : refusal.status;
   const headers: OutgoingHttpHeaders = { "content-type": jsonContentType(req) };
   if (refusal.budget) Object.assign(headers, rateLimitHeaders(refusal.budget));
@@ -247,7 +257,9 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
 
 /** The media type GraphQL-over-HTTP answers in: graphql-response+json to a client that accepts it, else JSON. */
 function jsonContentType(req: IncomingMessage): string {
-  return acceptsGraphQLResponse(req.headers.accept) ? "application/graphql-response+json; charset=utf-8" : "application/json; charset=utf-8";
+  return acceptsGraphQLResponse(req.headers.accept)
+    ? "application/graphql-response+json; charset=utf-8"
+    : "application/json; charset=utf-8";
 }
 
 /**

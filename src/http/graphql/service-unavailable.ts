@@ -11,7 +11,12 @@ export const SERVICE_UNAVAILABLE_MESSAGE =
 
 /** An error of an unavailable database as the caller sees it: the code and a fixed message, nothing of the cause. */
 export function formatServiceUnavailable(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  return { message: SERVICE_UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: SERVICE_UNAVAILABLE } };
+  return {
+    message: SERVICE_UNAVAILABLE_MESSAGE,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: SERVICE_UNAVAILABLE },
+  };
 }
 
 /** An answer holding a SERVICE_UNAVAILABLE error goes out as HTTP 503 with Retry-After (from Apollo's willSendResponse). */

@@ -1,7 +1,17 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import { type DocumentNode, GraphQLError, type GraphQLSchema, Lexer, Source, TokenKind, type ValidationRule, parse, validate } from "graphql";
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Lexer,
+  Source,
+  TokenKind,
+  type ValidationRule,
+  parse,
+  validate,
+} from "graphql";
 import { type CostCalculator, costDependsOnVariables, createCostCalculator } from "./operation-cost";
 import type { OperationLimits } from "../../config";
 import { type OperationLimitName, operationLimitError } from "./operation-limit-error";

@@ -17,7 +17,10 @@ const WHAT: Record<OperationLimitName, (actual: number | undefined) => string> =
  * (depth, aliases, directives, tokens or cost), `maximum` and, when known, `actual`.
  */
 export function operationLimitError(limit: OperationLimitName, maximum: number, actual?: number): GraphQLError {
-  return new GraphQLError(`The operation ${WHAT[limit](actual)}; at most ${maximum} allowed. Select fewer fields, ask for smaller pages, or split it.`, {
-    extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit, maximum, ...(actual === undefined ? {} : { actual }) },
-  });
+  return new GraphQLError(
+    `The operation ${WHAT[limit](actual)}; at most ${maximum} allowed. Select fewer fields, ask for smaller pages, or split it.`,
+    {
+      extensions: { code: "OPERATION_LIMIT_EXCEEDED", limit, maximum, ...(actual === undefined ? {} : { actual }) },
+    },
+  );
 }

@@ -6,7 +6,14 @@ export function rateLimitedError(budget: BudgetState): GraphQLError {
   const whose = budget.policy === "key" ? "This API key has spent" : "Requests without a valid API key from this address have used";
   return new GraphQLError(
     `Rate limit exceeded. ${whose} the ${budget.limit} points of this ${budget.windowSeconds} s window; retry after ${budget.resetSeconds} s.`,
-    { extensions: { code: "RATE_LIMITED", retryAfterSeconds: budget.resetSeconds, limit: budget.limit, windowSeconds: budget.windowSeconds } },
+    {
+      extensions: {
+        code: "RATE_LIMITED",
+        retryAfterSeconds: budget.resetSeconds,
+        limit: budget.limit,
+        windowSeconds: budget.windowSeconds,
+      },
+    },
   );
 }
 

@@ -9,9 +9,7 @@ import type { OperationGuard, OperationRequest } from "./operation-guard";
 import { rateLimitedError } from "./rate-limited-error";
 
 /** Let through (with what the caller needs next), or refused with the status and errors to answer. */
-export type GateResult<T> =
-  | ({ ok: true } & T)
-  | { ok: false; status: 400 | 401 | 429; errors: GraphQLError[]; budget?: BudgetState };
+export type GateResult<T> = ({ ok: true } & T) | { ok: false; status: 400 | 401 | 429; errors: GraphQLError[]; budget?: BudgetState };
 
 export interface RequestGateOptions {
   apiKeys: ApiKeyService;
@@ -41,7 +39,8 @@ export class RequestGate {
     const known = apiKey ? apiKeys.cachedIdentity(apiKey) : undefined;
     if (known) return { ok: true, identity: known };
     const exhausted = await anonymous.exhausted(address);
-    if (exhausted && !(apiKey && apiKeys.wasRecentlyValid(apiKey))) return { ok: false, status: 429, errors: [rateLimitedError(exhausted)], budget: exhausted };
+    if (exhausted && !(apiKey && apiKeys.wasRecentlyValid(apiKey)))
+      return { ok: false, status: 429, errors: [rateLimitedError(exhausted)], budget: exhausted };
     const identity = apiKey ? await apiKeys.identify(apiKey) : null;
     if (identity) return { ok: true, identity };
     const budget = await anonymous.record(address);
@@ -55,7 +54,10 @@ export class RequestGate {
    * and a cost that does not fit what is left is spent all the same (the client reads what is
    * left in the RateLimit header before it sends).
    */
-  async admit(identity: ApiKeyIdentity, request: OperationRequest | undefined): Promise<GateResult<{ cost: number; budget: BudgetState | null }>> {
+  async admit(
+    identity: ApiKeyIdentity,
+    request: OperationRequest | undefined,
+  ): Promise<GateResult<{ cost: number; budget: BudgetState | null }>> {
     const admission = request ? this.options.guard.admit(request) : { ok: true as const, cost: 1 };
     const budget = await this.options.keyBudget.spend(identity.keyId, admission.ok ? admission.cost : 1);
     if (!admission.ok) return { ok: false, status: 400, errors: admission.errors, budget: budget ?? undefined };

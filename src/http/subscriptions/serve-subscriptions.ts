@@ -96,15 +96,21 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
         const { socket, request } = ctx.extra;
         let authenticated;
         try {
-          authenticated = await gate.authenticate(typeof header === "string" ? header : undefined, clientAddress(request, options.trustProxy ?? false));
+          authenticated = await gate.authenticate(
+            typeof header === "string" ? header : undefined,
+            clientAddress(request, options.trustProxy ?? false),
+          );
         } catch (error) {
           logRequestFailure(logger, "authentication failed", error);
           // 1013 Try Again Later: the key could not be looked up; the client may reconnect.
-          const [code, reason] = isDatabaseUnavailable(error) ? [TRY_AGAIN_LATER_CLOSE_CODE, "Service unavailable; retry"] : [1011, "Internal error"];
+          const [code, reason] = isDatabaseUnavailable(error)
+            ? [TRY_AGAIN_LATER_CLOSE_CODE, "Service unavailable; retry"]
+            : [1011, "Internal error"];
           if (socket.readyState === socket.OPEN) socket.close(code, reason);
           return false;
         }
-        if (!authenticated.ok && authenticated.status === 429 && socket.readyState === socket.OPEN) socket.close(RATE_LIMITED_CLOSE_CODE, "Rate limit exceeded");
+        if (!authenticated.ok && authenticated.status === 429 && socket.readyState === socket.OPEN)
+          socket.close(RATE_LIMITED_CLOSE_CODE, "Rate limit exceeded");
         // A socket closed meanwhile has had its onClose already: nothing may be registered for it.
         if (!authenticated.ok || socket.readyState !== socket.OPEN) return false;
         const key = authenticated.identity;
@@ -136,12 +142,19 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
         try {
           document = parse(payload.query);
         } catch (error) {
-          return withCode([error instanceof GraphQLError ? error : new GraphQLError("The subscription could not be parsed.")], "GRAPHQL_PARSE_FAILED");
+          return withCode(
+            [error instanceof GraphQLError ? error : new GraphQLError("The subscription could not be parsed.")],
+            "GRAPHQL_PARSE_FAILED",
+          );
         }
         const invalid = validate(schema, document, rules);
         if (invalid.length > 0) return withCode(invalid, "GRAPHQL_VALIDATION_FAILED");
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return withCode([new GraphQLError("Name the operation to run (operationName): the document has several, or none.")], "OPERATION_RESOLUTION_FAILURE");
+        if (!operation)
+          return withCode(
+            [new GraphQLError("Name the operation to run (operationName): the document has several, or none.")],
+            "OPERATION_RESOLUTION_FAILURE",
+          );
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
         if ("errors" in coerced && coerced.errors) return withCode(coerced.errors, "BAD_USER_INPUT");
         const refusal = connection.slots.take(payload);
@@ -191,7 +204,9 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
     // ws has already closed the connection with the matching code (1009 for a message over
     // maxPayload) when it emits an error; graphql-ws would print it to the console.
     socket.removeAllListeners("error");
-    socket.on("error", (error: Error & { code?: string }) => logger.info({ code: error.code }, "WebSocket protocol error; connection closed"));
+    socket.on("error", (error: Error & { code?: string }) =>
+      logger.info({ code: error.code }, "WebSocket protocol error; connection closed"),
+    );
     // Every message may be answered (a pong echoes its ping): a peer that sends but does not read
     // is cut off before what waits for it outgrows maxBufferedBytes, with a key or without.
     socket.on("message", () => {
@@ -211,7 +226,13 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
 
 function withCode(errors: readonly GraphQLError[], code: string): GraphQLError[] {
   return errors.map(
-    (error) => new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } }),
+    (error) =>
+      new GraphQLError(error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        extensions: { ...error.extensions, code },
+      }),
   );
 }
 

@@ -28,7 +28,9 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
   @Matches(E164, { message: `agentNumber must be ${E164_RULE}` })
   agentNumber!: string;
 
-  @Field({ description: `The message to store in the conversation history: 1 to ${LIMITS.messageLength} ${CHARACTERS} (👍 is 1, ❤️ is 2).` })
+  @Field({
+    description: `The message to store in the conversation history: 1 to ${LIMITS.messageLength} ${CHARACTERS} (👍 is 1, ❤️ is 2).`,
+  })
   @TextLength(1, LIMITS.messageLength, { message: `message must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
   message!: string;
 
@@ -46,12 +48,18 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
   @IsUUID("all", { message: "currPathwayId must be a UUID, e.g. 123e4567-e89b-12d3-a456-426614174000" })
   currPathwayId?: string | null;
 
-  @Field(() => String, { nullable: true, description: `Version of the pathway to use, e.g. "latest" or "v1.0"; at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}.` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Version of the pathway to use, e.g. "latest" or "v1.0"; at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}.`,
+  })
   @IsOptional()
   @TextLength(0, LIMITS.pathwayFieldLength, { message: `currPathwayVersion must be at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}` })
   currPathwayVersion?: string | null;
 
-  @Field(() => String, { nullable: true, description: `Id of the pathway node where the conversation is; at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}.` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Id of the pathway node where the conversation is; at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}.`,
+  })
   @IsOptional()
   @TextLength(0, LIMITS.pathwayFieldLength, { message: `currentNodeId must be at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}` })
   currentNodeId?: string | null;
@@ -78,7 +86,8 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
 
   @Field(() => Int, {
     nullable: true,
-    description: "Seconds of user silence after an agent message before the timeout flow ends the conversation. Overrides the number's config and persists on the conversation.",
+    description:
+      "Seconds of user silence after an agent message before the timeout flow ends the conversation. Overrides the number's config and persists on the conversation.",
   })
   @IsOptional()
   @IsInt({ message: `timeOut must be ${SECONDS_RULE}` })
@@ -86,7 +95,10 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
   @Max(LIMITS.maxSeconds, { message: `timeOut must be ${SECONDS_RULE}` })
   timeOut?: number | null;
 
-  @Field(() => String, { nullable: true, description: `Sent when the timeout fires; 1 to ${LIMITS.messageLength} ${CHARACTERS}. Overrides the number's config.` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Sent when the timeout fires; 1 to ${LIMITS.messageLength} ${CHARACTERS}. Overrides the number's config.`,
+  })
   @IsOptional()
   @TextLength(1, LIMITS.messageLength, { message: `timeoutMessage must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
   timeoutMessage?: string | null;
@@ -101,7 +113,10 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
   @Max(LIMITS.maxSeconds, { message: `warningTime must be ${SECONDS_RULE}` })
   warningTime?: number | null;
 
-  @Field(() => String, { nullable: true, description: `Sent at \`warningTime\`; 1 to ${LIMITS.messageLength} ${CHARACTERS}. Overrides the number's config.` })
+  @Field(() => String, {
+    nullable: true,
+    description: `Sent at \`warningTime\`; 1 to ${LIMITS.messageLength} ${CHARACTERS}. Overrides the number's config.`,
+  })
   @IsOptional()
   @TextLength(1, LIMITS.messageLength, { message: `warningMessage must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
   warningMessage?: string | null;

@@ -11,15 +11,16 @@ import { TEXT_RULE } from "../validation/text";
 const SECONDS_RULE = `an integer from ${LIMITS.minSeconds} to ${LIMITS.maxSeconds} seconds (30 days)`;
 
 @InputType({
-  description:
-    `New timeout defaults for one channel of an agent number (the REST platform's \`POST /v1/sms/update\`). A given value replaces the stored one, \`null\` clears it, an omitted field stays. Every string must be ${TEXT_RULE}; lengths are in ${CHARACTERS}.`,
+  description: `New timeout defaults for one channel of an agent number (the REST platform's \`POST /v1/sms/update\`). A given value replaces the stored one, \`null\` clears it, an omitted field stays. Every string must be ${TEXT_RULE}; lengths are in ${CHARACTERS}.`,
 })
 export class UpdateAgentNumberConfigInput implements UpdateAgentNumberConfigCommand {
   @Field({ description: "The E.164 agent number, registered to the calling account." })
   @Matches(E164, { message: "agentNumber must be an E.164 number: + then 2 to 15 digits, no spaces, e.g. +14155550123" })
   agentNumber!: string;
 
-  @Field(() => AgentNumberChannel, { description: "`SMS` changes `smsConfig` (used by SMS conversations); `WHATSAPP` changes `whatsappConfig`." })
+  @Field(() => AgentNumberChannel, {
+    description: "`SMS` changes `smsConfig` (used by SMS conversations); `WHATSAPP` changes `whatsappConfig`.",
+  })
   @IsIn(Object.values(AgentNumberChannel), { message: "channel must be one of SMS, WHATSAPP" })
   channel!: AgentNumberChannel;
 

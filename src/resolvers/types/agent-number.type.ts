@@ -6,7 +6,10 @@ import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { toPublicId } from "../../services/shared/public-id";
 import { TimeoutConfig } from "./timeout-config.type";
 
-@ObjectType("AgentNumber", { implements: NodeInterface, description: "An E.164 number of the account's agent, with its default timeout settings per channel." })
+@ObjectType("AgentNumber", {
+  implements: NodeInterface,
+  description: "An E.164 number of the account's agent, with its default timeout settings per channel.",
+})
 export class AgentNumberType implements NodeInterface {
   /** Database id, for field resolvers. Not exposed. */
   internalId!: string;

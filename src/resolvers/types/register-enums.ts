@@ -103,7 +103,9 @@ registerEnumType(SmsConversationOrderField, {
   description: "A timestamp conversations can be ordered by.",
   valuesConfig: {
     CREATED_AT: { description: "When the conversation started. Stable: new conversations never shift a walk's pages." },
-    UPDATED_AT: { description: "When the conversation last changed (its latest message). An inbox order; conversations move as they get messages." },
+    UPDATED_AT: {
+      description: "When the conversation last changed (its latest message). An inbox order; conversations move as they get messages.",
+    },
   },
 });
 

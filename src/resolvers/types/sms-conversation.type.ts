@@ -8,7 +8,10 @@ import "./register-enums";
 import { TimeoutConfig } from "./timeout-config.type";
 import { FIELD_COST } from "./field-cost";
 
-@ObjectType("SmsConversation", { implements: NodeInterface, description: "A conversation between a user number and one of the account's agent numbers." })
+@ObjectType("SmsConversation", {
+  implements: NodeInterface,
+  description: "A conversation between a user number and one of the account's agent numbers.",
+})
 export class SmsConversationType implements NodeInterface {
   /** The row behind this object, for field resolvers. Not exposed. */
   entity!: SmsConversation;
@@ -34,7 +37,11 @@ export class SmsConversationType implements NodeInterface {
   @Field(() => String, { nullable: true, description: "Node of the pathway where the conversation is." })
   currentNodeId!: string | null;
 
-  @Field(() => JSONObjectResolver, { nullable: true, complexity: FIELD_COST.jsonObject, description: "Caller metadata for routing or analytics." })
+  @Field(() => JSONObjectResolver, {
+    nullable: true,
+    complexity: FIELD_COST.jsonObject,
+    description: "Caller metadata for routing or analytics.",
+  })
   requestData!: object | null;
 
   @Field(() => TimeoutConfig, { description: "Timeout overrides stored on this conversation." })

@@ -7,8 +7,7 @@ export function DiffersFrom(other: string, options?: ValidationOptions): Propert
       name: "differsFrom",
       constraints: [other],
       validator: {
-        validate: (value: unknown, args?: ValidationArguments) =>
-          value !== (args?.object as Record<string, unknown> | undefined)?.[other],
+        validate: (value: unknown, args?: ValidationArguments) => value !== (args?.object as Record<string, unknown> | undefined)?.[other],
         defaultMessage: buildMessage((prefix) => `${prefix}$property must differ from $constraint1`, options),
       },
     },

@@ -77,9 +77,7 @@ export class ApiKeyService {
 
   /** Revokes a key; false when there is no such key or it was already revoked. */
   async revoke(keyId: string): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(ApiKey)
-      .update({ id: keyId, revokedAt: IsNull() }, { revokedAt: () => "now()" });
+    const result = await this.dataSource.getRepository(ApiKey).update({ id: keyId, revokedAt: IsNull() }, { revokedAt: () => "now()" });
     // The revoked key's hash is not known here; forget every key rather than serve it again.
     this.revocations++;
     this.cache.clear();

@@ -83,11 +83,19 @@ export class AgentNumberService {
     if (row.violation === TimeoutRuleViolation.WARNING_NEEDS_TIME_OUT) {
       // Blame what this call changed: a cleared timeOut, else the new warningTime.
       const field = command.timeOut === null ? "timeOut" : "warningTime";
-      return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, field, `warningTime (${row.config.warningTime} s) needs a timeOut in the same config; set timeOut too`);
+      return fail(
+        UserErrorCode.INVALID_TIMEOUT_CONFIG,
+        field,
+        `warningTime (${row.config.warningTime} s) needs a timeOut in the same config; set timeOut too`,
+      );
     }
     if (row.violation === TimeoutRuleViolation.WARNING_NOT_BELOW_TIME_OUT) {
       const field = command.warningTime !== undefined ? "warningTime" : "timeOut";
-      return fail(UserErrorCode.INVALID_TIMEOUT_CONFIG, field, `warningTime (${row.config.warningTime} s) must be less than timeOut (${row.config.timeOut} s)`);
+      return fail(
+        UserErrorCode.INVALID_TIMEOUT_CONFIG,
+        field,
+        `warningTime (${row.config.warningTime} s) must be less than timeOut (${row.config.timeOut} s)`,
+      );
     }
     const [number] = await this.findByIds(accountId, [row.id!]);
     return { ok: true, agentNumber: number };

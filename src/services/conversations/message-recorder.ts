@@ -80,7 +80,11 @@ export class MessageRecorder {
     );
   }
 
-  private async recordRound(calls: readonly RecordCall[], round: number[], results: Array<StatementRow | Error | undefined>): Promise<void> {
+  private async recordRound(
+    calls: readonly RecordCall[],
+    round: number[],
+    results: Array<StatementRow | Error | undefined>,
+  ): Promise<void> {
     try {
       const { rows } = await this.pool.query<StatementRow>({
         name: "parley_record_messages",
@@ -139,7 +143,10 @@ function rounds(calls: readonly RecordCall[]): number[][] {
     const keys =
       call.op === "TIMER"
         ? [`conversation:${call.conversationId}`]
-        : [`pair:${call.ref.id}:${call.command.userNumber}`, ...(call.command.messageSid ? [`sid:${call.ref.accountId}:${call.command.messageSid}`] : [])];
+        : [
+            `pair:${call.ref.id}:${call.command.userNumber}`,
+            ...(call.command.messageSid ? [`sid:${call.ref.accountId}:${call.command.messageSid}`] : []),
+          ];
     const round = Math.max(-1, ...keys.map((key) => lastRound.get(key) ?? -1)) + 1;
     ((call.op === "TIMER" ? timerRounds : messageRounds)[round] ??= []).push(index);
     for (const key of keys) lastRound.set(key, round);

@@ -30,8 +30,14 @@ export interface CallColumn {
   persisted?: true;
 }
 
-const message = <T>(value: (call: MessageCall) => T) => (call: RecordCall) => (call.op === "MESSAGE" ? (value(call) ?? null) : null);
-const timer = <T>(value: (call: TimerCall) => T) => (call: RecordCall) => (call.op === "TIMER" ? value(call) : null);
+const message =
+  <T>(value: (call: MessageCall) => T) =>
+  (call: RecordCall) =>
+    call.op === "MESSAGE" ? (value(call) ?? null) : null;
+const timer =
+  <T>(value: (call: TimerCall) => T) =>
+  (call: RecordCall) =>
+    call.op === "TIMER" ? value(call) : null;
 
 /**
  * The write statement's input, one line per column: the statement's column list and the values

@@ -7,7 +7,8 @@ import { effectiveSettingsSql, plannedTimersSql, timeoutRuleSql } from "../share
 export const EARLY_TOLERANCE_MS = 50;
 
 const persisted = CALL_COLUMNS.filter((column) => column.persisted).map((column) => column.name);
-const pairOf = (a: string, b: string) => `${a}.account_id = ${b}.account_id AND ${a}.agent_number_id = ${b}.agent_number_id AND ${a}.user_number = ${b}.user_number`;
+const pairOf = (a: string, b: string) =>
+  `${a}.account_id = ${b}.account_id AND ${a}.agent_number_id = ${b}.agent_number_id AND ${a}.user_number = ${b}.user_number`;
 const due = (at: string) => `${at} <= now() + make_interval(secs => ${EARLY_TOLERANCE_MS / 1000})`;
 
 /**

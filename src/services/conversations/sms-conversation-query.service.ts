@@ -67,7 +67,10 @@ export class SmsConversationQueryService {
     const scope = scopeTag(accountId, order);
 
     const filtered = () => {
-      const query = this.dataSource.getRepository(SmsConversation).createQueryBuilder("c").where("c.account_id = :accountId", { accountId });
+      const query = this.dataSource
+        .getRepository(SmsConversation)
+        .createQueryBuilder("c")
+        .where("c.account_id = :accountId", { accountId });
       const filter = args.filter ?? {};
       if (filter.status) query.andWhere("c.status = :status", { status: filter.status });
       if (filter.userNumber) query.andWhere("c.user_number = :userNumber", { userNumber: filter.userNumber });

@@ -50,12 +50,19 @@ export class SmsConversationService {
         return failure({
           code: UserErrorCode.MESSAGE_SID_CONFLICT,
           field: "messageSid",
-          message: "this messageSid was already used for a different message (numbers, sender or body differ); use a new messageSid for a new message",
+          message:
+            "this messageSid was already used for a different message (numbers, sender or body differ); use a new messageSid for a new message",
         });
       case "REFUSED":
         return failure(timeoutRuleProblem(row, command));
       case "REPLAYED":
-        return { ok: true, conversationId: row.conversation_id!, workflowId: await this.workflowOf(row), archivedConversationId: null, replayed: true };
+        return {
+          ok: true,
+          conversationId: row.conversation_id!,
+          workflowId: await this.workflowOf(row),
+          archivedConversationId: null,
+          replayed: true,
+        };
       case "WRITTEN":
         break;
       default:

@@ -18,10 +18,7 @@ export interface WebhookSenderOptions {
 }
 
 export type WebhookAttemptOutcome =
-  | { kind: "delivered" }
-  | { kind: "nothing-to-do" }
-  | { kind: "retry"; runAt: Date; attempt: number }
-  | { kind: "failed" };
+  { kind: "delivered" } | { kind: "nothing-to-do" } | { kind: "retry"; runAt: Date; attempt: number } | { kind: "failed" };
 
 /**
  * POSTs an outbound message to its account's webhook, logs the attempt, and says what next.

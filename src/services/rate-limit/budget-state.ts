@@ -30,7 +30,11 @@ export async function spend(
   }
 }
 
-export function budgetState(result: RateLimiterRes, allowed: boolean, policy: Pick<BudgetState, "policy" | "limit" | "windowSeconds">): BudgetState {
+export function budgetState(
+  result: RateLimiterRes,
+  allowed: boolean,
+  policy: Pick<BudgetState, "policy" | "limit" | "windowSeconds">,
+): BudgetState {
   return {
     allowed,
     remaining: result.remainingPoints,

@@ -28,7 +28,10 @@ export function toPageRequest({ first, after, last, before }: PageArgs): PageReq
   if (given(after) && given(before)) throw new InvalidArgumentError("before", "pass after (with first) or before (with last), not both");
   if (given(last) && given(after)) throw new InvalidArgumentError("after", "after goes with first; use before with last");
   if (given(first) && given(before)) throw new InvalidArgumentError("before", "before goes with last; use after with first");
-  for (const [name, value] of [["first", first], ["last", last]] as const) {
+  for (const [name, value] of [
+    ["first", first],
+    ["last", last],
+  ] as const) {
     if (given(value) && (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE)) {
       throw new InvalidArgumentError(name, `${name} must be an integer from 0 to ${MAX_PAGE_SIZE}`);
     }

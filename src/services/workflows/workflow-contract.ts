@@ -67,7 +67,9 @@ export function asConversationTimerPayload(payload: unknown): ConversationTimerP
   ) {
     return { workflowId, conversationId, kind };
   }
-  throw new TypeError(`not a ${WorkflowTask.CONVERSATION_TIMER} payload: expected { workflowId: uuid | null, conversationId: uuid, kind: WARNING | TIMEOUT }`);
+  throw new TypeError(
+    `not a ${WorkflowTask.CONVERSATION_TIMER} payload: expected { workflowId: uuid | null, conversationId: uuid, kind: WARNING | TIMEOUT }`,
+  );
 }
 
 export function asDeliverWebhookPayload(payload: unknown): DeliverWebhookPayload {

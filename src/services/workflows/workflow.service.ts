@@ -29,7 +29,11 @@ export class WorkflowService {
    * Counts a task run of a workflow (by its id, else its conversation's) and keeps its error
    * (null after a success); the `final` attempt's failure makes the workflow FAILED.
    */
-  async recordAttempt(ids: { workflowId?: string | null; conversationId?: string | null }, error: unknown, { final = false } = {}): Promise<void> {
+  async recordAttempt(
+    ids: { workflowId?: string | null; conversationId?: string | null },
+    error: unknown,
+    { final = false } = {},
+  ): Promise<void> {
     const lastError = error === null ? null : (error instanceof Error ? error.message : JSON.stringify(error)).slice(0, 500);
     // A failure on the job's last attempt leaves the workflow FAILED: nothing will run it again.
     // A later task that succeeds (a new timer) shows it RUNNING again.
