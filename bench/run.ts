@@ -17,7 +17,10 @@ import { createBenchDatabase, freePort } from "./support/bench-database";
  * Parley runs as `npm start` does (one process: API + worker; production mode) on a fresh,
  * seeded and ANALYZEd database (embedded, or BENCH_DATABASE_URL). autocannon loads it for
  * BENCH_DURATION seconds (default 20) per scenario at 10 and 50 connections, alternating floor
- * and Parley runs of scenario 1 so that machine drift hits both.
+ * and Parley runs of scenario 1 so that machine drift hits both. Scenario 1 is also run on an
+ * unseeded database — what a new deployment has: freshly migrated, no seed, no ANALYZE — by a
+ * Parley process of its own, after the same warm-up on that database (so the measured run is
+ * the database's first BENCH_WARM_UP + BENCH_DURATION seconds of traffic).
  */
 const ROOT = path.resolve(__dirname, "..");
 const DURATION = Number(process.env.BENCH_DURATION ?? 20);
@@ -29,6 +32,7 @@ const SEED_CONVERSATIONS = Number(process.env.BENCH_SEED ?? 20_000);
  */
 const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP ?? 15);
 const AGENT = "+15555550100";
+const SEEDED_DATABASE = "parley_bench";
 
 const CREATE =
   "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId workflowId userErrors { code message } } }";
@@ -103,8 +107,10 @@ function cpuSeconds(pid: number): number {
 /**
  * CPU seconds of the local PostgreSQL server: the postmaster, its live children (backends,
  * autovacuum, WAL writer…) and, through the postmaster's cutime/cstime, the children that have
- * exited. 0 with a remote BENCH_DATABASE_URL.
+ * exited. Only the bench's own server when it is embedded (`postmaster`): other servers on the
+ * machine are not its cost. With BENCH_DATABASE_URL, every local server; 0 when it is remote.
  */
+let postmaster: number | undefined;
 function postgresCpuSeconds(): number {
   const postgres = new Map<number, string[]>();
   for (const entry of fs.readdirSync("/proc")) {
@@ -118,8 +124,9 @@ function postgresCpuSeconds(): number {
     if (fields) postgres.set(Number(entry), fields);
   }
   let ticks = 0;
-  for (const [, fields] of postgres) {
-    const isPostmaster = !postgres.has(Number(fields[1]));
+  for (const [pid, fields] of postgres) {
+    if (postmaster !== undefined && pid !== postmaster && Number(fields[1]) !== postmaster) continue;
+    const isPostmaster = postmaster === undefined ? !postgres.has(Number(fields[1])) : pid === postmaster;
     ticks += Number(fields[11]) + Number(fields[12]) + (isPostmaster ? Number(fields[13]) + Number(fields[14]) : 0);
   }
   return ticks / 100;
@@ -199,13 +206,58 @@ async function load(
 
 const gqlError = (body: string) => body.includes('"errors"') || /"userErrors":\[\{/.test(body);
 
-async function statementCount(pool: Pool): Promise<number> {
-  const { rows } = await pool.query("SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements");
+/** Statements run so far in database `database` (pg_stat_statements counts every database of the server). */
+async function statementCount(pool: Pool, database: string): Promise<number> {
+  const { rows } = await pool.query(
+    "SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1)",
+    [database],
+  );
   return Number(rows[0].n);
 }
 
+/** Seconds until the workflow backlog (outbox rows, PENDING workflows, due jobs) of a database is 0; Infinity after 120 s. */
+async function drain(pool: Pool): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const { rows } = await pool.query(
+      `SELECT (SELECT count(*) FROM workflow_outbox) + (SELECT count(*) FROM workflow WHERE status = 'PENDING')
+         + (SELECT count(*) FROM graphile_worker.jobs WHERE run_at <= now()) AS backlog`,
+    );
+    if (Number(rows[0].backlog) === 0) return (Date.now() - start) / 1000;
+    if (Date.now() - start > 120_000) return Infinity;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A freshly migrated database (no seed, no ANALYZE) with the bench's account, its key and agent number. */
+async function migratedDatabase(url: string): Promise<{ apiKey: string }> {
+  const db = await openDatabase({ ...loadConfig({ NODE_ENV: "production" }), databaseUrl: url }, createLogger("warn"));
+  try {
+    const services = createServices(db.dataSource);
+    const account = await services.accounts.create("bench", [AGENT]);
+    return { apiKey: (await services.apiKeys.create(account.id)).apiKey };
+  } finally {
+    await db.close();
+  }
+}
+
+/** How often the tables new conversations write to were analyzed, by Parley (ANALYZE) and by autovacuum. */
+async function analyses(url: string): Promise<string> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    const { rows } = await pool.query(
+      `SELECT relname, analyze_count, autoanalyze_count FROM pg_stat_user_tables
+       WHERE relname IN ('sms_conversation', 'sms_message', 'workflow') ORDER BY relname`,
+    );
+    return rows.map((r) => `${r.relname} ${r.analyze_count} + ${r.autoanalyze_count}`).join(", ");
+  } finally {
+    await pool.end();
+  }
+}
+
 async function main(): Promise<void> {
-  const database = await createBenchDatabase("parley_bench");
+  const database = await createBenchDatabase(SEEDED_DATABASE);
+  postmaster = database.postmasterPid;
   const logger = createLogger("warn");
   const db = await openDatabase({ ...loadConfig({ NODE_ENV: "production" }), databaseUrl: database.url }, logger);
   const services = createServices(db.dataSource);
@@ -217,7 +269,8 @@ async function main(): Promise<void> {
     const { apiKey } = await services.apiKeys.create(account.id);
     const [number] = await pool.query("SELECT id FROM agent_number WHERE number = $1", [AGENT]).then((r) => r.rows);
 
-    // Volume first, then ANALYZE: plans made on empty tables would seq-scan the FK checks.
+    // Volume first, then VACUUM ANALYZE: a database that has served for a while (scenario 1 also
+    // runs on one that has not, see unseededRun).
     await pool.query(
       `INSERT INTO sms_conversation (id, account_id, agent_number_id, agent_number, user_number, status, created_at, updated_at)
        SELECT gen_random_uuid(), $1, $2, $3, '+1888' || lpad(g::text, 7, '0'), 'ACTIVE', now() - make_interval(secs => g), now() - make_interval(secs => g)
@@ -235,24 +288,28 @@ async function main(): Promise<void> {
     const conversationId = toPublicId("conversation", one.id);
     const pairs = Array.from({ length: 1000 }, (_, i) => `+1888${String(i + 1).padStart(7, "0")}`);
 
-    const parleyPort = await freePort();
     const floorPort = await freePort();
     // As `npm start` runs it: compiled first.
     execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
-    const parley = await start(
-      "dist/src/main.js",
-      {
-        NODE_ENV: "production",
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
-        DATABASE_URL: database.url,
-        PORT: String(parleyPort),
-        // Every operation limit is on; the rate limits are off (one key and one address make every request), unless asked for.
-        RATE_LIMIT_POINTS: process.env.BENCH_RATE_LIMIT_POINTS ?? "0",
-        RATE_LIMIT_ANONYMOUS_POINTS: "0",
-      },
-      `http://127.0.0.1:${parleyPort}/healthz`,
-    );
-    children.push(parley);
+    const startParley = async (databaseUrl: string, port: number) => {
+      const child = await start(
+        "dist/src/main.js",
+        {
+          NODE_ENV: "production",
+          LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
+          DATABASE_URL: databaseUrl,
+          PORT: String(port),
+          // Every operation limit is on; the rate limits are off (one key and one address make every request), unless asked for.
+          RATE_LIMIT_POINTS: process.env.BENCH_RATE_LIMIT_POINTS ?? "0",
+          RATE_LIMIT_ANONYMOUS_POINTS: "0",
+        },
+        `http://127.0.0.1:${port}/healthz`,
+      );
+      children.push(child);
+      return child;
+    };
+    const parleyPort = await freePort();
+    const parley = await startParley(database.url, parleyPort);
     const floor = await start(
       "bench/floor-server.ts",
       { DATABASE_URL: database.url, PORT: String(floorPort), ACCOUNT_ID: account.id, AGENT_NUMBER_ID: number.id, AGENT_NUMBER: AGENT },
@@ -291,44 +348,65 @@ async function main(): Promise<void> {
       };
     };
 
-    const drain = async (): Promise<number> => {
-      const start = Date.now();
-      for (;;) {
-        const { rows } = await pool.query(
-          `SELECT (SELECT count(*) FROM workflow_outbox) + (SELECT count(*) FROM workflow WHERE status = 'PENDING')
-             + (SELECT count(*) FROM graphile_worker.jobs WHERE run_at <= now()) AS backlog`,
-        );
-        if (Number(rows[0].backlog) === 0) return (Date.now() - start) / 1000;
-        if (Date.now() - start > 120_000) return Infinity;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
-
     console.log(`warming up (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version})`);
     await load("warm-up", parley.pid!, parleyUrl, 10, createNew, gqlError, WARM_UP_SECONDS);
     await load("warm-up", floor.pid!, floorUrl, 10, floorNew, (body) => body.includes('"error"'), WARM_UP_SECONDS);
-    await drain();
+    await drain(pool);
 
     const results: Result[] = [];
     const drains: string[] = [];
+    const unseededAnalyses: string[] = [];
+    /** Scenario 1 on a new database by a new process: warm-up, then the measured run (see the header). */
+    const unseededRun = async (connections: number): Promise<Result> => {
+      const name = `parley_bench_unseeded_${connections}`;
+      const url = await database.another(name);
+      const { apiKey: unseededKey } = await migratedDatabase(url);
+      const port = await freePort();
+      const child = await startParley(url, port);
+      const unseededPool = new Pool({ connectionString: url, max: 1 });
+      try {
+        const create = () => ({ headers: { authorization: unseededKey }, body: createNew().body });
+        await load("warm-up", child.pid!, `http://127.0.0.1:${port}/graphql`, connections, create, gqlError, WARM_UP_SECONDS);
+        const before = await statementCount(pool, name);
+        const result = await load(
+          "1. new conversations, unseeded db",
+          child.pid!,
+          `http://127.0.0.1:${port}/graphql`,
+          connections,
+          create,
+          gqlError,
+        );
+        result.statementsPerRequest = ((await statementCount(pool, name)) - before) / (result.rps * DURATION);
+        drains.push(
+          `after scenario 1 unseeded at ${connections} connections: backlog drained in ${(await drain(unseededPool)).toFixed(1)} s`,
+        );
+        unseededAnalyses.push(`unseeded db at ${connections} connections, analyses by Parley + autovacuum: ${await analyses(url)}`);
+        return result;
+      } finally {
+        await unseededPool.end();
+        await stop(child);
+        children.splice(children.indexOf(child), 1);
+      }
+    };
     for (const connections of [10, 50]) {
       results.push(
         await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
       );
-      const before = await statementCount(pool);
+      const before = await statementCount(pool, SEEDED_DATABASE);
       const created = await load("1. new conversations", parley.pid!, parleyUrl, connections, createNew, gqlError);
-      const statements = (await statementCount(pool)) - before;
+      const statements = (await statementCount(pool, SEEDED_DATABASE)) - before;
       created.statementsPerRequest = statements / (created.rps * DURATION);
       results.push(created);
-      drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain()).toFixed(1)} s`);
+      drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
+      results.push(await unseededRun(connections));
       results.push(
         await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
       );
-      const beforeContinue = await statementCount(pool);
+      const beforeContinue = await statementCount(pool, SEEDED_DATABASE);
       const continued = await load("2. continuing (USER/AGENT + timeOut)", parley.pid!, parleyUrl, connections, continueTurn, gqlError);
-      continued.statementsPerRequest = ((await statementCount(pool)) - beforeContinue) / (continued.rps * DURATION);
+      continued.statementsPerRequest = ((await statementCount(pool, SEEDED_DATABASE)) - beforeContinue) / (continued.rps * DURATION);
       results.push(continued);
-      drains.push(`after scenario 2 at ${connections} connections: backlog drained in ${(await drain()).toFixed(1)} s`);
+      drains.push(`after scenario 2 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
       results.push(
         await load(
           "3. smsConversation(id) + 20 messages",
@@ -376,12 +454,18 @@ async function main(): Promise<void> {
     for (const r of results) console.log(fmt(r));
     for (const r of results) if (r.sampleError) console.log(`first error of "${r.name}" at ${r.connections}: ${r.sampleError}`);
     for (const line of drains) console.log(line);
+    for (const line of unseededAnalyses) console.log(line);
     for (const connections of [10, 50]) {
       const floors = results.filter((r) => r.connections === connections && r.name.startsWith("floor"));
-      const parleyRun = results.find((r) => r.connections === connections && r.name.startsWith("1."))!;
+      const parleyRun = results.find((r) => r.connections === connections && r.name === "1. new conversations")!;
+      const unseeded = results.find((r) => r.connections === connections && r.name === "1. new conversations, unseeded db")!;
       const floorRps = floors.reduce((sum, r) => sum + r.rps, 0) / floors.length;
       console.log(
         `ratio Parley / floor, scenario 1 at ${connections} connections: ${(parleyRun.rps / floorRps).toFixed(2)} (${parleyRun.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s)`,
+      );
+      console.log(
+        `ratio unseeded / seeded, scenario 1 at ${connections} connections: ${(unseeded.rps / parleyRun.rps).toFixed(2)} (${unseeded.rps.toFixed(0)} / ${parleyRun.rps.toFixed(0)} req/s;` +
+          ` CPU µs/req server ${unseeded.cpu.server.toFixed(0)} / ${parleyRun.cpu.server.toFixed(0)}, postgres ${unseeded.cpu.postgres.toFixed(0)} / ${parleyRun.cpu.postgres.toFixed(0)})`,
       );
     }
     console.log(`\nlayer costs (10 connections): each row adds one layer`);

@@ -159,6 +159,13 @@ export interface Config {
     heartbeatIntervalMs: number;
     /** Release the jobs of a worker silent this long. (Default: 30000; `WORKER_STALE_AFTER_MS`) */
     staleWorkerAfterMs: number;
+    /**
+     * How often each worker process compares the size of Parley's tables with the planner's
+     * statistics, in ms, and ANALYZEs a table that has doubled since (see GrowingTableAnalyzer):
+     * without it, plans made on a young table read it whole until autovacuum's first visit; 0 never.
+     * (Default: 1000; `WORKER_ANALYZE_INTERVAL_MS`)
+     */
+    analyzeIntervalMs: number;
   };
   webhook: {
     /** Delay before the first retry, doubling after. (Default: 1000; `WEBHOOK_RETRY_BASE_MS`) */
@@ -292,6 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
       pollInterval: positive("WORKER_POLL_INTERVAL_MS", 250),
       heartbeatIntervalMs: positive("WORKER_HEARTBEAT_INTERVAL_MS", 5_000),
       staleWorkerAfterMs: positive("WORKER_STALE_AFTER_MS", 30_000),
+      analyzeIntervalMs: nonNegative("WORKER_ANALYZE_INTERVAL_MS", 1_000),
     },
     webhook: {
       retryBaseMs: positive("WEBHOOK_RETRY_BASE_MS", 1_000),

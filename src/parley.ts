@@ -13,7 +13,7 @@ import { startWorker, type Worker, type WorkerOptions } from "./workflows/worker
 /** Worker settings a deployment or a test may tune. */
 export type WorkerTuning = Pick<
   WorkerOptions,
-  "concurrency" | "pollInterval" | "relayIntervalMs" | "heartbeatIntervalMs" | "staleWorkerAfterMs"
+  "concurrency" | "pollInterval" | "relayIntervalMs" | "heartbeatIntervalMs" | "staleWorkerAfterMs" | "analyzeIntervalMs"
 >;
 
 export interface Parley {

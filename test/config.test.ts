@@ -27,7 +27,7 @@ describe("loadConfig", () => {
       httpRequestTimeoutMs: 30000,
       readinessTimeoutMs: 1000,
       database: { statementTimeoutMs: 5000, idleInTransactionTimeoutMs: 10000, connectTimeoutMs: 2000 },
-      worker: { concurrency: 5, pollInterval: 250, heartbeatIntervalMs: 5000, staleWorkerAfterMs: 30000 },
+      worker: { concurrency: 5, pollInterval: 250, heartbeatIntervalMs: 5000, staleWorkerAfterMs: 30000, analyzeIntervalMs: 1000 },
       webhook: { retryBaseMs: 1000, maxAttempts: 8, timeoutMs: 10000 },
     });
   });
@@ -119,6 +119,14 @@ describe("loadConfig", () => {
     expect(config.trustProxy).toBe(true);
     expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: "0", RATE_LIMIT_WINDOW_SECONDS: "-1", GRAPHQL_MAX_COST: "lots" })).toThrow(
       /GRAPHQL_MAX_DEPTH must be a positive integer \(got "0"\)[\s\S]*GRAPHQL_MAX_COST must be a positive integer[\s\S]*RATE_LIMIT_WINDOW_SECONDS must be a positive integer/,
+    );
+  });
+
+  it("reads how often the worker looks for grown tables to analyze, 0 turning it off", () => {
+    expect(loadConfig({ WORKER_ANALYZE_INTERVAL_MS: "250" }).worker.analyzeIntervalMs).toBe(250);
+    expect(loadConfig({ WORKER_ANALYZE_INTERVAL_MS: "0" }).worker.analyzeIntervalMs).toBe(0);
+    expect(() => loadConfig({ WORKER_ANALYZE_INTERVAL_MS: "1s" })).toThrow(
+      new ConfigError(['WORKER_ANALYZE_INTERVAL_MS must be an integer of 0 or more (got "1s")']),
     );
   });
 });

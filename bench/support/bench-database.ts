@@ -9,29 +9,46 @@ export { freePort };
 
 export interface BenchDatabase {
   url: string;
+  /** Creates another fresh database on the same server (dropped by close()) and returns its URL. */
+  another(name: string): Promise<string>;
+  /** The embedded server's postmaster, whose process tree is PostgreSQL's CPU; undefined with BENCH_DATABASE_URL. */
+  postmasterPid: number | undefined;
   close(): Promise<void>;
 }
 
 /** A fresh database: on BENCH_DATABASE_URL's server, else an embedded PostgreSQL in a temp folder. */
 export async function createBenchDatabase(name = `parley_bench_${process.pid}`): Promise<BenchDatabase> {
+  const created: string[] = [];
+  const create = async (admin: string, database: string) => {
+    await runAdminSql(admin, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await runAdminSql(admin, `CREATE DATABASE ${database}`);
+    created.push(database);
+    return withDatabase(admin, database);
+  };
+  const dropAll = async (admin: string) => {
+    for (const database of created) await runAdminSql(admin, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  };
   if (process.env.BENCH_DATABASE_URL) {
     const admin = process.env.BENCH_DATABASE_URL;
-    await runAdminSql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await runAdminSql(admin, `CREATE DATABASE ${name}`);
-    return { url: withDatabase(admin, name), close: () => runAdminSql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+    return { url: await create(admin, name), another: (other) => create(admin, other), postmasterPid: undefined, close: () => dropAll(admin) };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-"));
   fs.chmodSync(dir, 0o755);
+  const dataDir = path.join(dir, "data");
   const server = await startEmbeddedPostgres({
-    dir: path.join(dir, "data"),
+    dir: dataDir,
     port: await freePort(),
     database: name,
     // Lets `npm run bench` count statements per request.
     postgresFlags: ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "max_connections=200"],
   });
+  const admin = withDatabase(server.url, "postgres");
   return {
     url: server.url,
+    another: (other) => create(admin, other),
+    postmasterPid: Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]),
     close: async () => {
+      await dropAll(admin);
       await server.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },

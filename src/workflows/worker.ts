@@ -1,4 +1,5 @@
 import { Pool } from "pg";
+import { GrowingTableAnalyzer } from "../database/growing-table-analyzer";
 import { type DatabaseTimeouts, workerSessionOptions } from "../database/session-options";
 import { LogThrottle } from "../logging/log-throttle";
 import type { Logger } from "../logging/logger";
@@ -32,6 +33,8 @@ export interface WorkerOptions {
   heartbeatIntervalMs?: number;
   /** A worker silent this long is dead and its jobs are released, in ms. (Default: 30000) */
   staleWorkerAfterMs?: number;
+  /** How often the tables' sizes are compared with their statistics (see GrowingTableAnalyzer), in ms; 0 never. (Default: 1000) */
+  analyzeIntervalMs?: number;
 }
 
 export interface Worker {
@@ -42,7 +45,8 @@ export interface Worker {
 
 /**
  * A graphile-worker runner with the workflow's tasks (started again whenever it stops by itself,
- * see startSupervisedRunner), plus the outbox relay that feeds it and the heartbeat.
+ * see startSupervisedRunner), plus the outbox relay that feeds it, the heartbeat, and the
+ * analyzer that keeps the planner's statistics in step with the tables' growth.
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const concurrency = options.concurrency ?? 5;
@@ -68,6 +72,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     intervalMs: options.heartbeatIntervalMs,
     staleAfterMs: options.staleWorkerAfterMs,
   });
+  const analyzer = new GrowingTableAnalyzer({ pool, logger: options.logger, intervalMs: options.analyzeIntervalMs });
   const { services } = options;
   const runnerOptions = {
     pgPool: pool,
@@ -97,12 +102,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   }
   relay.start();
   heartbeat.start();
+  analyzer.start();
   return {
     relay,
     stop: async () => {
       await relay.stop();
       await runner.stop();
       await heartbeat.stop();
+      await analyzer.stop();
       await pool.end();
     },
   };
