@@ -126,16 +126,6 @@ describe.each([
       [created],
     );
     expect(rows[0]).toEqual({ messages: 20, running: 20 });
-    console.log(
-      JSON.stringify(
-        Object.fromEntries(
-          HOT_TABLES.map((table) => [
-            table,
-            [after[table].seq_scan - settled[table].seq_scan, after[table].rows_read - settled[table].rows_read],
-          ]),
-        ),
-      ),
-    );
     expect(Object.fromEntries(HOT_TABLES.map((table) => [table, after[table].seq_scan - settled[table].seq_scan]))).toEqual({
       sms_conversation: 0,
       sms_message: 0,
