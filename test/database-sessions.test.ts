@@ -1,5 +1,6 @@
 import { Client } from "pg";
 import { loadConfig } from "../src/config";
+import { writerPoolOf } from "../src/database/data-source";
 import { MIGRATION_LOCK, openDatabase } from "../src/database/open-database";
 import { createLogger } from "../src/logging/logger";
 import { sleep } from "./support/eventually";
@@ -40,6 +41,12 @@ describe("openDatabase", () => {
           idle_in_transaction_session_timeout: "1500ms",
         });
         await expect(database.dataSource.query("SELECT pg_sleep(0.5)")).rejects.toMatchObject({ code: "57014" });
+
+        // The write path's sessions have the same bounds, and plan its statement once; every other session plans as PostgreSQL chooses.
+        const writer = writerPoolOf(database.dataSource);
+        const settings = "SELECT current_setting('statement_timeout') AS timeout, current_setting('plan_cache_mode') AS plans";
+        expect((await writer.query(settings)).rows).toEqual([{ timeout: "50ms", plans: "force_generic_plan" }]);
+        expect(await database.dataSource.query(settings)).toEqual([{ timeout: "50ms", plans: "auto" }]);
       } finally {
         await database.close();
       }

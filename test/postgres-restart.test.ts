@@ -1,5 +1,5 @@
 import { Pool } from "pg";
-import { createDataSource } from "../src/database/data-source";
+import { closeDataSource, createDataSource } from "../src/database/data-source";
 import { SERVICE_UNAVAILABLE_MESSAGE } from "../src/http/graphql/service-unavailable";
 import { createLogger } from "../src/logging/logger";
 import { parsePublicId } from "../src/services/shared/public-id";
@@ -40,7 +40,7 @@ beforeAll(async () => {
     agentNumber = (await services.accounts.addAgentNumber(account.id, randomNumber())).number;
     apiKey = (await services.apiKeys.create(account.id)).apiKey;
   } finally {
-    await dataSource.destroy();
+    await closeDataSource(dataSource);
   }
   db = new Pool({ connectionString: postgres.url, max: 2 });
   // Its idle connections die with the server; the next query opens new ones.

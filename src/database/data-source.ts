@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import type { Pool } from "pg";
+import { Pool } from "pg";
 import { DataSource, type Logger as QueryLogger } from "typeorm";
 import type { PostgresDriver } from "typeorm/driver/postgres/PostgresDriver";
 import { Account } from "../entities/account.entity";
@@ -66,4 +66,43 @@ export function createDataSource({ url, poolSize = 10, queryLogger, timeouts }: 
  */
 export function poolOf(dataSource: DataSource): Pool {
   return (dataSource.driver as PostgresDriver).master as Pool;
+}
+
+/** Connections of the write path: one batch in flight, one stalled batch, and the calls run alone after a lost race. */
+const WRITER_POOL_SIZE = 4;
+
+const writerPools = new WeakMap<DataSource, Pool>();
+
+/**
+ * The write path's own pool: the DataSource pool's settings (same server, same session bounds),
+ * with PostgreSQL told to plan prepared statements once (`plan_cache_mode=force_generic_plan`).
+ * The write statement's plan depends on no parameter value (its inputs are arrays of calls), yet
+ * the planner's default keeps replanning it for every batch, which for the small batches of a
+ * lightly loaded server costs more than running it (see docs/decisions/0008). Its own sessions
+ * keep every other statement — reads whose best plan does depend on their parameters — on the
+ * default. Created when first asked for (no connection is opened before a write); ended by
+ * closeDataSource.
+ */
+export function writerPoolOf(dataSource: DataSource): Pool {
+  let pool = writerPools.get(dataSource);
+  if (!pool) {
+    pool = new Pool({
+      ...poolOf(dataSource).options,
+      max: WRITER_POOL_SIZE,
+      application_name: "parley-writer",
+      options: "-c plan_cache_mode=force_generic_plan",
+    });
+    // A connection lost while idle is dropped by the pool; the next write opens another.
+    pool.on("error", () => undefined);
+    writerPools.set(dataSource, pool);
+  }
+  return pool;
+}
+
+/** Ends the write path's pool, if one was created, then the DataSource's own. */
+export async function closeDataSource(dataSource: DataSource): Promise<void> {
+  const writer = writerPools.get(dataSource);
+  writerPools.delete(dataSource);
+  await writer?.end();
+  if (dataSource.isInitialized) await dataSource.destroy();
 }

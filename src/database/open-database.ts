@@ -1,6 +1,6 @@
 import { runMigrations as runWorkerMigrations } from "graphile-worker";
 import type { DataSource, Logger as QueryLogger } from "typeorm";
-import { createDataSource } from "./data-source";
+import { closeDataSource, createDataSource } from "./data-source";
 import type { Config } from "../config";
 import type { Logger } from "../logging/logger";
 import { createWorkerLogger } from "../logging/worker-logger";
@@ -36,7 +36,7 @@ export async function openDatabase(
     if (migrate) await migrateDatabase(url, logger);
     await dataSource.initialize();
   } catch (error) {
-    if (dataSource.isInitialized) await dataSource.destroy();
+    await closeDataSource(dataSource);
     await embedded?.stop();
     throw error;
   }
@@ -44,7 +44,7 @@ export async function openDatabase(
     url,
     dataSource,
     close: async () => {
-      await dataSource.destroy();
+      await closeDataSource(dataSource);
       await embedded?.stop();
     },
   };

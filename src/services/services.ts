@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { poolOf } from "../database/data-source";
+import { poolOf, writerPoolOf } from "../database/data-source";
 import { EventPublisher } from "../events/event-publisher";
 import { createLogger, type Logger } from "../logging/logger";
 import { AccountService } from "./accounts/account.service";
@@ -53,8 +53,8 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
   const pool = poolOf(dataSource);
   const events = new EventPublisher(pool, options.logger ?? createLogger("warn"));
   const rateLimit = options.rateLimit ?? { points: 0, windowSeconds: 60, anonymousPoints: 0 };
-  // The one write path of every message.
-  const recorder = new MessageRecorder(pool, options.writeBatching);
+  // The one write path of every message, on connections of its own (see writerPoolOf).
+  const recorder = new MessageRecorder(writerPoolOf(dataSource), options.writeBatching);
   return {
     dataSource,
     accounts,
