@@ -6,10 +6,10 @@ import { type Harness, randomNumber, startHarness, type TestAccount } from "./su
 
 /*
  * The write path's timeout rules, case by case: sender × given timeOut/warningTime × stored
- * overrides (with pending timers) × the number's smsConfig. Each case's outcome, stored overrides,
- * timers and timer jobs are checked against the rules as the product states them (the oracle
- * below); and every case is run twice — alone, and all cases together in one batch — with the
- * same results.
+ * overrides (with pending timers, and their queued jobs) × the number's smsConfig. Each case's
+ * outcome, stored overrides, timers and timer jobs are checked against the rules as the product
+ * states them (the oracle below); and every case is run twice — alone, and all cases together in
+ * batches — with the same results.
  */
 
 type Settings = { timeOut?: number; warningTime?: number };
@@ -17,6 +17,8 @@ interface Case {
   sender: "USER" | "AGENT";
   given: Settings;
   stored: Settings | null;
+  /** When the stored conversation's queued timer jobs run, in seconds from now (both timers alike); null: none known. */
+  queued: number | null;
   config: Settings;
 }
 
@@ -32,12 +34,18 @@ const GIVEN: Settings[] = [
 ];
 const STORED: Array<Settings | null> = [null, {}, { timeOut: 500 }, { timeOut: 500, warningTime: 400 }];
 const CONFIGS: Settings[] = [{}, { timeOut: 600, warningTime: 300 }, { timeOut: 60 }];
+// Before every timer a case starts (the soonest is 60 s), after all of them, already past, none known.
+const QUEUED = [30, 3 * 3600, -30, null];
 const CASES: Case[] = (["USER", "AGENT"] as const).flatMap((sender) =>
-  GIVEN.flatMap((given) => STORED.flatMap((stored) => CONFIGS.map((config) => ({ sender, given, stored, config })))),
+  GIVEN.flatMap((given) =>
+    STORED.flatMap((stored) =>
+      (stored === null ? [null] : QUEUED).flatMap((queued) => CONFIGS.map((config) => ({ sender, given, stored, queued, config }))),
+    ),
+  ),
 );
 
 /** What the product says a case does. */
-function expected({ sender, given, stored, config }: Case) {
+function expected({ sender, given, stored, queued, config }: Case) {
   const inForce = (key: keyof Settings) => given[key] ?? stored?.[key] ?? config[key] ?? null;
   const [timeOut, warningTime] = [inForce("timeOut"), inForce("warningTime")];
   const checked = given.timeOut !== undefined || given.warningTime !== undefined;
@@ -54,16 +62,20 @@ function expected({ sender, given, stored, config }: Case) {
     sender === "AGENT" && timeOut !== null
       ? { warning: warningTime !== null && warningTime < timeOut ? warningTime : null, timeout: timeOut }
       : { warning: null, timeout: null };
-  // A stored conversation has both timers pending (setUp): USER cancels them, AGENT replaces them.
-  const pending = stored !== null;
-  const jobs = (["warning", "timeout"] as const).flatMap((kind) =>
-    timers[kind] !== null ? [`${kind}:add`] : pending ? [`${kind}:remove`] : [],
-  );
+  // A job is an alarm no later than its timer: a started timer gets one unless the job queued
+  // runs later than now and no later than it. A cancelled timer's job stays, to find nothing due.
+  const wakes = (at: number) => queued !== null && queued > 0 && queued <= at;
+  const queue = { warning: timers.warning !== null && !wakes(timers.warning), timeout: timers.timeout !== null && !wakes(timers.timeout) };
+  const jobAt = (kind: "warning" | "timeout") => (queue[kind] ? "timer" : queued === null ? "none" : "kept");
   return {
     violation,
     overrides: { time_out: given.timeOut ?? stored?.timeOut ?? null, warning_time: given.warningTime ?? stored?.warningTime ?? null },
     timers,
-    jobs: jobs.sort(),
+    jobs: (["warning", "timeout"] as const)
+      .filter((kind) => queue[kind])
+      .map((kind) => `${kind}:add`)
+      .sort(),
+    jobAt: { warning: jobAt("warning"), timeout: jobAt("timeout") },
   };
 }
 
@@ -81,18 +93,20 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
-/** A fresh pair for the case, with its stored conversation (overrides and both timers pending), if it has one. */
+/** A fresh pair for the case, with its stored conversation (overrides, both timers pending and their jobs queued as the case says), if it has one. */
 async function setUp(c: Case): Promise<RecordMessageCommand> {
   const agentNumber = account.agentNumbers[CONFIGS.indexOf(c.config)];
   const userNumber = randomNumber();
   if (c.stored) {
     await harness.db.query(
       `WITH c AS (
-         INSERT INTO sms_conversation (id, account_id, agent_number_id, agent_number, user_number, time_out, warning_time, warning_at, timeout_at)
-         SELECT gen_random_uuid(), n.account_id, n.id, n.number, $2, $3, $4, now() + interval '1 hour', now() + interval '2 hours'
+         INSERT INTO sms_conversation (id, account_id, agent_number_id, agent_number, user_number, time_out, warning_time, warning_at, timeout_at,
+           warning_job_at, timeout_job_at)
+         SELECT gen_random_uuid(), n.account_id, n.id, n.number, $2, $3, $4, now() + interval '1 hour', now() + interval '2 hours',
+           now() + make_interval(secs => $5), now() + make_interval(secs => $5)
          FROM agent_number n WHERE n.number = $1 RETURNING id)
        INSERT INTO workflow (id, conversation_id, status) SELECT gen_random_uuid(), id, 'RUNNING' FROM c`,
-      [agentNumber, userNumber, c.stored.timeOut ?? null, c.stored.warningTime ?? null],
+      [agentNumber, userNumber, c.stored.timeOut ?? null, c.stored.warningTime ?? null, c.queued],
     );
   }
   return { agentNumber, userNumber, message: "hello", sender: c.sender, ...c.given } as RecordMessageCommand;
@@ -109,7 +123,9 @@ async function observed(command: RecordMessageCommand, result: RecordMessageResu
     `SELECT time_out, warning_time,
        round(extract(epoch FROM warning_at - updated_at))::int AS warning, round(extract(epoch FROM timeout_at - updated_at))::int AS timeout,
        ARRAY(SELECT split_part(job_key, ':', 3) || CASE WHEN remove_job THEN ':remove' ELSE ':add' END FROM workflow_outbox o
-             WHERE o.job_key LIKE 'timer:' || c.id || ':%' ORDER BY 1) AS jobs
+             WHERE o.job_key LIKE 'timer:' || c.id || ':%' ORDER BY 1) AS jobs,
+       CASE WHEN warning_job_at IS NULL THEN 'none' WHEN warning_job_at = warning_at THEN 'timer' ELSE 'kept' END AS warning_job,
+       CASE WHEN timeout_job_at IS NULL THEN 'none' WHEN timeout_job_at = timeout_at THEN 'timer' ELSE 'kept' END AS timeout_job
      FROM sms_conversation c WHERE c.id = $1`,
     [result.conversationId],
   );
@@ -121,6 +137,7 @@ async function observed(command: RecordMessageCommand, result: RecordMessageResu
     overrides: { time_out: row.time_out, warning_time: row.warning_time },
     timers: { warning: row.warning, timeout: row.timeout },
     jobs: row.jobs.sort(),
+    jobAt: { warning: row.warning_job, timeout: row.timeout_job },
   };
 }
 
@@ -128,7 +145,7 @@ const violationOf = (message: string) =>
   message.includes("needs a timeOut") ? TimeoutRuleViolation.WARNING_NEEDS_TIME_OUT : TimeoutRuleViolation.WARNING_NOT_BELOW_TIME_OUT;
 
 const label = (c: Case) =>
-  `${c.sender} given ${JSON.stringify(c.given)} stored ${JSON.stringify(c.stored)} config ${JSON.stringify(c.config)}`;
+  `${c.sender} given ${JSON.stringify(c.given)} stored ${JSON.stringify(c.stored)} queued ${c.queued} config ${JSON.stringify(c.config)}`;
 
 describe("the timeout rules of the write path", () => {
   it(`hold in each of ${CASES.length} cases, each recorded alone`, async () => {

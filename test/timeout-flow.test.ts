@@ -89,29 +89,50 @@ describe("the silence-timeout flow", () => {
     const current = await conversation(created.conversationId);
     expect(current.status).toBe("ACTIVE");
     expect((await messagesOf(created.conversationId)).map((m) => m.kind)).toEqual(["NORMAL", "NORMAL"]);
-    // The cancelled job was removed from graphile-worker's queue, not merely ignored.
-    const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key LIKE $1", [`timer:%`]);
-    expect(rows[0].n).toBe(0);
+    // The cancelled timer's job ran, found nothing due and is gone from graphile-worker's queue.
+    await eventually(async () => {
+      const { rows } = await harness.db.query("SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key LIKE $1", [`timer:%`]);
+      expect(rows[0].n).toBe(0);
+    });
+    expect((await messagesOf(created.conversationId)).map((m) => m.kind)).toEqual(["NORMAL", "NORMAL"]);
   });
 
-  it("has its pending jobs removed from the queue by a USER reply, long before they were due", async () => {
+  it("queues no new job while the queued one still wakes the timer in time: a USER reply leaves it, an AGENT turn restarting the timers reuses it", async () => {
     const userNumber = randomNumber();
     const created = await send({ userNumber, message: "Hi", sender: "AGENT", timeOut: 600, warningTime: 300 });
     const id = (
       await harness.db.query("SELECT id FROM sms_conversation WHERE 'conv_' || replace(id::text, '-', '') = $1", [created.conversationId])
     ).rows[0].id;
     const timerJobs = async () => {
-      const { rows } = await harness.db.query("SELECT key FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key", [`timer:${id}:%`]);
-      return rows.map((row) => row.key as string);
+      const { rows } = await harness.db.query("SELECT key, run_at FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key", [
+        `timer:${id}:%`,
+      ]);
+      return rows.map((row) => ({ key: row.key as string, runAt: (row.run_at as Date).toISOString() }));
     };
-    await eventually(async () => expect(await timerJobs()).toEqual([`timer:${id}:timeout`, `timer:${id}:warning`]));
+    const queued = [
+      { key: `timer:${id}:timeout`, runAt: created.conversation.timeoutAt },
+      { key: `timer:${id}:warning`, runAt: created.conversation.warningAt },
+    ];
+    await eventually(async () => expect(await timerJobs()).toEqual(queued));
 
     const reply = await send({ userNumber, message: "I'm here", warningMessage: "Still with us?" });
     expect(reply.conversation).toMatchObject({ warningAt: null, timeoutAt: null });
-    await eventually(async () => expect(await timerJobs()).toEqual([]));
-    expect((await harness.db.query("SELECT warning_message FROM sms_conversation WHERE id = $1", [id])).rows).toEqual([
-      { warning_message: "Still with us?" },
+    const again = await send({ userNumber, message: "Anything else?", sender: "AGENT" });
+    expect(Date.parse(again.conversation.timeoutAt)).toBeGreaterThan(Date.parse(created.conversation.timeoutAt));
+    await sleep(300);
+    expect(await timerJobs()).toEqual(queued);
+    const { rows: outbox } = await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox WHERE job_key LIKE $1", [
+      `timer:${id}:%`,
     ]);
+    expect(outbox).toEqual([{ n: 0 }]);
+
+    // A job that runs before its timer is due queues itself again for the timer's time, and sends nothing.
+    await harness.db.query("UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = $1", [`timer:${id}:warning`]);
+    await eventually(async () =>
+      expect(await timerJobs()).toEqual([queued[0], { key: `timer:${id}:warning`, runAt: again.conversation.warningAt }]),
+    );
+    expect((await messagesOf(created.conversationId)).map((m) => m.kind)).toEqual(["NORMAL", "NORMAL", "NORMAL"]);
+    expect((await conversation(created.conversationId)).status).toBe("ACTIVE");
   });
 
   it("is restarted by a new AGENT message: the timeout counts from the latest one", async () => {

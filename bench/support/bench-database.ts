@@ -30,7 +30,12 @@ export async function createBenchDatabase(name = `parley_bench_${process.pid}`):
   };
   if (process.env.BENCH_DATABASE_URL) {
     const admin = process.env.BENCH_DATABASE_URL;
-    return { url: await create(admin, name), another: (other) => create(admin, other), postmasterPid: undefined, close: () => dropAll(admin) };
+    return {
+      url: await create(admin, name),
+      another: (other) => create(admin, other),
+      postmasterPid: undefined,
+      close: () => dropAll(admin),
+    };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parley-bench-"));
   fs.chmodSync(dir, 0o755);

@@ -95,6 +95,18 @@ export class SmsConversation {
   @Column({ name: "timeout_at", type: "timestamptz", nullable: true })
   timeoutAt!: Date | null;
 
+  /**
+   * When the warning timer's queued job runs, if one is queued and not yet run: a job no later
+   * than the timer wakes it (a timer that is not due yet when its job runs is queued again), so a
+   * timer restarted later than its job needs no new job. Null: none known.
+   */
+  @Column({ name: "warning_job_at", type: "timestamptz", nullable: true })
+  warningJobAt!: Date | null;
+
+  /** As warningJobAt, for the timeout (end) timer. */
+  @Column({ name: "timeout_job_at", type: "timestamptz", nullable: true })
+  timeoutJobAt!: Date | null;
+
   /** When the timeout flow ended the conversation. */
   @Column({ name: "timed_out_at", type: "timestamptz", nullable: true })
   timedOutAt!: Date | null;

@@ -10,6 +10,13 @@ const persisted = CALL_COLUMNS.filter((column) => column.persisted).map((column)
 const pairOf = (a: string, b: string) =>
   `${a}.account_id = ${b}.account_id AND ${a}.agent_number_id = ${b}.agent_number_id AND ${a}.user_number = ${b}.user_number`;
 const due = (at: string) => `${at} <= now() + make_interval(secs => ${EARLY_TOLERANCE_MS / 1000})`;
+/**
+ * Whether the conversation's queued job for a timer (`l.<kind>_job_at`) still wakes the timer
+ * planned for `p.<kind>_at`: it runs later than now and no later than the timer. A conversation
+ * being replaced keeps no job: its jobs are keyed by the archived conversation.
+ */
+const jobStillWakes = (kind: "warning" | "timeout") =>
+  `COALESCE(NOT i.new_conversation AND l.${kind}_job_at > t.sent_at AND l.${kind}_job_at <= p.${kind}_at, false)`;
 
 /**
  * THE write path: every message Parley records goes through this one statement (a batch of
@@ -28,14 +35,16 @@ const due = (at: string) => `${at} <= now() + make_interval(secs => ${EARLY_TOLE
  *   it (its workflow COMPLETED, its pending timers removed) and starts a new one; or, with none
  *   active, starts one (its workflow PENDING: the durable trigger of its setup);
  * - records the message, and plans the timers: an AGENT message (re)starts them, any other
- *   cancels them; each change of a pending timer is a workflow_outbox row (job key per timer).
+ *   cancels them. A timer's job (a workflow_outbox row; one job key per timer) is only an alarm
+ *   no later than the timer: a started timer gets one unless the job already queued runs later
+ *   than now and no later than it; a cancelled timer's job is left to run and find nothing due.
  * - A new conversation that another transaction started for the pair after this statement's
  *   snapshot makes the call RACED: nothing written; the caller runs it again.
  * A TIMER call, on its conversation's row lock: a timer still pending and due fires (FIRED) —
  * the warning and/or timeout messages in force are recorded QUEUED for delivery (a webhook job
  * for accounts with a webhook), the timer is cleared and, for the timeout, the conversation
- * TIMED_OUT and its workflow COMPLETED; one not due yet is put back (RESCHEDULED); anything
- * else (cancelled, restarted, fired, ended) does nothing (STALE).
+ * TIMED_OUT and its workflow COMPLETED; one not due yet is queued again for its time
+ * (RESCHEDULED); anything else (cancelled, fired, ended) does nothing (STALE).
  *
  * Calls of one statement must touch distinct conversations and messageSids (MessageRecorder's
  * rounds). Rows are locked in id order and inserted in key order, as by every other writer, so
@@ -60,14 +69,14 @@ calls AS (
   WHERE i.op = 'MESSAGE' AND i.n NOT IN (SELECT n FROM used_sid)
 ),
 locked AS (
-  SELECT i.n, s.id, s.warning_at, s.timeout_at, ${persisted.map((column) => `s.${column}`).join(", ")}
+  SELECT i.n, s.id, s.warning_at, s.timeout_at, s.warning_job_at, s.timeout_job_at, ${persisted.map((column) => `s.${column}`).join(", ")}
   FROM calls i JOIN sms_conversation s ON ${pairOf("s", "i")} AND s.status = 'ACTIVE'
   ORDER BY s.id
   FOR UPDATE OF s
 ),
 resolved AS (
   -- sent_at is read once the conversation is locked: it is the message's time, which its timers count from.
-  SELECT i.*, l.id AS existing_id, l.warning_at AS was_warning_at, l.timeout_at AS was_timeout_at, t.sent_at, e.*, p.*,
+  SELECT i.*, l.id AS existing_id, l.warning_job_at AS was_warning_job_at, l.timeout_job_at AS was_timeout_job_at, t.sent_at, e.*, p.*, q.*, j.*,
     ${timeoutRuleSql("e.effective_warning_time", "e.effective_time_out", "i.time_out IS NOT NULL OR i.warning_time IS NOT NULL")} AS violation
   FROM calls i
   JOIN agent_number n ON n.id = i.agent_number_id
@@ -79,9 +88,15 @@ resolved AS (
   CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("o", "n.sms_config")}) e
   CROSS JOIN LATERAL (SELECT clock_timestamp() AS sent_at) t
   CROSS JOIN LATERAL (SELECT ${plannedTimersSql("i.sender", "t.sent_at", "e.effective_time_out", "e.effective_warning_time")}) p
+  CROSS JOIN LATERAL (SELECT p.warning_at IS NOT NULL AND NOT ${jobStillWakes("warning")} AS queue_warning,
+                             p.timeout_at IS NOT NULL AND NOT ${jobStillWakes("timeout")} AS queue_timeout) q
+  CROSS JOIN LATERAL (SELECT
+    CASE WHEN q.queue_warning THEN p.warning_at WHEN NOT i.new_conversation THEN l.warning_job_at END AS next_warning_job_at,
+    CASE WHEN q.queue_timeout THEN p.timeout_at WHEN NOT i.new_conversation THEN l.timeout_job_at END AS next_timeout_job_at) j
 ),
 archived AS (
-  UPDATE sms_conversation c SET status = 'ARCHIVED', archived_at = now(), warning_at = NULL, timeout_at = NULL, updated_at = now()
+  UPDATE sms_conversation c SET status = 'ARCHIVED', archived_at = now(), warning_at = NULL, timeout_at = NULL,
+    warning_job_at = NULL, timeout_job_at = NULL, updated_at = now()
   FROM resolved r
   WHERE r.new_conversation AND r.violation IS NULL AND c.id = r.existing_id
   RETURNING r.n, c.id
@@ -89,16 +104,18 @@ archived AS (
 continued AS (
   UPDATE sms_conversation c SET
     ${persisted.map((column) => `${column} = COALESCE(r.${column}, c.${column})`).join(",\n    ")},
-    warning_at = r.warning_at, timeout_at = r.timeout_at, updated_at = now()
+    warning_at = r.warning_at, timeout_at = r.timeout_at, warning_job_at = r.next_warning_job_at, timeout_job_at = r.next_timeout_job_at,
+    updated_at = now()
   FROM resolved r
   WHERE NOT r.new_conversation AND r.violation IS NULL AND c.id = r.existing_id
   RETURNING r.n, c.id
 ),
 started AS (
   -- Joined to archived so that the pair's archived row is no longer its active one.
-  INSERT INTO sms_conversation AS c (id, account_id, agent_number_id, agent_number, user_number, status, ${persisted.join(", ")}, warning_at, timeout_at)
+  INSERT INTO sms_conversation AS c (id, account_id, agent_number_id, agent_number, user_number, status, ${persisted.join(", ")},
+    warning_at, timeout_at, warning_job_at, timeout_job_at)
   SELECT r.new_conversation_id, r.account_id, r.agent_number_id, r.agent_number, r.user_number, 'ACTIVE',
-    ${persisted.map((column) => `r.${column}`).join(", ")}, r.warning_at, r.timeout_at
+    ${persisted.map((column) => `r.${column}`).join(", ")}, r.warning_at, r.timeout_at, r.next_warning_job_at, r.next_timeout_job_at
   FROM resolved r LEFT JOIN archived a ON a.n = r.n
   WHERE r.violation IS NULL AND (r.new_conversation OR r.existing_id IS NULL) AND (a.n IS NOT NULL OR r.existing_id IS NULL)
   ORDER BY r.account_id, r.agent_number_id, r.user_number
@@ -140,6 +157,14 @@ fired AS (
   WHERE t.due AND c.id = t.id
   RETURNING t.n, c.id
 ),
+requeued AS (
+  UPDATE sms_conversation c SET
+    warning_job_at = CASE WHEN t.timer_kind = 'WARNING' THEN t.fire_at ELSE c.warning_job_at END,
+    timeout_job_at = CASE WHEN t.timer_kind = 'TIMEOUT' THEN t.fire_at ELSE c.timeout_job_at END
+  FROM timers t
+  WHERE NOT t.due AND c.id = t.id
+  RETURNING t.n
+),
 timer_messages AS (
   -- A warning still pending when the timeout fires goes out first.
   SELECT t.n, t.id AS conversation_id, t.account_id, t.workflow_id, t.webhook, m.ord, m.kind, m.body, gen_random_uuid() AS message_id
@@ -176,19 +201,18 @@ ended_workflows AS (
 jobs AS (
   INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
   SELECT workflow_id, task, payload, run_at, job_key, remove_job FROM (
-    -- A written call's timers: each new schedule replaces its pending job, each cancelled one is removed.
+    -- A written call's started timers that no queued job wakes: a job at the timer's time (replacing the queued one).
     SELECT w.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}' AS task,
       jsonb_build_object('workflowId', w.workflow_id, 'conversationId', w.conversation_id, 'kind', t.kind) AS payload,
-      t.fire_at AS run_at, ${timerJobKeySql("w.conversation_id", "t.kind")} AS job_key, t.fire_at IS NULL AS remove_job
+      t.fire_at AS run_at, ${timerJobKeySql("w.conversation_id", "t.kind")} AS job_key, false AS remove_job
     FROM written w
-    CROSS JOIN LATERAL (VALUES ('WARNING', w.warning_at, CASE WHEN NOT w.started THEN w.was_warning_at END),
-                               ('TIMEOUT', w.timeout_at, CASE WHEN NOT w.started THEN w.was_timeout_at END)) AS t(kind, fire_at, was)
-    WHERE t.fire_at IS NOT NULL OR t.was IS NOT NULL
+    CROSS JOIN LATERAL (VALUES ('WARNING', w.warning_at, w.queue_warning), ('TIMEOUT', w.timeout_at, w.queue_timeout)) AS t(kind, fire_at, queue)
+    WHERE t.queue
     UNION ALL
-    -- An archived conversation's pending timers are removed.
+    -- An archived conversation's queued timer jobs are removed.
     SELECT NULL, '${WorkflowTask.CONVERSATION_TIMER}', '{}', NULL, ${timerJobKeySql("r.existing_id", "t.kind")}, true
     FROM archived a JOIN resolved r ON r.n = a.n
-    CROSS JOIN LATERAL (VALUES ('WARNING', r.was_warning_at), ('TIMEOUT', r.was_timeout_at)) AS t(kind, was)
+    CROSS JOIN LATERAL (VALUES ('WARNING', r.was_warning_job_at), ('TIMEOUT', r.was_timeout_job_at)) AS t(kind, was)
     WHERE t.was IS NOT NULL
     UNION ALL
     -- A timer that ran early goes back to wait for its time.
