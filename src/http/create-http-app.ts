@@ -17,6 +17,7 @@ import { compiledExecutor } from "./graphql/compiled-executor";
 import { legacyJsonStatusPlugin } from "./graphql/legacy-json-status";
 import { OperationGuard } from "./limits/operation-guard";
 import type { OperationLimits } from "../config";
+import { OperationGate } from "./limits/operation-gate";
 import { RequestGate } from "./limits/request-gate";
 import { serveSubscriptions } from "./subscriptions/serve-subscriptions";
 import type { Config } from "../config";
@@ -74,18 +75,20 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   const schema = await buildParleySchema(services);
+  // One gate (the key, its budget) for every surface; the operation limits for GraphQL's.
   const gate = new RequestGate({
     apiKeys: services.apiKeys,
-    guard: new OperationGuard(schema, options.limits),
     keyBudget: services.rateLimits.keys,
     anonymous: services.rateLimits.anonymous,
   });
+  const operations = new OperationGate(gate, new OperationGuard(schema, options.limits));
   const subscriptions = serveSubscriptions({
     server,
     schema,
     services,
     logger,
     gate,
+    operations,
     introspection: options.introspection,
     hideSuggestions: options.hideSuggestions,
     trustProxy: options.trustProxy,
@@ -115,7 +118,15 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ],
   });
   await apollo.start();
-  const graphql = createGraphQLHandler({ apollo, services, logger, gate, trustProxy: options.trustProxy, bodyLimit: options.bodyLimit });
+  const graphql = createGraphQLHandler({
+    apollo,
+    services,
+    logger,
+    gate,
+    operations,
+    trustProxy: options.trustProxy,
+    bodyLimit: options.bodyLimit,
+  });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (isGraphQLPath(req.url)) graphql(req, res);
     else app(req, res);
