@@ -19,6 +19,7 @@ import { OperationGuard } from "./limits/operation-guard";
 import type { OperationLimits } from "../config";
 import { OperationGate } from "./limits/operation-gate";
 import { RequestGate } from "./limits/request-gate";
+import { createRestRouter, type RequestLocals } from "./rest/rest-router";
 import { serveSubscriptions } from "./subscriptions/serve-subscriptions";
 import type { Config } from "../config";
 import type { EventFanOut } from "../events/event-fan-out";
@@ -59,7 +60,8 @@ export interface HttpApp {
 
 /**
  * Apollo Server 5 on Node's HTTP server: POST /graphql, Sandbox at GET /graphql and subscriptions
- * (graphql-ws) on /graphql; Express 5 for /healthz, /readyz and everything else.
+ * (graphql-ws) on /graphql; Express 5 for the REST surface (/v1), /healthz, /readyz and
+ * everything else.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { dataSource, services, logger } = options;
@@ -133,9 +135,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   app.use((req, res, next) => {
-    beginRequest(logger, req, res, req.url !== "/healthz" && req.url !== "/readyz");
+    const locals: RequestLocals = beginRequest(logger, req, res, req.url !== "/healthz" && req.url !== "/readyz");
+    Object.assign(res.locals, locals);
     next();
   });
+
+  app.use("/v1", createRestRouter({ services, gate, trustProxy: options.trustProxy, bodyLimit: options.bodyLimit }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
