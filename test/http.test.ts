@@ -6,6 +6,7 @@ import type { ApolloServer } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
 import { INTERNAL_ERROR_MESSAGE } from "../src/http/graphql/error-masking";
 import { createGraphQLHandler } from "../src/http/graphql/graphql-handler";
+import type { OperationGate } from "../src/http/limits/operation-gate";
 import type { RequestGate } from "../src/http/limits/request-gate";
 import type { Context } from "../src/resolvers/context.type";
 import type { Services } from "../src/services/services";
@@ -360,9 +361,9 @@ describe("GraphQL handler around Apollo", () => {
     // Every request is let through: what is under test is the handler's side of Apollo.
     const gate = {
       authenticate: async () => ({ ok: true, identity: { accountId: ACCOUNT, keyId: ACCOUNT } }),
-      admit: async () => ({ ok: true, cost: 1, budget: null }),
     } as unknown as RequestGate;
-    server = http.createServer(createGraphQLHandler({ apollo, services: {} as Services, logger: logs.logger, gate }));
+    const operations = { admit: async () => ({ ok: true, cost: 1, budget: null }) } as unknown as OperationGate;
+    server = http.createServer(createGraphQLHandler({ apollo, services: {} as Services, logger: logs.logger, gate, operations }));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

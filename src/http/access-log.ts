@@ -3,8 +3,12 @@ import { LogThrottle } from "../logging/log-throttle";
 import type { Logger } from "../logging/logger";
 import { assignRequestId } from "./request-id";
 
-/** The paths Parley serves; any other is logged as OTHER_PATH (a path is the caller's text). */
-const ROUTES = /^\/(graphql(\/[^?#]*)?|healthz|readyz)(?=[?#]|$)/i;
+/**
+ * The paths Parley serves (REST's with a conversation id at most, never a caller's other text);
+ * any other is logged as OTHER_PATH (a path is the caller's text).
+ */
+const ROUTES =
+  /^\/(graphql(\/[^?#]*)?|healthz|readyz|v1\/(openapi\.json|sms\/(create|send|update|numbers|conversations(\/conv_[0-9a-f]{32})?)))\/?(?=[?#]|$)/i;
 const OTHER_PATH = "[other path]";
 
 // One per process: a flood of refused requests is one flood, whichever request it is.

@@ -17,7 +17,9 @@ import { compiledExecutor } from "./graphql/compiled-executor";
 import { legacyJsonStatusPlugin } from "./graphql/legacy-json-status";
 import { OperationGuard } from "./limits/operation-guard";
 import type { OperationLimits } from "../config";
+import { OperationGate } from "./limits/operation-gate";
 import { RequestGate } from "./limits/request-gate";
+import { createRestRouter, type RequestLocals } from "./rest/rest-router";
 import { serveSubscriptions } from "./subscriptions/serve-subscriptions";
 import type { Config } from "../config";
 import type { EventFanOut } from "../events/event-fan-out";
@@ -58,7 +60,8 @@ export interface HttpApp {
 
 /**
  * Apollo Server 5 on Node's HTTP server: POST /graphql, Sandbox at GET /graphql and subscriptions
- * (graphql-ws) on /graphql; Express 5 for /healthz, /readyz and everything else.
+ * (graphql-ws) on /graphql; Express 5 for the REST surface (/v1), /healthz, /readyz and
+ * everything else.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { dataSource, services, logger } = options;
@@ -74,18 +77,20 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   const schema = await buildParleySchema(services);
+  // One gate (the key, its budget) for every surface; the operation limits for GraphQL's.
   const gate = new RequestGate({
     apiKeys: services.apiKeys,
-    guard: new OperationGuard(schema, options.limits),
     keyBudget: services.rateLimits.keys,
     anonymous: services.rateLimits.anonymous,
   });
+  const operations = new OperationGate(gate, new OperationGuard(schema, options.limits));
   const subscriptions = serveSubscriptions({
     server,
     schema,
     services,
     logger,
     gate,
+    operations,
     introspection: options.introspection,
     hideSuggestions: options.hideSuggestions,
     trustProxy: options.trustProxy,
@@ -115,16 +120,27 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ],
   });
   await apollo.start();
-  const graphql = createGraphQLHandler({ apollo, services, logger, gate, trustProxy: options.trustProxy, bodyLimit: options.bodyLimit });
+  const graphql = createGraphQLHandler({
+    apollo,
+    services,
+    logger,
+    gate,
+    operations,
+    trustProxy: options.trustProxy,
+    bodyLimit: options.bodyLimit,
+  });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (isGraphQLPath(req.url)) graphql(req, res);
     else app(req, res);
   });
 
   app.use((req, res, next) => {
-    beginRequest(logger, req, res, req.url !== "/healthz" && req.url !== "/readyz");
+    const locals: RequestLocals = beginRequest(logger, req, res, req.url !== "/healthz" && req.url !== "/readyz");
+    Object.assign(res.locals, locals);
     next();
   });
+
+  app.use("/v1", createRestRouter({ services, gate, trustProxy: options.trustProxy, bodyLimit: options.bodyLimit }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from "../../src/logging/logger";
 import { type Parley, startParley, type WorkerTuning } from "../../src/parley";
 import type { WebhookSenderOptions } from "../../src/services/outbound/webhook-sender";
 import { toPublicId } from "../../src/services/shared/public-id";
+import { rest, type RestRequestOptions, type RestResponse } from "./rest";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 export interface TestAccount {
@@ -38,6 +39,8 @@ export interface Harness {
     variables?: Record<string, unknown>,
     options?: { apiKey?: string | null; headers?: Record<string, string> },
   ): Promise<GraphQLResponse<T>>;
+  /** A REST request; its answer is held to the OpenAPI document (support/rest.ts). */
+  rest<T = any>(method: string, path: string, options?: RestRequestOptions): Promise<RestResponse<T>>;
   createAccount(options?: { numbers?: number; smsConfig?: TimeoutSettings }): Promise<TestAccount>;
   close(): Promise<void>;
 }
@@ -119,6 +122,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T>["body"] };
+    },
+    rest(method, path, options) {
+      return rest(baseUrl, method, path, options);
     },
     async createAccount({ numbers = 1, smsConfig } = {}) {
       const { accounts, apiKeys } = parley.services;

@@ -1,6 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { type ApolloServer, HeaderMap, type HTTPGraphQLResponse } from "@apollo/server";
-import bodyParser from "body-parser";
 import cors from "cors";
 import etag from "etag";
 import fresh from "fresh";
@@ -17,8 +16,10 @@ import { INTERNAL_ERROR_MESSAGE } from "./error-masking";
 import { acceptsGraphQLResponse } from "./legacy-json-status";
 import type { OperationRequest } from "../limits/operation-guard";
 import { rateLimitHeaders } from "../limits/rate-limited-error";
-import type { GateResult, RequestGate } from "../limits/request-gate";
-import { INVALID_UTF8_BODY, INVALID_UTF8_MESSAGE, refuseInvalidUtf8 } from "./utf8-body";
+import type { OperationGate } from "../limits/operation-gate";
+import type { GateRefusal, RequestGate } from "../limits/request-gate";
+import { createJsonBodyReader } from "../json-body";
+import { closeUnlessSmallBody } from "../unread-body";
 import { logRequestFailure } from "../request-failure-log";
 import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE, SERVICE_UNAVAILABLE_MESSAGE } from "./service-unavailable";
 
@@ -27,8 +28,10 @@ export interface GraphQLHandlerOptions {
   apollo: ApolloServer<Context>;
   services: Services;
   logger: Logger;
-  /** Authentication, operation limits and the rate limit, before Apollo sees a request. */
+  /** Authentication, before Apollo sees a request (shared with every surface). */
   gate: RequestGate;
+  /** Operation limits and the key's budget, before Apollo sees a request. */
+  operations: OperationGate;
   /** Take the client's address from `X-Forwarded-For` (see clientAddress). (Default: false) */
   trustProxy?: boolean;
   /** Largest accepted request body, e.g. `256kb`, `1mb` or a byte count. (Default: `256kb`) */
@@ -49,17 +52,11 @@ export interface GraphQLHandlerOptions {
  * A request without an operation (the Sandbox page, a GET without `query`) goes to Apollo as is.
  */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { apollo, services, logger, gate } = options;
+  const { apollo, services, logger, gate, operations } = options;
   const trustProxy = options.trustProxy ?? false;
-  const bodyLimitText = options.bodyLimit ?? "256kb";
-  const parseJson = bodyParser.json({ limit: bodyLimitText, verify: refuseInvalidUtf8 });
+  const readJsonBody = createJsonBodyReader(options.bodyLimit);
   // Any origin (callers authenticate with a header, not cookies); browsers may read the request id.
   const allowCors = cors({ exposedHeaders: ["x-request-id"] });
-  /** The JSON body (undefined for none or another content type), read as express.json() did. */
-  const readJsonBody = (req: IncomingMessage, res: ServerResponse) =>
-    new Promise<unknown>((resolve, reject) =>
-      parseJson(req, res, (error?: BodyError) => (error ? reject(error) : resolve((req as IncomingMessage & { body?: unknown }).body))),
-    );
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, requestLogger: () => Logger): Promise<void> {
     const url = req.url ?? "";
@@ -82,36 +79,21 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): (req: Inco
         return;
       }
       if (!authenticated.ok) {
-        // The body is never read: Node discards a small one to keep the connection; a larger or
-        // unsized one closes it rather than be drained.
-        if (!(Number(req.headers["content-length"]) <= MAX_DISCARDED_BODY_BYTES)) res.setHeader("connection", "close");
+        // The body is never read.
+        closeUnlessSmallBody(req, res);
         sendRefusal(req, res, authenticated, requestId);
         return;
       }
       identity = authenticated.identity;
     }
 
-    let body: unknown;
-    let unreadable: { status: number; message: string } | undefined;
-    try {
-      body = await readJsonBody(req, res);
-    } catch (error) {
-      const { status, type } = error as BodyError;
-      if (!status || status < 400 || status >= 500) throw error;
-      const message =
-        type === "entity.parse.failed"
-          ? "The request body is not valid JSON."
-          : type === "entity.too.large"
-            ? `The request body is larger than ${bodyLimitText}.`
-            : type === INVALID_UTF8_BODY
-              ? INVALID_UTF8_MESSAGE
-              : "The request could not be read.";
-      unreadable = { status, message };
-    }
+    const read = await readJsonBody(req, res);
+    const body = read.ok ? read.body : undefined;
+    const unreadable = read.ok ? undefined : read;
 
     if (identity) {
       // An unreadable body or one without an operation is checked by nothing, but still spends.
-      const admitted = await gate.admit(identity, unreadable ? undefined : operationOf(body, params));
+      const admitted = await operations.admit(identity, unreadable ? undefined : operationOf(body, params));
       if (admitted.budget) for (const [name, value] of Object.entries(rateLimitHeaders(admitted.budget))) res.setHeader(name, value);
       if (!admitted.ok) {
         sendRefusal(req, res, admitted, requestId);
@@ -178,9 +160,6 @@ class RequestContext implements Context {
   }
 }
 
-/** Largest unread body of a refused request that is discarded to keep its connection open. */
-const MAX_DISCARDED_BODY_BYTES = 64 * 1024;
-
 /**
  * The operation a request carries, as the guard reads it: a POST body's `query`, `variables` and
  * `operationName`, or a GET's parameters. Undefined when there is none to check (no query, a
@@ -218,24 +197,13 @@ function isRecordOrNull(value: unknown): value is Record<string, unknown> | null
  * limit — a request error, so 400 for clients that accept `application/graphql-response+json`
  * and 200 for those that accept only `application/json`, as for a document that fails validation.
  */
-function sendRefusal(
-  req: IncomingMessage,
-  res: ServerResponse,
-  refusal: Extract<GateResult<object>, { ok: false }>,
-  requestId: string,
-): void {
+function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: GateRefusal, requestId: string): void {
   const status = refusal.status === 400 && !acceptsGraphQLResponse(req.headers.accept) ? 200 : refusal.status;
   const headers: OutgoingHttpHeaders = { "content-type": jsonContentType(req) };
   if (refusal.budget) Object.assign(headers, rateLimitHeaders(refusal.budget));
   if (refusal.status === 401) headers["www-authenticate"] = "Bearer";
   const errors = refusal.errors.map((error: GraphQLError) => ({ message: error.message, extensions: { ...error.extensions, requestId } }));
   sendComplete(req, res, status, headers, JSON.stringify({ errors }));
-}
-
-/** What body-parser rejects with: an HTTP status and a reason. */
-interface BodyError extends Error {
-  status?: number;
-  type?: string;
 }
 
 async function sendApolloResponse(req: IncomingMessage, res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {

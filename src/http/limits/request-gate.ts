@@ -5,24 +5,31 @@ import type { BudgetState } from "../../services/rate-limit/budget-state";
 import type { KeyBudget } from "../../services/rate-limit/key-budget";
 import type { ApiKeyIdentity, ApiKeyService } from "../../services/accounts/api-key.service";
 import { parseAuthorization } from "../authorization";
-import type { OperationGuard, OperationRequest } from "./operation-guard";
 import { rateLimitedError } from "./rate-limited-error";
 
-/** Let through (with what the caller needs next), or refused with the status and errors to answer. */
-export type GateResult<T> = ({ ok: true } & T) | { ok: false; status: 400 | 401 | 429; errors: GraphQLError[]; budget?: BudgetState };
+/** A request refused: the status and errors to answer (each with `extensions.code`), and the budget's headers if one was spent. */
+export interface GateRefusal {
+  ok: false;
+  status: 400 | 401 | 429;
+  errors: GraphQLError[];
+  budget?: BudgetState;
+}
+
+/** Let through (with what the caller needs next), or refused. */
+export type GateResult<T> = ({ ok: true } & T) | GateRefusal;
 
 export interface RequestGateOptions {
   apiKeys: ApiKeyService;
-  guard: OperationGuard;
   keyBudget: KeyBudget;
   anonymous: AnonymousAttempts;
 }
 
 /**
- * What every surface (GraphQL over HTTP, WebSocket subscriptions) does before an operation runs,
- * cheapest first: who is calling (an unauthenticated request is answered before its body is
- * even read), whether the operation is within the limits, and whether the key's budget covers
- * its cost.
+ * What every surface (GraphQL over HTTP, WebSocket subscriptions, REST) does before it works for
+ * a caller, cheapest first: who is calling (an unauthenticated request is answered before its
+ * body is even read), then whether the key's budget covers what the request costs. What a
+ * request costs is the surface's to say (GraphQL: the OperationGate's operation cost; REST: each
+ * route's).
  */
 export class RequestGate {
   constructor(private readonly options: RequestGateOptions) {}
@@ -49,19 +56,13 @@ export class RequestGate {
   }
 
   /**
-   * Checks the operation's limits, then spends its cost from the key's budget. Every request
-   * spends at least one point — one without an operation to check, or refused by a limit, too —
-   * and a cost that does not fit what is left is spent all the same (the client reads what is
-   * left in the RateLimit header before it sends).
+   * Spends `cost` points (at least one: every request spends) from the key's budget. A cost that
+   * does not fit what is left is spent all the same and refused with 429 (the client reads what
+   * is left in the RateLimit header before it sends). `budget` is null when the limit is off.
    */
-  async admit(
-    identity: ApiKeyIdentity,
-    request: OperationRequest | undefined,
-  ): Promise<GateResult<{ cost: number; budget: BudgetState | null }>> {
-    const admission = request ? this.options.guard.admit(request) : { ok: true as const, cost: 1 };
-    const budget = await this.options.keyBudget.spend(identity.keyId, admission.ok ? admission.cost : 1);
-    if (!admission.ok) return { ok: false, status: 400, errors: admission.errors, budget: budget ?? undefined };
+  async spend(identity: ApiKeyIdentity, cost: number): Promise<GateResult<{ budget: BudgetState | null }>> {
+    const budget = await this.options.keyBudget.spend(identity.keyId, Math.max(cost, 1));
     if (budget && !budget.allowed) return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
-    return { ok: true, cost: admission.cost, budget };
+    return { ok: true, budget };
   }
 }

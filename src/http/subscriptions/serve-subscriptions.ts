@@ -27,6 +27,7 @@ import { logRequestFailure } from "../request-failure-log";
 import { KeyRevocationWatch } from "./key-revocation-watch";
 import { LiveConnection } from "./live-connection";
 import { operationLimitError } from "../limits/operation-limit-error";
+import type { OperationGate } from "../limits/operation-gate";
 import type { RequestGate } from "../limits/request-gate";
 import { SubscriptionLimits } from "./subscription-limits";
 
@@ -40,8 +41,10 @@ export interface SubscriptionServerOptions {
   bounds: Config["subscriptions"];
   /** How often the keys of open connections are checked again, in ms. */
   keyCheckIntervalMs: number;
-  /** Authentication, operation limits and the key's budget: the same as over HTTP. */
+  /** Authentication: the same as over HTTP. */
   gate: RequestGate;
+  /** Operation limits and the key's budget: the same as over HTTP. */
+  operations: OperationGate;
   /** Answer introspection. (Default: as over HTTP) */
   introspection: boolean;
   /** Leave "Did you mean …?" suggestions out of error messages. (Default: as over HTTP) */
@@ -69,7 +72,7 @@ export const RATE_LIMITED_CLOSE_CODE = 4429;
  * `maxQueuedEvents` behind, or whose socket holds more than `maxBufferedBytes`, is closed with 4420.
  */
 export function serveSubscriptions(options: SubscriptionServerOptions): { dispose(): Promise<void> } {
-  const { server, schema, services, logger, bounds, gate } = options;
+  const { server, schema, services, logger, bounds, gate, operations } = options;
   const rules = options.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const formatError = createFormatError({ hideSuggestions: options.hideSuggestions });
   /** Errors as the client may see them: the same masking as over HTTP. */
@@ -133,7 +136,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
         // onConnect refused every connection without a key: graphql-ws accepts no Subscribe before it.
         if (!connection || !identity) return [unauthenticatedError()];
         // The operation's own checks come before its slot, so that an operation they refuse holds none.
-        const admitted = await gate.admit(identity, payload);
+        const admitted = await operations.admit(identity, payload);
         if (!admitted.ok) return admitted.errors;
         // Its selection runs again for every event: bounded far below a one-off operation.
         if (admitted.cost > bounds.maxCost) return [operationLimitError("cost", bounds.maxCost, admitted.cost)];

@@ -1,5 +1,5 @@
 import type { JsonObject } from "../../entities/json";
-import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from "class-validator";
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, Min } from "class-validator";
 import { JSONObjectResolver } from "graphql-scalars";
 import { Field, InputType, Int } from "type-graphql";
 import { SmsSender } from "../../entities/sms-sender.enum";
@@ -15,6 +15,12 @@ import { TEXT_RULE } from "../validation/text";
 const E164_RULE = "an E.164 number: + then 2 to 15 digits, no spaces, e.g. +14155550123";
 const SECONDS_RULE = `an integer from ${LIMITS.minSeconds} to ${LIMITS.maxSeconds} seconds (30 days)`;
 
+/**
+ * The one statement of createSmsConversation's input rules, for every surface: GraphQL (whose
+ * types already hold the type rules below) and `POST /v1/sms/create` (whose JSON body does not:
+ * hence the type rules on `newConversation`, `sender` and `requestData`), and the source of the
+ * REST body's JSON Schema (src/http/rest/input-schema.ts).
+ */
 @InputType({
   description: `A message to record, starting or continuing a conversation. Mirrors \`POST /v1/sms/create\`. Every string, and every key and string inside \`requestData\`, must be ${TEXT_RULE}; lengths are in ${CHARACTERS}.`,
 })
@@ -69,6 +75,7 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
     description: `Metadata for custom routing or analytics: a JSON object of at most ${LIMITS.requestDataBytes / 1024} KiB, nested at most ${LIMITS.jsonDepth} levels deep. Replaces the stored one when given.`,
   })
   @IsOptional()
+  @IsObject({ message: "requestData must be a JSON object" })
   @MaxJsonBytes(LIMITS.requestDataBytes, {
     message: `requestData must be at most ${LIMITS.requestDataBytes} bytes (16 KiB) as JSON`,
   })
@@ -79,9 +86,13 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
     defaultValue: false,
     description: "Archive the active conversation between these numbers, if any, and start a new one.",
   })
+  @IsOptional()
+  @IsBoolean({ message: "newConversation must be true or false" })
   newConversation?: boolean | null;
 
   @Field(() => SmsSender, { nullable: true, defaultValue: SmsSender.USER, description: "Who sent this message." })
+  @IsOptional()
+  @IsIn(Object.values(SmsSender), { message: `sender must be one of ${Object.values(SmsSender).join(", ")}` })
   sender?: SmsSender | null;
 
   @Field(() => Int, {

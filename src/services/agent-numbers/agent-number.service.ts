@@ -5,7 +5,7 @@ import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { AgentNumberChannel } from "./agent-number-channel.enum";
 import { decodeCursor, encodeCursor } from "../shared/cursor";
 import { TtlCache } from "../shared/ttl-cache";
-import { type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
+import { assertOffsetPage, type OffsetPage, type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
 import { UserErrorCode } from "../shared/user-error-code.enum";
 import { InvalidArgumentError, type UserInputProblem } from "../shared/user-input-error";
 import { TimeoutRuleViolation, timeoutRuleSql } from "../shared/timeout-rules.sql";
@@ -118,6 +118,15 @@ export class AgentNumberService {
       query.andWhere(`n.number ${request.forward ? ">" : "<"} :number`, { number: anchor.number });
     }
     return toPage(await query.getMany(), request, (number) => encodeCursor(CURSOR_KIND, number.id));
+  }
+
+  /** A page of the account's numbers by position, in number order, with how many the account has. */
+  async listPage(accountId: string, page: OffsetPage): Promise<{ numbers: AgentNumber[]; totalItems: number }> {
+    assertOffsetPage(page);
+    const [numbers, totalItems] = await this.dataSource
+      .getRepository(AgentNumber)
+      .findAndCount({ where: { accountId }, order: { number: "ASC" }, skip: page.offset, take: page.limit });
+    return { numbers, totalItems };
   }
 
   async findByNumber(accountId: string, number: string): Promise<AgentNumber | null> {

@@ -4,9 +4,18 @@ import { In } from "typeorm";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
 import type { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
 import { DEFAULT_CONVERSATION_ORDER, OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "./conversation-order";
-import { type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
+import { assertOffsetPage, type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
 import { InvalidArgumentError } from "../shared/user-input-error";
 import { type EffectiveTimeoutConfig, effectiveSettingsOf, effectiveSettingsSql } from "../shared/timeout-rules.sql";
+import {
+  CONVERSATION_FILTERS,
+  type ConversationCondition,
+  ConversationFilterField,
+  type ConversationListQuery,
+  ConversationSortField,
+  FilterOperator,
+  FilterValueKind,
+} from "./conversation-list";
 
 export interface SmsConversationFilter {
   status?: SmsConversationStatus | null;
@@ -99,6 +108,100 @@ export class SmsConversationQueryService {
     const keys = new Map(raw.map((row) => [row.c_id, row.sort_key]));
     const page = toPage(entities, request, (row) => encodeConversationCursor({ s: scope, t: keys.get(row.id)!, i: row.id }));
     return { ...page, totalCount: () => filtered().getCount() };
+  }
+
+  /**
+   * A page of the account's conversations by position (`offset`, `limit`), under conditions that
+   * must all hold, with the count of all that match. Every order is read along an index (see
+   * ConversationSortField; under an `eq` on `status` or `agent_number`, the timestamps along
+   * `(account_id, status | agent_number, key, id)`), so a page costs the `offset + limit` rows
+   * it reads along it (and the rows other conditions reject); the count costs every matching
+   * row. Conditions outside CONVERSATION_FILTERS, or a page out of bounds (assertOffsetPage),
+   * are an InvalidArgumentError.
+   */
+  async listPage(accountId: string, query: ConversationListQuery): Promise<{ conversations: SmsConversation[]; totalItems: number }> {
+    assertOffsetPage(query);
+    const filtered = () => {
+      const builder = this.dataSource
+        .getRepository(SmsConversation)
+        .createQueryBuilder("c")
+        .where("c.account_id = :accountId", { accountId });
+      query.conditions.forEach((condition, index) => {
+        if (!CONVERSATION_FILTERS[condition.field]?.operators.includes(condition.operator))
+          throw new InvalidArgumentError("filters", `${condition.field} cannot be filtered with ${condition.operator}`);
+        builder.andWhere(conditionSql(condition, `f${index}`), { [`f${index}`]: condition.value });
+      });
+      return builder;
+    };
+    const direction = query.sort.direction === OrderDirection.ASC ? "ASC" : "DESC";
+    const ordered = filtered();
+    // Every key in one direction, so that an index is read forward or backward as it is.
+    for (const column of SORT_COLUMNS[query.sort.field]) ordered.addOrderBy(`c.${column}`, direction);
+    const [conversations, totalItems] = await Promise.all([
+      ordered.offset(query.offset).limit(query.limit).getMany(),
+      filtered().getCount(),
+    ]);
+    return { conversations, totalItems };
+  }
+}
+
+/** The columns each order sorts by, the last ones breaking ties: a total order. */
+const SORT_COLUMNS: Record<ConversationSortField, string[]> = {
+  [ConversationSortField.CREATED_AT]: ["created_at", "id"],
+  [ConversationSortField.UPDATED_AT]: ["updated_at", "id"],
+  [ConversationSortField.AGENT_NUMBER]: ["agent_number", "created_at", "id"],
+  [ConversationSortField.USER_NUMBER]: ["user_number", "created_at", "id"],
+};
+
+/** The column each filterable field reads (`is_active` reads `status`). */
+const FILTER_COLUMN: Record<ConversationFilterField, string> = {
+  [ConversationFilterField.CREATED_AT]: "created_at",
+  [ConversationFilterField.UPDATED_AT]: "updated_at",
+  [ConversationFilterField.TIMED_OUT_AT]: "timed_out_at",
+  [ConversationFilterField.USER_NUMBER]: "user_number",
+  [ConversationFilterField.AGENT_NUMBER]: "agent_number",
+  [ConversationFilterField.CURR_PATHWAY_ID]: "curr_pathway_id",
+  [ConversationFilterField.CURR_PATHWAY_VERSION]: "curr_pathway_version",
+  [ConversationFilterField.CURRENT_NODE_ID]: "current_node_id",
+  [ConversationFilterField.STATUS]: "status",
+  [ConversationFilterField.IS_ACTIVE]: "status",
+};
+
+/** What a bound value is cast to; a status is left for PostgreSQL to read as the column's enum. */
+const CAST: Record<FilterValueKind, string> = {
+  [FilterValueKind.TEXT]: "::text",
+  [FilterValueKind.TIME]: "::timestamptz",
+  [FilterValueKind.UUID]: "::uuid",
+  [FilterValueKind.STATUS]: "",
+  [FilterValueKind.BOOLEAN]: "",
+};
+
+const COMPARISON: Partial<Record<FilterOperator, string>> = {
+  [FilterOperator.EQ]: "=",
+  [FilterOperator.GT]: ">",
+  [FilterOperator.GTE]: ">=",
+  [FilterOperator.LT]: "<",
+  [FilterOperator.LTE]: "<=",
+};
+
+/**
+ * One condition as SQL over the alias `c`, its value bound as `:<parameter>`. Text matches use
+ * strpos, starts_with and right rather than LIKE: the value is never a pattern.
+ */
+function conditionSql({ field, operator, value }: ConversationCondition, parameter: string): string {
+  const column = `c.${FILTER_COLUMN[field]}`;
+  if (field === ConversationFilterField.IS_ACTIVE) return value === true ? `${column} = 'ACTIVE'` : `${column} <> 'ACTIVE'`;
+  const { kind } = CONVERSATION_FILTERS[field];
+  const cast = CAST[kind];
+  switch (operator) {
+    case FilterOperator.CONTAINS:
+      return `strpos(${column}, :${parameter}::text) > 0`;
+    case FilterOperator.STARTS_WITH:
+      return `starts_with(${column}, :${parameter}::text)`;
+    case FilterOperator.ENDS_WITH:
+      return `right(${column}, char_length(:${parameter}::text)) = :${parameter}::text`;
+    default:
+      return `${column} ${COMPARISON[operator]} :${parameter}${cast}`;
   }
 }
 

@@ -10,6 +10,12 @@ import { InvalidArgumentError } from "../shared/user-input-error";
 const CURSOR_KIND = "msg";
 const cursorOf = (message: SmsMessage) => encodeCursor(CURSOR_KIND, message.id);
 
+/** A conversation's message count and latest message. */
+export interface MessageSummary {
+  messageCount: number;
+  lastMessage: { body: string; createdAt: Date } | null;
+}
+
 export class SmsMessageService {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -61,6 +67,27 @@ export class SmsMessageService {
     }
     for (const [id, messages] of byConversation) pages.set(id, toPage(messages, request, cursorOf));
     return pages;
+  }
+
+  /**
+   * How many messages each conversation has and its latest one, in one statement: each count
+   * reads the conversation's entries of `(conversation_id, created_at, id)`, the latest one entry.
+   */
+  async summaries(conversationIds: readonly string[]): Promise<Map<string, MessageSummary>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows: Array<{ id: string; count: number; body: string | null; created_at: Date | null }> = await this.dataSource.query(
+      `SELECT ids.id, n.count, l.body, l.created_at FROM unnest($1::uuid[]) AS ids(id)
+       CROSS JOIN LATERAL (SELECT count(*)::int AS count FROM sms_message WHERE conversation_id = ids.id) n
+       LEFT JOIN LATERAL (
+         SELECT body, created_at FROM sms_message WHERE conversation_id = ids.id ORDER BY created_at DESC, id DESC LIMIT 1) l ON true`,
+      [conversationIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { messageCount: row.count, lastMessage: row.body === null ? null : { body: row.body, createdAt: row.created_at! } },
+      ]),
+    );
   }
 
   async findByIds(accountId: string, ids: readonly string[]): Promise<SmsMessage[]> {

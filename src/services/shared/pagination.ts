@@ -4,6 +4,27 @@ import { InvalidArgumentError } from "./user-input-error";
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * Rows a page of a page-numbered list (`offset`, `limit`) may start after, at most: such a page
+ * reads every row before it (along an index, then skipped), so deep pages are bounded rather than left to cost more and
+ * more. Keyset connections (below) have no such bound.
+ */
+export const MAX_LIST_OFFSET = 10_000;
+
+/** A page of a page-numbered list: rows skipped (at most MAX_LIST_OFFSET) and rows taken (at most MAX_PAGE_SIZE). */
+export interface OffsetPage {
+  offset: number;
+  limit: number;
+}
+
+/** Refuses an OffsetPage out of bounds with an InvalidArgumentError naming `page` or `pageSize`. */
+export function assertOffsetPage({ offset, limit }: OffsetPage): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+    throw new InvalidArgumentError("pageSize", `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_LIST_OFFSET)
+    throw new InvalidArgumentError("page", `a page may start at most ${MAX_LIST_OFFSET} rows in`);
+}
+
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
