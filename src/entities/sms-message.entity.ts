@@ -9,6 +9,8 @@ import { DeliveryStatus } from "./delivery-status.enum";
 @Index("sms_message_conversation_created_idx", ["conversationId", "createdAt", "id"])
 // Idempotency: a provider message SID is recorded once per account (NULLs never collide).
 @Index("sms_message_account_message_sid_key", ["accountId", "messageSid"], { unique: true })
+// Idempotency of a send: its key is recorded once per account; only sent messages carry one.
+@Index("sms_message_account_idempotency_key_key", ["accountId", "idempotencyKey"], { unique: true, where: `"idempotency_key" IS NOT NULL` })
 export class SmsMessage {
   @PrimaryColumn("uuid")
   id!: string;
@@ -40,7 +42,11 @@ export class SmsMessage {
   @Column({ name: "message_sid", type: "text", nullable: true })
   messageSid!: string | null;
 
-  /** For outbound messages Parley sends (the timeout flow's): where delivery stands. */
+  /** The caller's idempotency key of a message it had Parley send (sendSmsMessage); null for every other message. */
+  @Column({ name: "idempotency_key", type: "text", nullable: true })
+  idempotencyKey!: string | null;
+
+  /** For outbound messages Parley sends (sendSmsMessage's, the timeout flow's): where delivery stands. */
   @Column({ name: "delivery_status", type: "enum", enum: DeliveryStatus, enumName: "sms_delivery_status", nullable: true })
   deliveryStatus!: DeliveryStatus | null;
 

@@ -7,6 +7,7 @@ import { EventListeners1796000000000 } from "./1796000000000-EventListeners";
 import { ConversationAgentNumberKey1796100000000 } from "./1796100000000-ConversationAgentNumberKey";
 import { ApiKeyBudget1796200000000 } from "./1796200000000-ApiKeyBudget";
 import { TimerJobTimes1796250000000 } from "./1796250000000-TimerJobTimes";
+import { MessageIdempotencyKey1796304815000 } from "./1796304815000-MessageIdempotencyKey";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ConversationAgentNumberKey1796100000000,
   ApiKeyBudget1796200000000,
   TimerJobTimes1796250000000,
+  MessageIdempotencyKey1796304815000,
 ];

@@ -24,7 +24,8 @@ export class CreateSmsConversationPayloadResolver {
   }
 }
 
-async function conversationOf(rowId: string | null, loaders: Context["loaders"]): Promise<SmsConversationType | null> {
+/** The conversation of a payload's row id, read through the request's loader (null when there is none). */
+export async function conversationOf(rowId: string | null, loaders: Context["loaders"]): Promise<SmsConversationType | null> {
   if (!rowId) return null;
   const conversation = await loaders.conversation.load(rowId);
   return conversation ? SmsConversationType.from(conversation) : null;

@@ -5,6 +5,7 @@ import { authChecker } from "./auth-checker";
 import { AgentNumberResolver } from "./agent-number.resolver";
 import { CreateSmsConversationPayloadResolver } from "./create-sms-conversation-payload.resolver";
 import { NodeResolver } from "./node.resolver";
+import { SendSmsMessagePayloadResolver } from "./send-sms-message-payload.resolver";
 import { SmsConversationResolver } from "./sms-conversation.resolver";
 import { SmsMessageResolver } from "./sms-message.resolver";
 import { AgentNumberType } from "./types/agent-number.type";
@@ -19,6 +20,7 @@ export const resolvers = [
   AgentNumberResolver,
   NodeResolver,
   CreateSmsConversationPayloadResolver,
+  SendSmsMessagePayloadResolver,
 ] as const;
 
 /**
@@ -48,6 +50,7 @@ export async function buildParleySchema(services?: Services): Promise<GraphQLSch
     [AgentNumberResolver, new AgentNumberResolver(s.agentNumbers)],
     [NodeResolver, new NodeResolver()],
     [CreateSmsConversationPayloadResolver, new CreateSmsConversationPayloadResolver()],
+    [SendSmsMessagePayloadResolver, new SendSmsMessagePayloadResolver()],
   ]);
   // Node's concrete types are listed so that `node(id:)` can return them.
   const orphanedTypes = [SmsConversationType, SmsMessageType, AgentNumberType];

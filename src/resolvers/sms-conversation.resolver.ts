@@ -4,16 +4,18 @@ import { accountEvents } from "./subscription-filter";
 import { toPageRequest } from "../services/shared/pagination";
 import { parsePublicId, toPublicId } from "../services/shared/public-id";
 import type { SmsConversationQueryService } from "../services/conversations/sms-conversation-query.service";
-import type { SmsConversationService } from "../services/conversations/sms-conversation.service";
+import type { RecordMessageResult, SmsConversationService } from "../services/conversations/sms-conversation.service";
 import type { SmsMessageService } from "../services/conversations/sms-message.service";
 import type { AuthenticatedContext, Context } from "./context.type";
 import { ConnectionArgs } from "./inputs/connection.args";
 import { CreateSmsConversationInput } from "./inputs/create-sms-conversation.input";
 import { SmsConversationFilterInput } from "./inputs/sms-conversation-filter.input";
 import { SmsConversationOrderInput } from "./inputs/sms-conversation-order.input";
+import { SendSmsMessageInput } from "./inputs/send-sms-message.input";
 import { AgentNumberType } from "./types/agent-number.type";
 import { CreateSmsConversationPayload } from "./types/create-sms-conversation.payload";
 import { EffectiveTimeoutConfig } from "./types/effective-timeout-config.type";
+import { SendSmsMessagePayload } from "./types/send-sms-message.payload";
 import { SmsConversationConnection } from "./types/sms-conversation-connection.type";
 import { SmsConversationType } from "./types/sms-conversation.type";
 import { SmsMessageConnection } from "./types/sms-message-connection.type";
@@ -87,14 +89,36 @@ export class SmsConversationResolver {
     const result = await this.conversationService.recordMessage(accountId, input);
     // Rows read earlier in this request (an earlier mutation field) are stale now.
     loaders.clearAll();
-    if (!result.ok) {
-      const { code, field, message } = result.problem;
-      return rejected([Object.assign(new UserError(), { code, field: ["input", field], message })]);
-    }
+    if (!result.ok) return rejected(problemOf(result));
     return Object.assign(new CreateSmsConversationPayload(), {
       message: CREATED_MESSAGE,
       conversationId: toPublicId("conversation", result.conversationId),
       workflowId: toPublicId("workflow", result.workflowId),
+      conversationRowId: result.conversationId,
+      archivedConversationRowId: result.archivedConversationId,
+      userErrors: [],
+    });
+  }
+
+  @Authorized()
+  @Mutation(() => SendSmsMessagePayload, {
+    description:
+      "Sends an agent message to a user: records it in the pair's active conversation or starts one, hands it to the outbound delivery (the account's webhook, else the queue an SMS provider reads; `deliveryStatus` `QUEUED`) and starts the silence timers, in one transaction. The GraphQL form of `POST /v1/sms/send`.",
+  })
+  async sendSmsMessage(
+    @Arg("input", () => SendSmsMessageInput) input: SendSmsMessageInput,
+    @Ctx() { accountId, loaders }: AuthenticatedContext,
+  ): Promise<SendSmsMessagePayload> {
+    const invalid = await validateInput(input);
+    if (invalid.length > 0) return notSent(invalid);
+
+    const result = await this.conversationService.sendMessage(accountId, input);
+    loaders.clearAll();
+    if (!result.ok) return notSent(problemOf(result));
+    return Object.assign(new SendSmsMessagePayload(), {
+      conversationId: toPublicId("conversation", result.conversationId),
+      workflowId: toPublicId("workflow", result.workflowId),
+      messageRowId: result.messageId,
       conversationRowId: result.conversationId,
       archivedConversationRowId: result.archivedConversationId,
       userErrors: [],
@@ -159,6 +183,23 @@ export class SmsConversationResolver {
     if (!config) throw new Error(`conversation ${conversation.entity.id} has no effective config`);
     return config;
   }
+}
+
+/** A service's refusal as the payload's userErrors, its field under the `input` argument. */
+function problemOf(result: Extract<RecordMessageResult, { ok: false }>): UserError[] {
+  const { code, field, message } = result.problem;
+  return [Object.assign(new UserError(), { code, field: ["input", field], message })];
+}
+
+function notSent(userErrors: UserError[]): SendSmsMessagePayload {
+  return Object.assign(new SendSmsMessagePayload(), {
+    conversationId: null,
+    workflowId: null,
+    messageRowId: null,
+    conversationRowId: null,
+    archivedConversationRowId: null,
+    userErrors,
+  });
 }
 
 function rejected(userErrors: UserError[]): CreateSmsConversationPayload {

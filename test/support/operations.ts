@@ -56,3 +56,15 @@ export const PAGE = `
     }
   }
 `;
+
+export const SEND = `
+  mutation Send($input: SendSmsMessageInput!) {
+    sendSmsMessage(input: $input) {
+      conversationId workflowId
+      message { id sender kind body messageSid deliveryStatus createdAt }
+      conversation { ${CONVERSATION_FIELDS} }
+      archivedConversation { id status archivedAt }
+      userErrors { code field message }
+    }
+  }
+`;

@@ -74,6 +74,8 @@ export type TimeoutConfigSource =
 export type UserErrorCode =
   /** The agent number is not registered to the calling account. */
   | 'AGENT_NUMBER_NOT_FOUND'
+  /** The `idempotencyKey` of a send was already used for a different message. */
+  | 'IDEMPOTENCY_KEY_CONFLICT'
   /** A value failed validation (format, length or range); the message names the rule. */
   | 'INVALID_INPUT'
   /** `warningTime` is not less than the effective `timeOut`, or there is no `timeOut` to warn before. */

@@ -28,6 +28,7 @@ export const USER_ERROR_STATUS: Record<UserErrorCode, 400 | 409> = {
   [UserErrorCode.INVALID_TIMEOUT_CONFIG]: 400,
   [UserErrorCode.AGENT_NUMBER_NOT_FOUND]: 400,
   [UserErrorCode.MESSAGE_SID_CONFLICT]: 409,
+  [UserErrorCode.IDEMPOTENCY_KEY_CONFLICT]: 409,
 };
 
 export const INTERNAL_ERROR_MESSAGE = "Internal server error. Quote the request_id (also the x-request-id header) when reporting it.";

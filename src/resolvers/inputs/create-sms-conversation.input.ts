@@ -1,19 +1,22 @@
 import type { JsonObject } from "../../entities/json";
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Max, Min } from "class-validator";
-import { JSONObjectResolver } from "graphql-scalars";
-import { Field, InputType, Int } from "type-graphql";
+import { IsIn, IsOptional, IsUUID, Matches } from "class-validator";
+import { Field, InputType } from "type-graphql";
 import { SmsSender } from "../../entities/sms-sender.enum";
 import type { RecordMessageCommand } from "../../services/conversations/record-message.command";
-import { E164 } from "../../services/shared/phone-number";
 import "../types/register-enums";
-import { DiffersFrom } from "../validation/differs-from.decorator";
 import { CHARACTERS, LIMITS, MESSAGE_SID } from "../validation/limits";
-import { MaxJsonBytes } from "../validation/max-json-bytes.decorator";
 import { TextLength } from "../validation/text-length.decorator";
 import { TEXT_RULE } from "../validation/text";
-
-const E164_RULE = "an E.164 number: + then 2 to 15 digits, no spaces, e.g. +14155550123";
-const SECONDS_RULE = `an integer from ${LIMITS.minSeconds} to ${LIMITS.maxSeconds} seconds (30 days)`;
+import {
+  AgentNumberField,
+  NewConversationField,
+  RequestDataField,
+  TimeOutField,
+  TimeoutMessageField,
+  UserNumberField,
+  WarningMessageField,
+  WarningTimeField,
+} from "./message-input.fields";
 
 /**
  * The one statement of createSmsConversation's input rules, for every surface: GraphQL (whose
@@ -25,13 +28,10 @@ const SECONDS_RULE = `an integer from ${LIMITS.minSeconds} to ${LIMITS.maxSecond
   description: `A message to record, starting or continuing a conversation. Mirrors \`POST /v1/sms/create\`. Every string, and every key and string inside \`requestData\`, must be ${TEXT_RULE}; lengths are in ${CHARACTERS}.`,
 })
 export class CreateSmsConversationInput implements RecordMessageCommand {
-  @Field({ description: "E.164 number of the user, e.g. `+14155550123`." })
-  @Matches(E164, { message: `userNumber must be ${E164_RULE}` })
-  @DiffersFrom("agentNumber", { message: "userNumber must differ from agentNumber" })
+  @UserNumberField()
   userNumber!: string;
 
-  @Field({ description: "E.164 number of the agent; must be registered to the calling account." })
-  @Matches(E164, { message: `agentNumber must be ${E164_RULE}` })
+  @AgentNumberField()
   agentNumber!: string;
 
   @Field({
@@ -70,24 +70,10 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
   @TextLength(0, LIMITS.pathwayFieldLength, { message: `currentNodeId must be at most ${LIMITS.pathwayFieldLength} ${CHARACTERS}` })
   currentNodeId?: string | null;
 
-  @Field(() => JSONObjectResolver, {
-    nullable: true,
-    description: `Metadata for custom routing or analytics: a JSON object of at most ${LIMITS.requestDataBytes / 1024} KiB, nested at most ${LIMITS.jsonDepth} levels deep. Replaces the stored one when given.`,
-  })
-  @IsOptional()
-  @IsObject({ message: "requestData must be a JSON object" })
-  @MaxJsonBytes(LIMITS.requestDataBytes, {
-    message: `requestData must be at most ${LIMITS.requestDataBytes} bytes (16 KiB) as JSON`,
-  })
+  @RequestDataField()
   requestData?: JsonObject | null;
 
-  @Field(() => Boolean, {
-    nullable: true,
-    defaultValue: false,
-    description: "Archive the active conversation between these numbers, if any, and start a new one.",
-  })
-  @IsOptional()
-  @IsBoolean({ message: "newConversation must be true or false" })
+  @NewConversationField()
   newConversation?: boolean | null;
 
   @Field(() => SmsSender, { nullable: true, defaultValue: SmsSender.USER, description: "Who sent this message." })
@@ -95,40 +81,15 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
   @IsIn(Object.values(SmsSender), { message: `sender must be one of ${Object.values(SmsSender).join(", ")}` })
   sender?: SmsSender | null;
 
-  @Field(() => Int, {
-    nullable: true,
-    description:
-      "Seconds of user silence after an agent message before the timeout flow ends the conversation. Overrides the number's config and persists on the conversation.",
-  })
-  @IsOptional()
-  @IsInt({ message: `timeOut must be ${SECONDS_RULE}` })
-  @Min(LIMITS.minSeconds, { message: `timeOut must be ${SECONDS_RULE}` })
-  @Max(LIMITS.maxSeconds, { message: `timeOut must be ${SECONDS_RULE}` })
+  @TimeOutField()
   timeOut?: number | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description: `Sent when the timeout fires; 1 to ${LIMITS.messageLength} ${CHARACTERS}. Overrides the number's config.`,
-  })
-  @IsOptional()
-  @TextLength(1, LIMITS.messageLength, { message: `timeoutMessage must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
+  @TimeoutMessageField()
   timeoutMessage?: string | null;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: "Seconds of user silence before the warning message; less than the effective `timeOut`. Overrides the number's config.",
-  })
-  @IsOptional()
-  @IsInt({ message: `warningTime must be ${SECONDS_RULE}` })
-  @Min(LIMITS.minSeconds, { message: `warningTime must be ${SECONDS_RULE}` })
-  @Max(LIMITS.maxSeconds, { message: `warningTime must be ${SECONDS_RULE}` })
+  @WarningTimeField()
   warningTime?: number | null;
 
-  @Field(() => String, {
-    nullable: true,
-    description: `Sent at \`warningTime\`; 1 to ${LIMITS.messageLength} ${CHARACTERS}. Overrides the number's config.`,
-  })
-  @IsOptional()
-  @TextLength(1, LIMITS.messageLength, { message: `warningMessage must be 1 to ${LIMITS.messageLength} ${CHARACTERS}` })
+  @WarningMessageField()
   warningMessage?: string | null;
 }

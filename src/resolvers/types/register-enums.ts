@@ -67,6 +67,7 @@ registerEnumType(UserErrorCode, {
     },
     AGENT_NUMBER_NOT_FOUND: { description: "The agent number is not registered to the calling account." },
     MESSAGE_SID_CONFLICT: { description: "The `messageSid` was already used for a different message." },
+    IDEMPOTENCY_KEY_CONFLICT: { description: "The `idempotencyKey` of a send was already used for a different message." },
   },
 });
 

@@ -32,7 +32,8 @@ export class SmsMessageType implements NodeInterface {
 
   @Field(() => DeliveryStatus, {
     nullable: true,
-    description: "For messages Parley sends itself (the timeout flow's): where delivery stands. Null for recorded messages.",
+    description:
+      "For messages Parley sends itself (`sendSmsMessage`'s, the timeout flow's): where delivery stands. Null for recorded messages.",
   })
   deliveryStatus!: DeliveryStatus | null;
 

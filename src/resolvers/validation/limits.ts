@@ -7,6 +7,8 @@ export const LIMITS = {
   messageLength: 1600,
   /** Characters in a provider message SID. */
   messageSidLength: 64,
+  /** Characters in a send's idempotency key. */
+  idempotencyKeyLength: 255,
   /** Characters in `currPathwayVersion` and `currentNodeId`. */
   pathwayFieldLength: 256,
   /** Bytes of `requestData` serialised as JSON (16 KiB). */
@@ -20,6 +22,9 @@ export const LIMITS = {
 
 /** Visible ASCII, no spaces: what provider SIDs are made of. */
 export const MESSAGE_SID = /^[\x21-\x7E]+$/;
+
+/** The same alphabet for idempotency keys (UUIDs and the like), which also travel as an HTTP header (`idempotency-key`). */
+export const IDEMPOTENCY_KEY = MESSAGE_SID;
 
 /** How field descriptions state what a length counts. */
 export const CHARACTERS = "characters, counted as Unicode code points";

@@ -8,14 +8,14 @@ import type { TimeoutConfigSource, TimeoutRuleViolation } from "../shared/timeou
 
 /** What RECORD_MESSAGES_SQL says of one call. */
 export interface RecordedRow {
-  outcome: "WRITTEN" | "REPLAYED" | "SID_CONFLICT" | "REFUSED" | "FIRED" | "RESCHEDULED" | "STALE";
+  outcome: "WRITTEN" | "REPLAYED" | "SID_CONFLICT" | "KEY_CONFLICT" | "REFUSED" | "FIRED" | "RESCHEDULED" | "STALE";
   /** The conversation written (or, for a replay, the original's; for a timer, the timer's). */
   conversation_id: string | null;
   /** Its account (a written call's or a timer's). */
   account_id: string | null;
   /** Its workflow; null for a continued conversation whose workflow this statement could not see yet. */
   workflow_id: string | null;
-  /** The messages recorded, in order. */
+  /** The messages recorded, in order; for a replay, the original message. */
   message_ids: string[];
   /** The kinds of the messages a fired timer sent. */
   sent: SmsMessageKind[];
@@ -38,9 +38,10 @@ export interface RecordedRow {
 
 type StatementRow = Omit<RecordedRow, "outcome"> & { n: number; outcome: RecordedRow["outcome"] | "RACED" };
 
-const MESSAGE_SID_KEY = "sms_message_account_message_sid_key";
+/** The unique indexes a repeat meets when a concurrent transaction recorded its messageSid or idempotency key first. */
+const REPEAT_KEYS = ["sms_message_account_message_sid_key", "sms_message_account_idempotency_key_key"];
 
-/** How often a call is run again after losing a race (a new conversation, a messageSid) to another transaction. */
+/** How often a call is run again after losing a race (a new conversation, a messageSid, an idempotency key) to another transaction. */
 const MAX_ATTEMPTS = 10;
 
 /**
@@ -124,14 +125,14 @@ function rolledBack(error: unknown): boolean {
   return error instanceof DatabaseError && error.severity === "ERROR";
 }
 
-/** A messageSid recorded by a concurrent transaction: run again, the call is that message's repeat. */
+/** A messageSid or idempotency key recorded by a concurrent transaction: run again, the call is that message's repeat. */
 function retriable(error: Error): boolean {
-  return rolledBack(error) && isUniqueViolation(error, MESSAGE_SID_KEY);
+  return rolledBack(error) && REPEAT_KEYS.some((key) => isUniqueViolation(error, key));
 }
 
 /**
- * Indexes of `calls` in rounds: no round has two calls for one conversation or one messageSid —
- * a message call goes in the round after the last one holding its pair or its messageSid — so
+ * Indexes of `calls` in rounds: no round has two calls for one conversation, one messageSid or one
+ * idempotency key — a message call goes in the round after the last one holding any of them — so
  * a pair's calls are written in the order they came. Timer calls, whose conversation's pair is
  * not known here, go in rounds of their own after the messages'.
  */
@@ -146,6 +147,7 @@ function rounds(calls: readonly RecordCall[]): number[][] {
         : [
             `pair:${call.ref.id}:${call.command.userNumber}`,
             ...(call.command.messageSid ? [`sid:${call.ref.accountId}:${call.command.messageSid}`] : []),
+            ...(call.idempotencyKey ? [`key:${call.ref.accountId}:${call.idempotencyKey}`] : []),
           ];
     const round = Math.max(-1, ...keys.map((key) => lastRound.get(key) ?? -1)) + 1;
     ((call.op === "TIMER" ? timerRounds : messageRounds)[round] ??= []).push(index);

@@ -2,12 +2,19 @@ import type { AgentNumberRef } from "../agent-numbers/agent-number.service";
 import type { TimerKind } from "../workflows/workflow-contract";
 import type { RecordMessageCommand } from "./record-message.command";
 
-/** A message to record between a user and an agent number (createSmsConversation). */
+/** A message to record between a user and an agent number (createSmsConversation, sendSmsMessage). */
 export interface MessageCall {
   op: "MESSAGE";
   /** The account's agent number (checked before the call is made). */
   ref: AgentNumberRef;
   command: RecordMessageCommand;
+  /**
+   * Parley sends the message (sendSmsMessage): it is recorded QUEUED and handed to the outbound
+   * delivery port, as the timeout flow's messages are. (Default: false, a message only recorded)
+   */
+  deliver?: boolean;
+  /** A send's idempotency key: unique per account, as a messageSid is (a repeat is a replay). */
+  idempotencyKey?: string | null;
 }
 
 /** A timer of the timeout flow that is due: it records the warning or end message it sends. */
@@ -53,6 +60,8 @@ export const CALL_COLUMNS: readonly CallColumn[] = [
   { name: "sender", type: "text", value: message(({ command }) => command.sender ?? "USER") },
   { name: "body", type: "text", value: message(({ command }) => command.message) },
   { name: "message_sid", type: "text", value: message(({ command }) => command.messageSid) },
+  { name: "idempotency_key", type: "text", value: message(({ idempotencyKey }) => idempotencyKey) },
+  { name: "deliver", type: "boolean", value: message(({ deliver }) => deliver ?? false) },
   { name: "new_conversation", type: "boolean", value: message(({ command }) => command.newConversation ?? false) },
   { name: "timer_conversation_id", type: "uuid", value: timer(({ conversationId }) => conversationId) },
   { name: "timer_kind", type: "text", value: timer(({ timer }) => timer) },

@@ -17,6 +17,8 @@ const due = (at: string) => `${at} <= now() + make_interval(secs => ${EARLY_TOLE
  */
 const jobStillWakes = (kind: "warning" | "timeout") =>
   `COALESCE(NOT i.new_conversation AND l.${kind}_job_at > t.sent_at AND l.${kind}_job_at <= p.${kind}_at, false)`;
+/** Whether a message Parley sends for the account goes to its webhook (else it waits QUEUED for a provider). */
+const hasWebhook = (accountId: string) => `EXISTS (SELECT FROM account a WHERE a.id = ${accountId} AND a.webhook_url IS NOT NULL)`;
 
 /**
  * THE write path: every message Parley records goes through this one statement (a batch of
@@ -25,8 +27,9 @@ const jobStillWakes = (kind: "warning" | "timeout") =>
  * jobs commit together or not at all.
  *
  * A MESSAGE call:
- * - whose messageSid the account already used writes nothing: it is that message's repeat
- *   (REPLAYED: same numbers, sender and body) or SID_CONFLICT;
+ * - whose messageSid or idempotency key the account already used writes nothing: it is that
+ *   message's repeat (REPLAYED: same numbers, sender and body; the original message's ids), or
+ *   SID_CONFLICT / KEY_CONFLICT;
  * - is checked against the timeout rule over the settings in force (the request's, else the
  *   conversation's stored overrides, else the number's smsConfig); if it breaks it, nothing is
  *   written (REFUSED) and the settings in force are returned to say why;
@@ -38,6 +41,8 @@ const jobStillWakes = (kind: "warning" | "timeout") =>
  *   cancels them. A timer's job (a workflow_outbox row; one job key per timer) is only an alarm
  *   no later than the timer: a started timer gets one unless the job already queued runs later
  *   than now and no later than it; a cancelled timer's job is left to run and find nothing due.
+ *   A message Parley sends (deliver: sendSmsMessage) is recorded QUEUED with its idempotency key
+ *   and handed to the outbound port as a timer's messages are (below).
  * - A new conversation that another transaction started for the pair after this statement's
  *   snapshot makes the call RACED: nothing written; the caller runs it again.
  * A TIMER call, on its conversation's row lock: a timer still pending and due fires (FIRED) —
@@ -46,27 +51,35 @@ const jobStillWakes = (kind: "warning" | "timeout") =>
  * TIMED_OUT and its workflow COMPLETED; one not due yet is queued again for its time
  * (RESCHEDULED); anything else (cancelled, fired, ended) does nothing (STALE).
  *
- * Calls of one statement must touch distinct conversations and messageSids (MessageRecorder's
- * rounds). Rows are locked in id order and inserted in key order, as by every other writer, so
- * two statements cannot deadlock.
+ * Calls of one statement must touch distinct conversations, messageSids and idempotency keys
+ * (MessageRecorder's rounds). Rows are locked in id order and inserted in key order, as by every
+ * other writer, so two statements cannot deadlock.
  */
 export const RECORD_MESSAGES_SQL = `
 WITH input AS (
   SELECT * FROM unnest(${CALL_COLUMNS.map((column, k) => `$${k + 1}::${column.type}[]`).join(", ")})
     WITH ORDINALITY AS i(${CALL_COLUMNS.map((column) => column.name).join(", ")}, n)
 ),
-used_sid AS (
-  SELECT i.n, m.conversation_id,
+used_key AS (
+  -- The message that already holds the call's messageSid or idempotency key (a call carries at most one).
+  SELECT i.n, m.id AS message_id, m.conversation_id, m.by_sid,
     m.sender::text = i.sender AND m.body = i.body AND c.user_number = i.user_number AND c.agent_number = i.agent_number AS same
   FROM input i
-  JOIN sms_message m ON m.account_id = i.account_id AND m.message_sid = i.message_sid
+  CROSS JOIN LATERAL (
+    SELECT s.id, s.conversation_id, s.sender, s.body, true AS by_sid
+    FROM sms_message s WHERE s.account_id = i.account_id AND s.message_sid = i.message_sid
+    UNION ALL
+    SELECT s.id, s.conversation_id, s.sender, s.body, false
+    FROM sms_message s WHERE s.account_id = i.account_id AND s.idempotency_key = i.idempotency_key
+    LIMIT 1
+  ) m
   JOIN sms_conversation c ON c.id = m.conversation_id
   WHERE i.op = 'MESSAGE'
 ),
 calls AS (
   SELECT i.*, gen_random_uuid() AS new_conversation_id, gen_random_uuid() AS new_workflow_id, gen_random_uuid() AS message_id
   FROM input i
-  WHERE i.op = 'MESSAGE' AND i.n NOT IN (SELECT n FROM used_sid)
+  WHERE i.op = 'MESSAGE' AND i.n NOT IN (SELECT n FROM used_key)
 ),
 locked AS (
   SELECT i.n, s.id, s.warning_at, s.timeout_at, s.warning_job_at, s.timeout_job_at, ${persisted.map((column) => `s.${column}`).join(", ")}
@@ -77,7 +90,9 @@ locked AS (
 resolved AS (
   -- sent_at is read once the conversation is locked: it is the message's time, which its timers count from.
   SELECT i.*, l.id AS existing_id, l.warning_job_at AS was_warning_job_at, l.timeout_job_at AS was_timeout_job_at, t.sent_at, e.*, p.*, q.*, j.*,
-    ${timeoutRuleSql("e.effective_warning_time", "e.effective_time_out", "i.time_out IS NOT NULL OR i.warning_time IS NOT NULL")} AS violation
+    ${timeoutRuleSql("e.effective_warning_time", "e.effective_time_out", "i.time_out IS NOT NULL OR i.warning_time IS NOT NULL")} AS violation,
+    -- A message Parley sends goes to its account's webhook, if it has one; read only for those.
+    CASE WHEN i.deliver THEN ${hasWebhook("i.account_id")} ELSE false END AS webhook
   FROM calls i
   JOIN agent_number n ON n.id = i.agent_number_id
   LEFT JOIN locked l ON l.n = i.n
@@ -137,11 +152,10 @@ timer_locked AS (
 ),
 timers AS (
   SELECT tl.n, tl.timer_kind, tl.id, tl.account_id, f.fire_at, ${due("f.fire_at")} AS due,
-    tl.warning_at IS NOT NULL AND ${due("tl.warning_at")} AS warning_due, a.webhook_url IS NOT NULL AS webhook,
+    tl.warning_at IS NOT NULL AND ${due("tl.warning_at")} AS warning_due, ${hasWebhook("tl.account_id")} AS webhook,
     (SELECT w.id FROM workflow w WHERE w.conversation_id = tl.id) AS workflow_id, e.*
   FROM timer_locked tl
   JOIN agent_number n ON n.id = tl.agent_number_id
-  JOIN account a ON a.id = tl.account_id
   CROSS JOIN LATERAL (SELECT CASE tl.timer_kind WHEN 'WARNING' THEN tl.warning_at ELSE tl.timeout_at END AS fire_at) f
   CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("tl", "n.sms_config")}) e
   WHERE f.fire_at IS NOT NULL
@@ -175,17 +189,18 @@ timer_messages AS (
   WHERE t.due AND m.body IS NOT NULL
 ),
 messages AS (
-  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid, delivery_status, created_at)
-  SELECT id, conversation_id, account_id, sender::sms_sender, kind::sms_message_kind, body, message_sid, delivery_status::sms_delivery_status,
-    COALESCE(sent_at, clock_timestamp())
+  INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body, message_sid, idempotency_key, delivery_status, created_at)
+  SELECT id, conversation_id, account_id, sender::sms_sender, kind::sms_message_kind, body, message_sid, idempotency_key,
+    delivery_status::sms_delivery_status, COALESCE(sent_at, clock_timestamp())
   FROM (
-    SELECT w.message_id AS id, w.conversation_id, w.account_id, w.sender, 'NORMAL' AS kind, w.body, w.message_sid, NULL AS delivery_status, 0 AS ord, w.sent_at
+    SELECT w.message_id AS id, w.conversation_id, w.account_id, w.sender, 'NORMAL' AS kind, w.body, w.message_sid, w.idempotency_key,
+      CASE WHEN w.deliver THEN 'QUEUED' END AS delivery_status, 0 AS ord, w.sent_at
     FROM written w
     UNION ALL
-    SELECT m.message_id, m.conversation_id, m.account_id, 'AGENT', m.kind, m.body, NULL, 'QUEUED', m.ord, NULL
+    SELECT m.message_id, m.conversation_id, m.account_id, 'AGENT', m.kind, m.body, NULL, NULL, 'QUEUED', m.ord, NULL
     FROM timer_messages m
   ) m
-  ORDER BY account_id, message_sid, conversation_id, ord
+  ORDER BY account_id, message_sid, idempotency_key, conversation_id, ord
   RETURNING id
 ),
 started_workflows AS (
@@ -221,31 +236,34 @@ jobs AS (
       t.fire_at, ${timerJobKeySql("t.id", "t.timer_kind")}, false
     FROM timers t WHERE NOT t.due
     UNION ALL
-    -- A message Parley sends goes to its account's webhook, if it has one (else it waits QUEUED for a provider).
+    -- A message Parley sends (a fired timer's, a send's) goes to its account's webhook, if it has one
+    -- (else it waits QUEUED for a provider).
     SELECT m.workflow_id, '${WorkflowTask.DELIVER_WEBHOOK}', jsonb_build_object('messageId', m.message_id), NULL,
       ${webhookJobKeySql("m.message_id")}, false
-    FROM timer_messages m WHERE m.webhook
+    FROM (SELECT t.workflow_id, t.message_id FROM timer_messages t WHERE t.webhook
+          UNION ALL
+          SELECT w.workflow_id, w.message_id FROM written w WHERE w.webhook) m
   ) o
   RETURNING 1
 )
 SELECT i.n::int,
   CASE
     WHEN i.op = 'TIMER' THEN CASE WHEN f.n IS NOT NULL THEN 'FIRED' WHEN t.n IS NOT NULL THEN 'RESCHEDULED' ELSE 'STALE' END
-    WHEN u.n IS NOT NULL THEN CASE WHEN u.same THEN 'REPLAYED' ELSE 'SID_CONFLICT' END
+    WHEN u.n IS NOT NULL THEN CASE WHEN u.same THEN 'REPLAYED' WHEN u.by_sid THEN 'SID_CONFLICT' ELSE 'KEY_CONFLICT' END
     WHEN r.violation IS NOT NULL THEN 'REFUSED'
     WHEN w.n IS NOT NULL THEN 'WRITTEN'
     ELSE 'RACED'
   END AS outcome,
   COALESCE(w.conversation_id, u.conversation_id, t.id) AS conversation_id, COALESCE(w.account_id, t.account_id) AS account_id,
   COALESCE(w.workflow_id, t.workflow_id, (SELECT wf.id FROM workflow wf WHERE wf.conversation_id = u.conversation_id)) AS workflow_id,
-  CASE WHEN w.n IS NOT NULL THEN ARRAY[w.message_id]
+  CASE WHEN w.n IS NOT NULL THEN ARRAY[w.message_id] WHEN u.same THEN ARRAY[u.message_id]
        ELSE ARRAY(SELECT m.message_id FROM timer_messages m WHERE m.n = i.n ORDER BY m.ord) END AS message_ids,
   ARRAY(SELECT m.kind FROM timer_messages m WHERE m.n = i.n ORDER BY m.ord) AS sent,
   COALESCE(w.started, false) AS started, a.id AS archived_id, t.fire_at,
   r.violation, r.effective_time_out, r.effective_time_out_source, r.effective_warning_time, r.effective_warning_time_source,
   (SELECT count(*) FROM jobs)::int AS jobs, ${SOMEONE_LISTENS_SQL} AS listened
 FROM input i
-LEFT JOIN used_sid u ON u.n = i.n
+LEFT JOIN used_key u ON u.n = i.n
 LEFT JOIN resolved r ON r.n = i.n
 LEFT JOIN written w ON w.n = i.n
 LEFT JOIN archived a ON a.n = i.n

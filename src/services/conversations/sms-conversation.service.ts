@@ -1,3 +1,4 @@
+import { SmsSender } from "../../entities/sms-sender.enum";
 import type { EventPublisher } from "../../events/event-publisher";
 import { type ParleyEvent, ParleyEventType } from "../../events/parley-event";
 import type { AgentNumberService } from "../agent-numbers/agent-number.service";
@@ -5,7 +6,9 @@ import { UserErrorCode } from "../shared/user-error-code.enum";
 import type { UserInputProblem } from "../shared/user-input-error";
 import type { WorkflowService } from "../workflows/workflow.service";
 import type { MessageRecorder, RecordedRow } from "./message-recorder";
+import type { MessageCall } from "./record-call";
 import type { RecordMessageCommand } from "./record-message.command";
+import type { SendMessageCommand } from "./send-message.command";
 import { TimeoutConfigSource, TimeoutRuleViolation } from "../shared/timeout-rules.sql";
 
 export type RecordMessageResult =
@@ -13,9 +16,11 @@ export type RecordMessageResult =
       ok: true;
       conversationId: string;
       workflowId: string;
+      /** The message recorded (for a replay, the original one). */
+      messageId: string;
       /** The conversation this call archived (`newConversation: true`), if any. */
       archivedConversationId: string | null;
-      /** True when `messageSid` matched an earlier call and nothing was written. */
+      /** True when `messageSid` (or a send's idempotency key) matched an earlier call and nothing was written. */
       replayed: boolean;
     }
   | { ok: false; problem: UserInputProblem };
@@ -35,6 +40,38 @@ export class SmsConversationService {
    * settled by unique indexes; callers never see them.
    */
   async recordMessage(accountId: string, command: RecordMessageCommand): Promise<RecordMessageResult> {
+    return this.record(accountId, command, {});
+  }
+
+  /**
+   * Sends an agent message to a user: recorded as recordMessage records an AGENT message (the
+   * conversation continued or started, the silence timers started), and in the same transaction
+   * marked QUEUED and handed to the outbound delivery port — the account's webhook, or the queue
+   * an SMS provider reads — as the timeout flow's messages are. With an idempotency key, a repeat
+   * (same numbers and text) answers the first call's ids and sends nothing; the key used for
+   * another message is IDEMPOTENCY_KEY_CONFLICT.
+   */
+  async sendMessage(accountId: string, command: SendMessageCommand): Promise<RecordMessageResult> {
+    const message: RecordMessageCommand = {
+      userNumber: command.userNumber,
+      agentNumber: command.agentNumber,
+      message: command.agentMessage,
+      sender: SmsSender.AGENT,
+      requestData: command.requestData,
+      newConversation: command.newConversation,
+      timeOut: command.timeOut,
+      timeoutMessage: command.timeoutMessage,
+      warningTime: command.warningTime,
+      warningMessage: command.warningMessage,
+    };
+    return this.record(accountId, message, { deliver: true, idempotencyKey: command.idempotencyKey ?? null });
+  }
+
+  private async record(
+    accountId: string,
+    command: RecordMessageCommand,
+    send: Pick<MessageCall, "deliver" | "idempotencyKey">,
+  ): Promise<RecordMessageResult> {
     const ref = await this.agentNumbers.findRef(accountId, command.agentNumber);
     if (!ref) {
       // Same answer whether another account has the number or nobody does.
@@ -44,7 +81,7 @@ export class SmsConversationService {
         message: "the agent number is not registered to this account",
       });
     }
-    const row = await this.recorder.record({ op: "MESSAGE", ref, command });
+    const row = await this.recorder.record({ op: "MESSAGE", ref, command, ...send });
     switch (row.outcome) {
       case "SID_CONFLICT":
         return failure({
@@ -53,6 +90,13 @@ export class SmsConversationService {
           message:
             "this messageSid was already used for a different message (numbers, sender or body differ); use a new messageSid for a new message",
         });
+      case "KEY_CONFLICT":
+        return failure({
+          code: UserErrorCode.IDEMPOTENCY_KEY_CONFLICT,
+          field: "idempotencyKey",
+          message:
+            "this idempotencyKey was already used for a different message (numbers or agentMessage differ); use a new idempotencyKey for a new message",
+        });
       case "REFUSED":
         return failure(timeoutRuleProblem(row, command));
       case "REPLAYED":
@@ -60,6 +104,7 @@ export class SmsConversationService {
           ok: true,
           conversationId: row.conversation_id!,
           workflowId: await this.workflowOf(row),
+          messageId: row.message_ids[0],
           archivedConversationId: null,
           replayed: true,
         };
@@ -73,7 +118,14 @@ export class SmsConversationService {
     if (row.started || row.jobs > 0) this.workflows.workEnqueued({ outbox: row.jobs > 0, setups: row.started });
     // No process listed a subscriber when the statement ran: a NOTIFY would wake listeners for nothing.
     if (row.listened) this.events.publish(messageEvents(accountId, conversationId, row));
-    return { ok: true, conversationId, workflowId: await this.workflowOf(row), archivedConversationId: row.archived_id, replayed: false };
+    return {
+      ok: true,
+      conversationId,
+      workflowId: await this.workflowOf(row),
+      messageId: row.message_ids[0],
+      archivedConversationId: row.archived_id,
+      replayed: false,
+    };
   }
 
   /** The call's workflow: a conversation started by a concurrent transaction has one the statement could not see yet. */

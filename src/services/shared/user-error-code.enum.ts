@@ -8,4 +8,6 @@ export enum UserErrorCode {
   AGENT_NUMBER_NOT_FOUND = "AGENT_NUMBER_NOT_FOUND",
   /** The messageSid was already used for a different message. */
   MESSAGE_SID_CONFLICT = "MESSAGE_SID_CONFLICT",
+  /** The idempotencyKey of a send was already used for a different message. */
+  IDEMPOTENCY_KEY_CONFLICT = "IDEMPOTENCY_KEY_CONFLICT",
 }
