@@ -3,6 +3,7 @@ import { getSmsConversationRoute } from "./get-sms-conversation.route";
 import { listAgentNumbersRoute } from "./list-agent-numbers.route";
 import { listSmsConversationsRoute } from "./list-sms-conversations.route";
 import type { RestRoute } from "./rest-route";
+import { sendSmsMessageRoute } from "./send-sms-message.route";
 import { updateAgentNumberConfigRoute } from "./update-agent-number-config.route";
 
 /**
@@ -12,6 +13,7 @@ import { updateAgentNumberConfigRoute } from "./update-agent-number-config.route
  */
 export const REST_ROUTES: readonly RestRoute[] = [
   createSmsConversationRoute,
+  sendSmsMessageRoute,
   listSmsConversationsRoute,
   getSmsConversationRoute,
   listAgentNumbersRoute,
