@@ -6,6 +6,7 @@ import { WorkflowPendingIndex1795900000000 } from "./1795900000000-WorkflowPendi
 import { EventListeners1796000000000 } from "./1796000000000-EventListeners";
 import { ConversationAgentNumberKey1796100000000 } from "./1796100000000-ConversationAgentNumberKey";
 import { ApiKeyBudget1796200000000 } from "./1796200000000-ApiKeyBudget";
+import { ApiKeyNameAndLastUse1796310000000 } from "./1796310000000-ApiKeyNameAndLastUse";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   EventListeners1796000000000,
   ConversationAgentNumberKey1796100000000,
   ApiKeyBudget1796200000000,
+  ApiKeyNameAndLastUse1796310000000,
 ];
