@@ -4,7 +4,7 @@ import type { Logger } from "../logging/logger";
 import { assignRequestId } from "./request-id";
 
 /** The paths Parley serves; any other is logged as OTHER_PATH (a path is the caller's text). */
-const ROUTES = /^\/(graphql(\/[^?#]*)?|healthz|readyz)(?=[?#]|$)/i;
+const ROUTES = /^\/(graphql(\/[^?#]*)?|healthz|readyz|metrics)(?=[?#]|$)/i;
 const OTHER_PATH = "[other path]";
 
 // One per process: a flood of refused requests is one flood, whichever request it is.

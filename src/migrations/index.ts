@@ -7,6 +7,7 @@ import { EventListeners1796000000000 } from "./1796000000000-EventListeners";
 import { ConversationAgentNumberKey1796100000000 } from "./1796100000000-ConversationAgentNumberKey";
 import { ApiKeyBudget1796200000000 } from "./1796200000000-ApiKeyBudget";
 import { ApiKeyNameAndLastUse1796310000000 } from "./1796310000000-ApiKeyNameAndLastUse";
+import { OutboxTraceparent1796320000000 } from "./1796320000000-OutboxTraceparent";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ConversationAgentNumberKey1796100000000,
   ApiKeyBudget1796200000000,
   ApiKeyNameAndLastUse1796310000000,
+  OutboxTraceparent1796320000000,
 ];

@@ -7,6 +7,7 @@ import type { ApiKeyIdentity, ApiKeyService } from "../../services/accounts/api-
 import { parseAuthorization } from "../authorization";
 import type { OperationGuard, OperationRequest } from "./operation-guard";
 import { rateLimitedError } from "./rate-limited-error";
+import type { Metrics } from "../../metrics/metrics";
 
 /** Let through (with what the caller needs next), or refused with the status and errors to answer. */
 export type GateResult<T> = ({ ok: true } & T) | { ok: false; status: 400 | 401 | 429; errors: GraphQLError[]; budget?: BudgetState };
@@ -16,6 +17,8 @@ export interface RequestGateOptions {
   guard: OperationGuard;
   keyBudget: KeyBudget;
   anonymous: AnonymousAttempts;
+  /** Counts each refusal by code and limit. (Default: none) */
+  metrics?: Metrics;
 }
 
 /**
@@ -38,13 +41,20 @@ export class RequestGate {
     const apiKey = parseAuthorization(authorization);
     const known = apiKey ? apiKeys.cachedIdentity(apiKey) : undefined;
     if (known) return { ok: true, identity: known };
+    const metrics = this.options.metrics;
     const exhausted = await anonymous.exhausted(address);
-    if (exhausted && !(apiKey && apiKeys.wasRecentlyValid(apiKey)))
+    if (exhausted && !(apiKey && apiKeys.wasRecentlyValid(apiKey))) {
+      metrics?.refused("RATE_LIMITED", "anonymous");
       return { ok: false, status: 429, errors: [rateLimitedError(exhausted)], budget: exhausted };
+    }
     const identity = apiKey ? await apiKeys.identify(apiKey) : null;
     if (identity) return { ok: true, identity };
     const budget = await anonymous.record(address);
-    if (budget && !budget.allowed) return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
+    if (budget && !budget.allowed) {
+      metrics?.refused("RATE_LIMITED", "anonymous");
+      return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
+    }
+    metrics?.refused("UNAUTHENTICATED", "key");
     return { ok: false, status: 401, errors: [unauthenticatedError()] };
   }
 
@@ -60,8 +70,15 @@ export class RequestGate {
   ): Promise<GateResult<{ cost: number; budget: BudgetState | null }>> {
     const admission = request ? this.options.guard.admit(request) : { ok: true as const, cost: 1 };
     const budget = await this.options.keyBudget.spend(identity.keyId, admission.ok ? admission.cost : 1);
-    if (!admission.ok) return { ok: false, status: 400, errors: admission.errors, budget: budget ?? undefined };
-    if (budget && !budget.allowed) return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
+    if (!admission.ok) {
+      const limit = admission.errors[0]?.extensions.limit;
+      this.options.metrics?.refused("OPERATION_LIMIT_EXCEEDED", typeof limit === "string" ? limit : "other");
+      return { ok: false, status: 400, errors: admission.errors, budget: budget ?? undefined };
+    }
+    if (budget && !budget.allowed) {
+      this.options.metrics?.refused("RATE_LIMITED", "key");
+      return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
+    }
     return { ok: true, cost: admission.cost, budget };
   }
 }

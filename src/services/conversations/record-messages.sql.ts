@@ -28,7 +28,8 @@ const due = (at: string) => `${at} <= now() + make_interval(secs => ${EARLY_TOLE
  *   it (its workflow COMPLETED, its pending timers removed) and starts a new one; or, with none
  *   active, starts one (its workflow PENDING: the durable trigger of its setup);
  * - records the message, and plans the timers: an AGENT message (re)starts them, any other
- *   cancels them; each change of a pending timer is a workflow_outbox row (job key per timer).
+ *   cancels them; each change of a pending timer is a workflow_outbox row (job key per timer),
+ *   carrying the call's traceparent (null unless tracing is on).
  * - A new conversation that another transaction started for the pair after this statement's
  *   snapshot makes the call RACED: nothing written; the caller runs it again.
  * A TIMER call, on its conversation's row lock: a timer still pending and due fires (FIRED) —
@@ -112,14 +113,14 @@ written AS (
   WHERE k.id IS NOT NULL OR s.id IS NOT NULL
 ),
 timer_locked AS (
-  SELECT t.n, t.timer_kind, c.id, c.account_id, c.agent_number_id, c.warning_at, c.timeout_at, ${persisted.map((column) => `c.${column}`).join(", ")}
+  SELECT t.n, t.timer_kind, t.traceparent, c.id, c.account_id, c.agent_number_id, c.warning_at, c.timeout_at, ${persisted.map((column) => `c.${column}`).join(", ")}
   FROM input t JOIN sms_conversation c ON c.id = t.timer_conversation_id AND c.status = 'ACTIVE'
   WHERE t.op = 'TIMER'
   ORDER BY c.id
   FOR UPDATE OF c
 ),
 timers AS (
-  SELECT tl.n, tl.timer_kind, tl.id, tl.account_id, f.fire_at, ${due("f.fire_at")} AS due,
+  SELECT tl.n, tl.timer_kind, tl.traceparent, tl.id, tl.account_id, f.fire_at, ${due("f.fire_at")} AS due,
     tl.warning_at IS NOT NULL AND ${due("tl.warning_at")} AS warning_due, a.webhook_url IS NOT NULL AS webhook,
     (SELECT w.id FROM workflow w WHERE w.conversation_id = tl.id) AS workflow_id, e.*
   FROM timer_locked tl
@@ -142,7 +143,7 @@ fired AS (
 ),
 timer_messages AS (
   -- A warning still pending when the timeout fires goes out first.
-  SELECT t.n, t.id AS conversation_id, t.account_id, t.workflow_id, t.webhook, m.ord, m.kind, m.body, gen_random_uuid() AS message_id
+  SELECT t.n, t.id AS conversation_id, t.account_id, t.workflow_id, t.webhook, t.traceparent, m.ord, m.kind, m.body, gen_random_uuid() AS message_id
   FROM timers t
   CROSS JOIN LATERAL (VALUES
     (1, 'TIMEOUT_WARNING', CASE WHEN t.timer_kind = 'WARNING' OR t.warning_due THEN t.effective_warning_message END),
@@ -174,19 +175,20 @@ ended_workflows AS (
   RETURNING id
 ),
 jobs AS (
-  INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
-  SELECT workflow_id, task, payload, run_at, job_key, remove_job FROM (
+  INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job, traceparent)
+  SELECT workflow_id, task, payload, run_at, job_key, remove_job, traceparent FROM (
     -- A written call's timers: each new schedule replaces its pending job, each cancelled one is removed.
     SELECT w.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}' AS task,
       jsonb_build_object('workflowId', w.workflow_id, 'conversationId', w.conversation_id, 'kind', t.kind) AS payload,
-      t.fire_at AS run_at, ${timerJobKeySql("w.conversation_id", "t.kind")} AS job_key, t.fire_at IS NULL AS remove_job
+      t.fire_at AS run_at, ${timerJobKeySql("w.conversation_id", "t.kind")} AS job_key, t.fire_at IS NULL AS remove_job,
+      w.traceparent
     FROM written w
     CROSS JOIN LATERAL (VALUES ('WARNING', w.warning_at, CASE WHEN NOT w.started THEN w.was_warning_at END),
                                ('TIMEOUT', w.timeout_at, CASE WHEN NOT w.started THEN w.was_timeout_at END)) AS t(kind, fire_at, was)
     WHERE t.fire_at IS NOT NULL OR t.was IS NOT NULL
     UNION ALL
     -- An archived conversation's pending timers are removed.
-    SELECT NULL, '${WorkflowTask.CONVERSATION_TIMER}', '{}', NULL, ${timerJobKeySql("r.existing_id", "t.kind")}, true
+    SELECT NULL, '${WorkflowTask.CONVERSATION_TIMER}', '{}', NULL, ${timerJobKeySql("r.existing_id", "t.kind")}, true, NULL
     FROM archived a JOIN resolved r ON r.n = a.n
     CROSS JOIN LATERAL (VALUES ('WARNING', r.was_warning_at), ('TIMEOUT', r.was_timeout_at)) AS t(kind, was)
     WHERE t.was IS NOT NULL
@@ -194,12 +196,12 @@ jobs AS (
     -- A timer that ran early goes back to wait for its time.
     SELECT t.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}',
       jsonb_build_object('workflowId', t.workflow_id, 'conversationId', t.id, 'kind', t.timer_kind),
-      t.fire_at, ${timerJobKeySql("t.id", "t.timer_kind")}, false
+      t.fire_at, ${timerJobKeySql("t.id", "t.timer_kind")}, false, t.traceparent
     FROM timers t WHERE NOT t.due
     UNION ALL
     -- A message Parley sends goes to its account's webhook, if it has one (else it waits QUEUED for a provider).
     SELECT m.workflow_id, '${WorkflowTask.DELIVER_WEBHOOK}', jsonb_build_object('messageId', m.message_id), NULL,
-      ${webhookJobKeySql("m.message_id")}, false
+      ${webhookJobKeySql("m.message_id")}, false, m.traceparent
     FROM timer_messages m WHERE m.webhook
   ) o
   RETURNING 1
