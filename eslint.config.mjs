@@ -62,11 +62,11 @@ export default defineConfig(
     rules: { "jest/no-conditional-expect": "off" },
   },
   {
-    // Plain CommonJS files run by Node (jest's config, a child-process fixture): no types to check.
+    // Plain CommonJS files run by Node (jest's config, a child-process fixture, the build script): no types to check.
     files: ["**/*.js", "**/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
-      globals: { module: "writable", process: "readonly", setTimeout: "readonly" },
+      globals: { module: "writable", process: "readonly", setTimeout: "readonly", require: "readonly", __dirname: "readonly" },
     },
   },
   {

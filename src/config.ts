@@ -1,4 +1,8 @@
 import path from "node:path";
+import { TRACES_EXPORTERS } from "./tracing/tracing";
+
+/** The OTLP transports the installed exporters speak (OTEL_EXPORTER_OTLP_PROTOCOL). */
+export const OTLP_PROTOCOLS = ["http/protobuf", "http/json", "grpc"] as const;
 
 export const NODE_ENVS = ["development", "production", "test"] as const;
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -50,6 +54,24 @@ export interface RateLimitOptions {
    * (Default: 60; `RATE_LIMIT_ANONYMOUS_POINTS`)
    */
   anonymousPoints: number;
+}
+
+/** Where Prometheus metrics are served (see metricsExposure in src/metrics/metrics-endpoint.ts). */
+export interface MetricsOptions {
+  /** Collect and serve Prometheus metrics at `GET /metrics`. (Default: true; `METRICS`) */
+  enabled: boolean;
+  /**
+   * Serve `/metrics` on this port, in its own HTTP server, instead of on PORT: a port the load
+   * balancer does not expose. Also how a `npm run worker` process serves its metrics. (Default:
+   * unset: on PORT, in every environment but production; `METRICS_PORT`)
+   */
+  port: number | undefined;
+  /**
+   * A bearer token `/metrics` requires (`authorization: Bearer <token>`), at least 16
+   * characters; with it, production serves `/metrics` on PORT too. Never logged. (Default:
+   * unset; `METRICS_TOKEN`)
+   */
+  token: string | undefined;
 }
 
 /** Everything Parley reads from the environment, validated once at start-up. */
@@ -167,6 +189,8 @@ export interface Config {
      */
     analyzeIntervalMs: number;
   };
+  /** Prometheus metrics (see MetricsOptions). */
+  metrics: MetricsOptions;
   webhook: {
     /** Delay before the first retry, doubling after. (Default: 1000; `WEBHOOK_RETRY_BASE_MS`) */
     retryBaseMs: number;
@@ -241,6 +265,23 @@ export function loadConfig(env: Env = process.env): Config {
 
   const nodeEnv = oneOf("NODE_ENV", NODE_ENVS, "development");
 
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  // Never echoed: it is a secret.
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken))
+    problems.push("METRICS_TOKEN must be 16 to 256 visible ASCII characters");
+  const metricsPort = env.METRICS_PORT ? port("METRICS_PORT", 0) : undefined;
+
+  // Checked here so that a typo fails the start (the SDK itself only warns); read by src/tracing/tracing.ts.
+  for (const name of (env.OTEL_TRACES_EXPORTER ?? "").split(",").map((value) => value.trim())) {
+    if (name !== "" && !(TRACES_EXPORTERS as readonly string[]).includes(name))
+      problems.push(`OTEL_TRACES_EXPORTER must be one of ${TRACES_EXPORTERS.join(", ")} (got "${name}")`);
+  }
+  for (const variable of ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"]) {
+    const value = env[variable];
+    if (value && !(OTLP_PROTOCOLS as readonly string[]).includes(value))
+      problems.push(`${variable} must be one of ${OTLP_PROTOCOLS.join(", ")} (got "${value}")`);
+  }
+
   let databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl !== undefined) {
     try {
@@ -301,6 +342,11 @@ export function loadConfig(env: Env = process.env): Config {
       staleWorkerAfterMs: positive("WORKER_STALE_AFTER_MS", 30_000),
       analyzeIntervalMs: nonNegative("WORKER_ANALYZE_INTERVAL_MS", 1_000),
     },
+    metrics: {
+      enabled: bool("METRICS", true),
+      port: metricsPort,
+      token: metricsToken,
+    },
     webhook: {
       retryBaseMs: positive("WEBHOOK_RETRY_BASE_MS", 1_000),
       maxAttempts: positive("WEBHOOK_MAX_ATTEMPTS", 8),
@@ -308,6 +354,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
   if (nodeEnv !== "production" && env.INTROSPECTION !== undefined) bool("INTROSPECTION", true);
+  if (config.metrics.port !== undefined && config.metrics.port !== 0 && config.metrics.port === config.port)
+    problems.push(`METRICS_PORT must differ from PORT (both are ${config.port})`);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

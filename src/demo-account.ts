@@ -8,6 +8,8 @@ export const DEMO_USER_NUMBER = "+15555550123";
 
 export interface DemoAccount {
   accountId: string;
+  /** The key's public id (`key_…`): what `key:list` shows and `key:revoke --key-id` takes. */
+  keyId: string;
   apiKey: string;
   agentNumber: string;
 }
@@ -25,8 +27,8 @@ export async function createDemoAccountIfEmpty(services: Services): Promise<Demo
   if ((await services.accounts.count()) > 0) return null;
   const account = await services.accounts.create("Demo");
   await services.accounts.addAgentNumber(account.id, DEMO_AGENT_NUMBER);
-  const { apiKey } = await services.apiKeys.create(account.id);
-  return { accountId: toPublicId("account", account.id), apiKey, agentNumber: DEMO_AGENT_NUMBER };
+  const { apiKey, keyId } = await services.apiKeys.create(account.id, { name: "demo" });
+  return { accountId: toPublicId("account", account.id), keyId: toPublicId("apiKey", keyId), apiKey, agentNumber: DEMO_AGENT_NUMBER };
 }
 
 /** What `npm start` prints once, when it created the demo account. */
@@ -44,6 +46,7 @@ export function demoBanner(demo: DemoAccount, port: number): string {
     `    account id    ${demo.accountId}`,
     `    agent number  ${demo.agentNumber}`,
     `    API key       ${demo.apiKey}`,
+    `    API key id    ${demo.keyId}   (npm run --silent cli -- key:list --account ${demo.accountId})`,
     "",
     `  Apollo Sandbox: open ${url} and add the header`,
     `    authorization: ${demo.apiKey}`,

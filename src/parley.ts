@@ -9,6 +9,10 @@ import type { WebhookSenderOptions } from "./services/outbound/webhook-sender";
 import { poolOf } from "./database/data-source";
 import { createServices, type Services } from "./services/services";
 import { startWorker, type Worker, type WorkerOptions } from "./workflows/worker";
+import { assertPortFree, listen } from "./http/listen";
+import { Metrics } from "./metrics/metrics";
+import { metricsExposure, type MetricsServer, startMetricsServer } from "./metrics/metrics-endpoint";
+import { tracingOn } from "./tracing/tracing";
 
 /** Worker settings a deployment or a test may tune. */
 export type WorkerTuning = Pick<
@@ -25,6 +29,10 @@ export interface Parley {
   events: EventBus;
   /** The HTTP port actually bound (useful with PORT=0). */
   port: number;
+  /** This instance's metrics (undefined with METRICS=false). */
+  metrics: Metrics | undefined;
+  /** The port `/metrics` is served on by a server of its own (METRICS_PORT), if any. */
+  metricsPort: number | undefined;
   /** Drains HTTP, then the worker, then closes the database. */
   stop(): Promise<void>;
 }
@@ -40,7 +48,19 @@ export interface StartOptions {
 
 /** Starts everything `npm start` runs: database and migrations, the HTTP API and a worker. */
 export async function startParley({ config, logger, worker: workerOptions, webhook, queryLogger }: StartOptions): Promise<Parley> {
+  // Before anything is started: a second `npm start` says so in one line, at once.
+  await assertPortFree(config.port, "PORT");
+  if (config.metrics.port !== undefined) await assertPortFree(config.metrics.port, "METRICS_PORT");
+  const exposure = metricsExposure(config);
+  const metrics = exposure === "off" ? undefined : new Metrics();
+  if (exposure === "withheld")
+    logger.warn(
+      "metrics are not served: in production /metrics needs METRICS_PORT (a private port) or METRICS_TOKEN (see docs/operations.md)",
+    );
   const database = await openDatabase(config, logger, { queryLogger });
+  const apiPool = poolOf(database.dataSource);
+  metrics?.watchPool("main", apiPool);
+  metrics?.watchQueue(apiPool);
   const services = createServices(database.dataSource, {
     webhook: { ...config.webhook, ...webhook },
     apiKeys: { cacheTtlMs: config.authCacheTtlMs },
@@ -49,6 +69,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
   });
   let worker: Worker | undefined;
   let http: HttpApp | undefined;
+  let metricsServer: MetricsServer | undefined;
   const events = new EventBus({ connectionString: database.url, pool: poolOf(database.dataSource), logger, timeouts: config.database });
   try {
     await events.start();
@@ -60,6 +81,7 @@ export async function startParley({ config, logger, worker: workerOptions, webho
         timeouts: config.database,
         ...config.worker,
         ...workerOptions,
+        metrics,
       });
       const relay = worker.relay;
       services.workflows.onWorkEnqueued((work) => relay.nudge(work));
@@ -79,13 +101,15 @@ export async function startParley({ config, logger, worker: workerOptions, webho
       keyCheckIntervalMs: Math.max(config.authCacheTtlMs, 1_000),
       readinessTimeoutMs: config.readinessTimeoutMs,
       requestTimeoutMs: config.httpRequestTimeoutMs,
+      metrics,
+      metricsEndpoint: exposure === "api" ? { token: config.metrics.token } : undefined,
+      traced: tracingOn(),
     });
-    const server = http.server;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, () => resolve());
-    });
+    await listen(http.server, config.port, "PORT");
+    if (metrics && exposure === "port")
+      metricsServer = await startMetricsServer({ port: config.metrics.port ?? 0, metrics, token: config.metrics.token, logger });
   } catch (error) {
+    await metricsServer?.stop().catch(() => undefined);
     await http?.stop().catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     await events.stop();
@@ -100,7 +124,10 @@ export async function startParley({ config, logger, worker: workerOptions, webho
     worker,
     events,
     port: (httpApp.server.address() as AddressInfo).port,
+    metrics,
+    metricsPort: metricsServer?.port,
     stop: async () => {
+      await metricsServer?.stop();
       await httpApp.stop();
       logger.debug("http stopped");
       await worker?.stop();

@@ -9,6 +9,7 @@ import { type Parley, startParley } from "../src/parley";
 import { parsePublicId } from "../src/services/shared/public-id";
 import { randomNumber } from "./support/harness";
 import { CREATE } from "./support/operations";
+import { eventually } from "./support/eventually";
 import { createTestDatabase, runAdminSql, type TestDatabase, withDatabase } from "./support/test-database";
 
 /*
@@ -105,8 +106,9 @@ describe("cli", () => {
     });
     const output = printed(run);
 
-    expect(Object.keys(output).sort()).toEqual(["accountId", "agentNumbers", "apiKey"]);
+    expect(Object.keys(output).sort()).toEqual(["accountId", "agentNumbers", "apiKey", "keyId"]);
     expect(output.accountId).toMatch(/^acct_[0-9a-f]{32}$/);
+    expect(output.keyId).toMatch(/^key_[0-9a-f]{32}$/);
     expect(output.apiKey).toMatch(/^prl_[A-Za-z0-9_-]{32,}$/);
     expect(output.agentNumbers).toEqual(["+15555550111", "+15555550112"]);
     const uuid = parsePublicId("account", output.accountId)!;
@@ -117,8 +119,10 @@ describe("cli", () => {
       { account_id: uuid, number: "+15555550111", sms_config: {}, whatsapp_config: {} },
       { account_id: uuid, number: "+15555550112", sms_config: {}, whatsapp_config: {} },
     ]);
-    const keys = await rows("SELECT account_id, encode(key_hash, 'hex') AS key_hash, revoked_at FROM api_key");
-    expect(keys).toEqual([{ account_id: uuid, key_hash: sha256Hex(output.apiKey), revoked_at: null }]);
+    const keys = await rows("SELECT id, account_id, encode(key_hash, 'hex') AS key_hash, revoked_at FROM api_key");
+    expect(keys).toEqual([
+      { id: parsePublicId("apiKey", output.keyId), account_id: uuid, key_hash: sha256Hex(output.apiKey), revoked_at: null },
+    ]);
     // The key itself (or its secret part) is stored nowhere in the table.
     const stored = (await rows("SELECT row_to_json(k)::text AS json FROM api_key k")).map((r) => r.json as string).join("\n");
     expect(stored).not.toContain(output.apiKey);
@@ -149,6 +153,7 @@ describe("cli", () => {
     const created = printed(await cli(["key:create", "--account", acme.accountId]));
     expect(created).toEqual({
       keyId: expect.stringMatching(/^key_[0-9a-f]{32}$/),
+      name: null,
       apiKey: expect.stringMatching(/^prl_[A-Za-z0-9_-]{32,}$/),
     });
     expect(created.apiKey).not.toBe(acme.apiKey);
@@ -172,6 +177,71 @@ describe("cli", () => {
 
     const again = await cli(["key:revoke", "--key-id", created.keyId]);
     expect(again).toEqual({ code: 1, stdout: "", stderr: `key:revoke: no active API key ${created.keyId}\n` });
+  });
+
+  it("key:create --name names the key, and key:list shows each key's id, name, prefix, creation, last use and revocation, never the key", async () => {
+    const named = printed(await cli(["key:create", "--account", acme.accountId, "--name", "billing backend"]));
+    expect(named).toEqual({
+      keyId: expect.stringMatching(/^key_[0-9a-f]{32}$/),
+      name: "billing backend",
+      apiKey: expect.stringMatching(/^prl_/),
+    });
+    expect(await rows("SELECT name, last_used_at FROM api_key WHERE id = $1", [parsePublicId("apiKey", named.keyId)])).toEqual([
+      { name: "billing backend", last_used_at: null },
+    ]);
+    // Used once: its last use is recorded (coarsely: once an hour at most, see LAST_USED_RESOLUTION_MS).
+    expect((await createConversation(named.apiKey, acme.agentNumbers[0])).data!.createSmsConversation.userErrors).toEqual([]);
+    // Written beside the request, not in its way.
+    await eventually(async () => {
+      const [used] = await rows("SELECT last_used_at FROM api_key WHERE id = $1", [parsePublicId("apiKey", named.keyId)]);
+      expect(used.last_used_at).toBeInstanceOf(Date);
+    });
+
+    const run = await cli(["key:list", "--account", acme.accountId]);
+    const listed = printed(run);
+    const stored = await rows(
+      "SELECT id, name, key_prefix, created_at, last_used_at, revoked_at FROM api_key WHERE account_id = $1 ORDER BY created_at, id",
+      [acme.uuid],
+    );
+    expect(listed).toEqual({
+      accountId: acme.accountId,
+      keys: stored.map((row) => ({
+        keyId: `key_${(row.id as string).replaceAll("-", "")}`,
+        name: row.name,
+        keyPrefix: row.key_prefix,
+        createdAt: (row.created_at as Date).toISOString(),
+        lastUsedAt: (row.last_used_at as Date | null)?.toISOString() ?? null,
+        revokedAt: (row.revoked_at as Date | null)?.toISOString() ?? null,
+      })),
+    });
+    // Every key of the account: the first (used), the revoked one, the named one.
+    expect(listed.keys).toHaveLength(3);
+    expect(listed.keys.filter((key: { revokedAt: string | null }) => key.revokedAt !== null)).toHaveLength(1);
+    expect(listed.keys.at(-1)).toMatchObject({
+      keyId: named.keyId,
+      name: "billing backend",
+      lastUsedAt: expect.any(String),
+      revokedAt: null,
+    });
+    expect(run.stdout).not.toContain(named.apiKey);
+    expect(run.stdout).not.toContain(acme.apiKey);
+    expect(run.stdout).not.toContain(named.apiKey.slice(8));
+  });
+
+  it("key:list of an account that does not exist exits 1; a key name with control characters is a usage error", async () => {
+    const missing = `acct_${randomBytes(16).toString("hex")}`;
+    expect(await cli(["key:list", "--account", missing])).toEqual({ code: 1, stdout: "", stderr: `key:list: no account ${missing}\n` });
+    const bad = await cli(["key:create", "--account", acme.accountId, "--name", "two\nlines"]);
+    expect(bad).toEqual({ code: 2, stdout: "", stderr: "key:create: --name must be 1 to 100 characters, without control characters\n" });
+    expect(await rows("SELECT count(*)::int AS n FROM api_key WHERE name LIKE 'two%'")).toEqual([{ n: 0 }]);
+  });
+
+  it("db:stop refuses DATABASE_URL: it stops only the embedded PostgreSQL", async () => {
+    expect(await cli(["db:stop"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "db:stop: DATABASE_URL is set; db:stop stops only the embedded PostgreSQL (unset DATABASE_URL)\n",
+    });
   });
 
   describe("errors", () => {
@@ -238,6 +308,7 @@ describe("cli", () => {
       expect(run.stderr).toContain('"msg":"applied migrations"');
       expect(output).toEqual({
         accountId: expect.stringMatching(/^acct_[0-9a-f]{32}$/),
+        keyId: expect.stringMatching(/^key_[0-9a-f]{32}$/),
         apiKey: expect.stringMatching(/^prl_/),
         agentNumbers: ["+15555550131"],
       });

@@ -28,8 +28,32 @@ describe("loadConfig", () => {
       readinessTimeoutMs: 1000,
       database: { statementTimeoutMs: 5000, idleInTransactionTimeoutMs: 10000, connectTimeoutMs: 2000 },
       worker: { concurrency: 5, pollInterval: 250, heartbeatIntervalMs: 5000, staleWorkerAfterMs: 30000, analyzeIntervalMs: 1000 },
+      metrics: { enabled: true, port: undefined, token: undefined },
       webhook: { retryBaseMs: 1000, maxAttempts: 8, timeoutMs: 10000 },
     });
+  });
+
+  it("reads where metrics are served, and refuses a short token, a METRICS_PORT equal to PORT and an unknown trace exporter or protocol, never echoing the token", () => {
+    expect(loadConfig({ METRICS: "false" }).metrics).toEqual({ enabled: false, port: undefined, token: undefined });
+    expect(loadConfig({ METRICS_PORT: "9464", METRICS_TOKEN: "0123456789abcdef" }).metrics).toEqual({
+      enabled: true,
+      port: 9464,
+      token: "0123456789abcdef",
+    });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }).metrics.enabled).toBe(true);
+    expect(
+      problemsOf({
+        METRICS_TOKEN: "short-secret",
+        METRICS_PORT: "4000",
+        OTEL_TRACES_EXPORTER: "otlp,zipkin",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http",
+      }),
+    ).toEqual([
+      "METRICS_TOKEN must be 16 to 256 visible ASCII characters",
+      'OTEL_TRACES_EXPORTER must be one of otlp, console, none (got "zipkin")',
+      'OTEL_EXPORTER_OTLP_PROTOCOL must be one of http/protobuf, http/json, grpc (got "http")',
+      "METRICS_PORT must differ from PORT (both are 4000)",
+    ]);
   });
 
   it("turns introspection off in production unless INTROSPECTION=true", () => {

@@ -4,7 +4,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { connectionUrl, readRunningPort, startEmbeddedPostgres } from "../src/database/embedded-postgres";
+import { connectionUrl, readRunningPort, startEmbeddedPostgres, stopEmbeddedPostgres } from "../src/database/embedded-postgres";
+import { capturedLogger } from "./support/captured-logger";
 import { freePort } from "./support/free-port";
 
 /*
@@ -46,6 +47,10 @@ interface Reported {
 interface Owner {
   first: Reported;
   second: Reported;
+  /** The owner process's pid (what parley-owner.pid names). */
+  pid: number;
+  /** Kills the owner without letting it stop anything (as a crash or the OOM killer would); resolves once it is gone. */
+  kill(): Promise<void>;
   /** Closes the child's stdin, so it stops its handles and exits; resolves to its exit code. */
   stop(): Promise<number | null>;
 }
@@ -77,6 +82,11 @@ function startOwner(port: number, otherPort: number): Promise<Owner> {
       const reported = JSON.parse(stdout.split("\n")[0]) as { first: Reported; second: Reported };
       resolve({
         ...reported,
+        pid: child.pid!,
+        kill: async () => {
+          child.kill("SIGKILL");
+          await exited;
+        },
         stop: () => {
           child.stdin.end();
           return exited;
@@ -195,6 +205,43 @@ describe("startEmbeddedPostgres", () => {
       expect(await owner.stop()).toBe(0);
     }
     expect(readRunningPort(dir)).toBeUndefined();
+  });
+});
+
+describe("a server whose owner was killed", () => {
+  it("is left running; the next start reports and adopts it, and stops it when it stops", async () => {
+    const port = await freePort();
+    const owner = await startOwner(port, await freePort());
+    await owner.kill();
+    // The server runs in a session of its own: it outlives its owner.
+    expect(readRunningPort(dir)).toBe(port);
+
+    const { logger, lines } = capturedLogger("info");
+    const adopted = await startEmbeddedPostgres({ dir, port: await freePort(), logger });
+    expect(adopted).toMatchObject({ url: connectionUrl(port, "parley"), owned: true });
+    expect(lines()).toEqual([
+      expect.objectContaining({ level: 40, dir, port, msg: expect.stringContaining("left running by a Parley process that has exited") }),
+    ]);
+    expect(await query(adopted.url, "SELECT 1 AS ok")).toEqual([{ ok: 1 }]);
+    await adopted.stop();
+    expect(readRunningPort(dir)).toBeUndefined();
+    expect(await listening(port)).toBe(false);
+  });
+
+  it("is stopped by stopEmbeddedPostgres (npm run db:stop), which refuses a server whose owner lives", async () => {
+    const port = await freePort();
+    const owner = await startOwner(port, await freePort());
+    try {
+      expect(await stopEmbeddedPostgres(dir)).toEqual({ stopped: false, reason: "in-use", ownerPid: owner.pid });
+      expect(readRunningPort(dir)).toBe(port);
+    } finally {
+      await owner.kill();
+    }
+    const pid = Number(fs.readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+    expect(await stopEmbeddedPostgres(dir)).toEqual({ stopped: true, pid, port });
+    expect(readRunningPort(dir)).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, "postmaster.pid"))).toBe(false);
+    expect(await stopEmbeddedPostgres(dir)).toEqual({ stopped: false, reason: "not-running" });
   });
 });
 

@@ -70,6 +70,25 @@ describe("the outbox relay", () => {
     }
   }
 
+  it("puts a row's traceparent in its job's payload, and leaves a row without one as written", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    await harness.db.query(
+      `INSERT INTO workflow_outbox (task, payload, run_at, job_key, remove_job, traceparent) VALUES
+         ('conversation.timer', '{"kind":"TIMEOUT"}', now() + interval '1 hour', 'test:traced', false, $1),
+         ('conversation.timer', '{"kind":"WARNING"}', now() + interval '1 hour', 'test:untraced', false, NULL)`,
+      [traceparent],
+    );
+    await relay.relayOnce();
+    const { rows } = await harness.db.query(
+      "SELECT key, payload FROM graphile_worker._private_jobs WHERE key IN ('test:traced', 'test:untraced') ORDER BY key",
+    );
+    expect(rows).toEqual([
+      { key: "test:traced", payload: { kind: "TIMEOUT", traceparent } },
+      { key: "test:untraced", payload: { kind: "WARNING" } },
+    ]);
+    expect((await harness.db.query("SELECT count(*)::int AS n FROM workflow_outbox")).rows).toEqual([{ n: 0 }]);
+  });
+
   it("sets new workflows up while nudges bring only setups, and reads the outbox only once per poll interval meanwhile", async () => {
     await pendingWorkflows(3);
     relay.start();

@@ -28,4 +28,12 @@ export class ApiKey {
 
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
   revokedAt!: Date | null;
+
+  /** A name given at creation (`key:create --name`), so people can tell their keys apart; null if none was given. */
+  @Column({ type: "text", nullable: true })
+  name!: string | null;
+
+  /** When the key last authenticated a request, to within LAST_USED_RESOLUTION_MS (see ApiKeyService.identify); null if never. */
+  @Column({ name: "last_used_at", type: "timestamptz", nullable: true })
+  lastUsedAt!: Date | null;
 }

@@ -36,6 +36,13 @@ export class WorkflowOutbox {
   @Column({ name: "remove_job", type: "boolean", default: false })
   removeJob!: boolean;
 
+  /**
+   * W3C traceparent of the span that wrote the row (the request, or the job), when tracing is on;
+   * the relay puts it in the job's payload so the job's span can link to it.
+   */
+  @Column({ type: "text", nullable: true })
+  traceparent!: string | null;
+
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;
 }

@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { outsideTraces } from "../tracing/trace-context";
 import { LogThrottle } from "../logging/log-throttle";
 import type { Logger } from "../logging/logger";
 import { EVENTS_CHANNEL, type ParleyEvent } from "./parley-event";
@@ -59,7 +60,8 @@ export class EventPublisher {
   publish(events: readonly ParleyEvent[]): void {
     if (events.length === 0) return;
     this.queue.push(...events);
-    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, this.batchDelayMs)).then(() => this.flush());
+    // Publishing is not part of the request that woke it (nor of the next ones it carries).
+    this.flushing ??= outsideTraces(() => new Promise<void>((resolve) => setTimeout(resolve, this.batchDelayMs)).then(() => this.flush()));
   }
 
   /** Resolves once every event queued so far has been sent (or its batch has failed and been logged). */

@@ -8,7 +8,7 @@ import { assignRequestId } from "./request-id";
  * any other is logged as OTHER_PATH (a path is the caller's text).
  */
 const ROUTES =
-  /^\/(graphql(\/[^?#]*)?|healthz|readyz|v1\/(openapi\.json|sms\/(create|send|update|numbers|conversations(\/conv_[0-9a-f]{32})?)))\/?(?=[?#]|$)/i;
+  /^\/(graphql(\/[^?#]*)?|healthz|readyz|metrics|v1\/(openapi\.json|sms\/(create|send|update|numbers|conversations(\/conv_[0-9a-f]{32})?)))\/?(?=[?#]|$)/i;
 const OTHER_PATH = "[other path]";
 
 // One per process: a flood of refused requests is one flood, whichever request it is.

@@ -1,7 +1,11 @@
 import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import express from "express";
 import type { DataSource } from "typeorm";
@@ -23,6 +27,10 @@ import { createRestRouter, type RequestLocals } from "./rest/rest-router";
 import { serveSubscriptions } from "./subscriptions/serve-subscriptions";
 import type { Config } from "../config";
 import type { EventFanOut } from "../events/event-fan-out";
+import type { Metrics } from "../metrics/metrics";
+import { metricsHandler } from "../metrics/metrics-endpoint";
+import { traceMutationResolvers } from "../tracing/traced-graphql";
+import { operationMetricsPlugin } from "./graphql/operation-metrics";
 
 export interface HttpAppOptions {
   dataSource: DataSource;
@@ -50,6 +58,12 @@ export interface HttpAppOptions {
   subscriptions: Config["subscriptions"];
   /** How often the keys of open WebSocket connections are checked again, in ms. */
   keyCheckIntervalMs: number;
+  /** Where requests, operations, refusals and subscriptions are counted. (Default: none) */
+  metrics?: Metrics;
+  /** Serve `metrics` at `GET /metrics` on this server, behind `token` if given. (Default: not served) */
+  metricsEndpoint?: { token: string | undefined };
+  /** Spans for each GraphQL operation and mutation resolver (tracing on). (Default: false) */
+  traced?: boolean;
 }
 
 export interface HttpApp {
@@ -76,14 +90,17 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     connectionsCheckingInterval: 1_000,
   });
 
+  const { metrics } = options;
   const schema = await buildParleySchema(services);
   // One gate (the key, its budget) for every surface; the operation limits for GraphQL's.
+  if (options.traced) traceMutationResolvers(schema);
   const gate = new RequestGate({
     apiKeys: services.apiKeys,
     keyBudget: services.rateLimits.keys,
     anonymous: services.rateLimits.anonymous,
+    metrics,
   });
-  const operations = new OperationGate(gate, new OperationGuard(schema, options.limits));
+  const operations = new OperationGate(gate, new OperationGuard(schema, options.limits), metrics);
   const subscriptions = serveSubscriptions({
     server,
     schema,
@@ -97,10 +114,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     events: options.events,
     bounds: options.subscriptions,
     keyCheckIntervalMs: options.keyCheckIntervalMs,
+    metrics,
   });
   const apollo = new ApolloServer<Context>({
     // The schema reaches Apollo through compiledExecutor: every operation runs as compiled code.
-    gateway: compiledExecutor(schema, { timeoutMs: options.limits.timeoutMs }),
+    gateway: compiledExecutor(schema, { timeoutMs: options.limits.timeoutMs, traced: options.traced }),
     // The RequestGate sees every operation's text: persisted queries (a hash instead) would bypass it.
     persistedQueries: false,
     introspection: options.introspection,
@@ -117,6 +135,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       legacyJsonStatusPlugin,
       // No cache hints are used (every answer is per account); without this plugin Apollo wraps every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
+      // Parley is not a federated subgraph: nothing asks for Apollo's traces (its start loads their protobuf code otherwise).
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(metrics ? [operationMetricsPlugin(metrics)] : []),
     ],
   });
   await apollo.start();
@@ -129,16 +150,23 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     trustProxy: options.trustProxy,
     bodyLimit: options.bodyLimit,
   });
+  // Every request is timed here, whichever handler answers it (GraphQL, Express's routes, REST).
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    metrics?.observeHttpRequest(req, res, routeLabel);
     if (isGraphQLPath(req.url)) graphql(req, res);
     else app(req, res);
   });
 
   app.use((req, res, next) => {
-    const locals: RequestLocals = beginRequest(logger, req, res, req.url !== "/healthz" && req.url !== "/readyz");
+    const locals: RequestLocals = beginRequest(logger, req, res, !UNLOGGED_PATHS.has(req.url));
     Object.assign(res.locals, locals);
     next();
   });
+
+  if (metrics && options.metricsEndpoint) {
+    const serveMetrics = metricsHandler(metrics, options.metricsEndpoint.token, logger);
+    app.get("/metrics", (req, res) => serveMetrics(req, res));
+  }
 
   app.use("/v1", createRestRouter({ services, gate, trustProxy: options.trustProxy, bodyLimit: options.bodyLimit }));
 
@@ -157,6 +185,20 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       await apollo.stop();
     },
   };
+}
+
+/** Probes and scrapes, called every few seconds: not written to the access log. */
+const UNLOGGED_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/**
+ * The route that answered a request, as a metric label: an Express route's pattern under its
+ * router's mount path (`/v1/sms/create`, `/healthz`), `/graphql` for the GraphQL handler, else
+ * `other`. Never the path the caller asked for, which is theirs to make up.
+ */
+function routeLabel(req: http.IncomingMessage): string {
+  const { route, baseUrl } = req as http.IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown };
+  if (route && typeof route.path === "string") return (typeof baseUrl === "string" ? baseUrl : "") + route.path;
+  return isGraphQLPath(req.url) ? "/graphql" : "other";
 }
 
 /**

@@ -1,5 +1,7 @@
 import pino from "pino";
 import type { LogLevel } from "../config";
+import { traceLogFields } from "../tracing/trace-context";
+import { tracingOn } from "../tracing/tracing";
 import {
   REDACTED,
   safeErrorMessage,
@@ -35,6 +37,7 @@ const serializers: Record<string, (value: unknown) => unknown> = {
  * logged by allow-list, an error's raw message is replaced by its safe one wherever the line's
  * message repeats it, and values under the names below are redacted. API keys travel in the
  * `authorization` header and in CLI output only; their redaction is a second line of defence.
+ * With tracing on, a line written inside a span carries its `trace_id` and `span_id`.
  */
 export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logger {
   return pino(
@@ -42,6 +45,7 @@ export function createLogger(level: LogLevel, options: LoggerOptions = {}): Logg
       level,
       base: { service: options.service ?? "parley" },
       serializers,
+      ...(tracingOn() ? { mixin: traceLogFields } : {}),
       formatters: {
         log: (object) => {
           let safe = object;

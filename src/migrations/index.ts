@@ -8,6 +8,8 @@ import { ConversationAgentNumberKey1796100000000 } from "./1796100000000-Convers
 import { ApiKeyBudget1796200000000 } from "./1796200000000-ApiKeyBudget";
 import { TimerJobTimes1796250000000 } from "./1796250000000-TimerJobTimes";
 import { MessageIdempotencyKey1796304815000 } from "./1796304815000-MessageIdempotencyKey";
+import { ApiKeyNameAndLastUse1796310000000 } from "./1796310000000-ApiKeyNameAndLastUse";
+import { OutboxTraceparent1796320000000 } from "./1796320000000-OutboxTraceparent";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -21,4 +23,6 @@ export const migrations = [
   ApiKeyBudget1796200000000,
   TimerJobTimes1796250000000,
   MessageIdempotencyKey1796304815000,
+  ApiKeyNameAndLastUse1796310000000,
+  OutboxTraceparent1796320000000,
 ];

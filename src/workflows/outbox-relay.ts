@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import { LogThrottle } from "../logging/log-throttle";
+import { outsideTraces } from "../tracing/trace-context";
 import type { Logger } from "../logging/logger";
 import type { EnqueuedWork, WorkflowService } from "../services/workflows/workflow.service";
 
@@ -13,6 +14,17 @@ interface OutboxRow {
   run_at: Date | null;
   job_key: string | null;
   remove_job: boolean;
+  traceparent: string | null;
+}
+
+/** The job a row becomes: its payload carries the row's traceparent, if any (see JobTraceContext). */
+function jobOf(row: OutboxRow): { task: string; payload: unknown; run_at: Date | null; job_key: string | null } {
+  const payload = row.traceparent && isObject(row.payload) ? { ...row.payload, traceparent: row.traceparent } : row.payload;
+  return { task: row.task, payload, run_at: row.run_at, job_key: row.job_key };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Within a batch only the newest row of a job_key counts: a later schedule or cancel wins. */
@@ -125,7 +137,7 @@ export class OutboxRelay {
       const { rows } = await client.query<OutboxRow>(
         `DELETE FROM workflow_outbox WHERE id IN (
            SELECT id FROM workflow_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, task, payload, run_at, job_key, remove_job`,
+         RETURNING id, task, payload, run_at, job_key, remove_job, traceparent`,
         [this.batchSize],
       );
       const { adds, removals } = latestPerJobKey(rows);
@@ -134,7 +146,7 @@ export class OutboxRelay {
           `SELECT 1 FROM graphile_worker.add_jobs(ARRAY(
              SELECT ROW(j.task, j.payload, NULL, j.run_at, NULL, j.job_key, NULL, NULL)::graphile_worker.job_spec
              FROM json_to_recordset($1::json) AS j(task text, payload json, run_at timestamptz, job_key text)))`,
-          [JSON.stringify(adds)],
+          [JSON.stringify(adds.map(jobOf))],
         );
       }
       if (removals.length > 0) {
@@ -156,18 +168,21 @@ export class OutboxRelay {
   private schedule(delayMs: number, poll = false): void {
     clearTimeout(this.timer);
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.nudged = false;
-      this.running = this.drain(poll).finally(() => {
-        this.running = undefined;
-        const more = this.again;
-        this.again = false;
-        // The next poll counts from the last read, not from this pass: a pass for setups alone
-        // must not push the outbox's next read beyond pollIntervalMs.
-        if (more) this.schedule(this.nudgeDelayMs);
-        else this.schedule(Math.max(0, this.outboxReadAt + this.pollIntervalMs - performance.now()), true);
-      });
-    }, delayMs);
+    // A nudge comes from a request: its passes must not join (and chain into) that request's trace.
+    this.timer = outsideTraces(() =>
+      setTimeout(() => {
+        this.nudged = false;
+        this.running = this.drain(poll).finally(() => {
+          this.running = undefined;
+          const more = this.again;
+          this.again = false;
+          // The next poll counts from the last read, not from this pass: a pass for setups alone
+          // must not push the outbox's next read beyond pollIntervalMs.
+          if (more) this.schedule(this.nudgeDelayMs);
+          else this.schedule(Math.max(0, this.outboxReadAt + this.pollIntervalMs - performance.now()), true);
+        });
+      }, delayMs),
+    );
   }
 
   // Separately guarded: a batch that cannot be relayed must not hold up the setups, nor the reverse.

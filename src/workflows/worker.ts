@@ -12,6 +12,9 @@ import { recordingAttempts } from "./tasks/record-attempt";
 import { WorkerHeartbeat } from "./worker-heartbeat";
 import { createWorkerLogger } from "../logging/worker-logger";
 import { WorkflowTask } from "../services/workflows/workflow-contract";
+import type { Metrics } from "../metrics/metrics";
+import { tracingOn } from "../tracing/tracing";
+import { instrumentedTasks } from "./instrumented-tasks";
 
 export interface WorkerOptions {
   connectionString: string;
@@ -35,6 +38,8 @@ export interface WorkerOptions {
   staleWorkerAfterMs?: number;
   /** How often the tables' sizes are compared with their statistics (see GrowingTableAnalyzer), in ms; 0 never. (Default: 1000) */
   analyzeIntervalMs?: number;
+  /** Where jobs, timer lateness, webhook attempts and the worker's pool are reported. (Default: none) */
+  metrics?: Metrics;
 }
 
 export interface Worker {
@@ -60,6 +65,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // Required (graphile-worker checks): a connection's error with no listener would end the process.
   pool.on("error", (error) => throttle.failure("warn", "worker pool connection lost", error));
   pool.on("connect", (client) => client.on("error", (error) => throttle.failure("warn", "worker connection lost", error)));
+  options.metrics?.watchPool("worker", pool);
   const relay = new OutboxRelay({
     pool,
     logger: options.logger,
@@ -87,10 +93,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     // locked by a worker that lives and beats on, until graphile-worker's 4-hour lock expiry.
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     logger: createWorkerLogger(options.logger),
-    taskList: {
-      [WorkflowTask.CONVERSATION_TIMER]: recordingAttempts(services, conversationTimerTask(services)),
-      [WorkflowTask.DELIVER_WEBHOOK]: deliverWebhookTask(services),
-    },
+    taskList: instrumentedTasks(
+      {
+        [WorkflowTask.CONVERSATION_TIMER]: recordingAttempts(services, conversationTimerTask(services)),
+        [WorkflowTask.DELIVER_WEBHOOK]: deliverWebhookTask(services, (outcome) => options.metrics?.observeWebhookAttempt(outcome)),
+      },
+      { metrics: options.metrics, traced: tracingOn() },
+    ),
   };
 
   let runner: SupervisedRunner;

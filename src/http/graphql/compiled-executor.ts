@@ -11,6 +11,7 @@ import {
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Context } from "../../resolvers/context.type";
+import { inOperationSpan } from "../../tracing/traced-graphql";
 
 type Gateway = ApolloServerOptionsWithGateway<Context>["gateway"];
 
@@ -32,9 +33,11 @@ type Gateway = ApolloServerOptionsWithGateway<Context>["gateway"];
 export interface CompiledExecutorOptions {
   /** An operation still running after this long is answered with OPERATION_TIMEOUT (HTTP 504), in ms. (Default: 10000) */
   timeoutMs?: number;
+  /** Run each operation in a span of its own (tracing on; see inOperationSpan). (Default: false) */
+  traced?: boolean;
 }
 
-export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000 }: CompiledExecutorOptions = {}): Gateway {
+export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000, traced = false }: CompiledExecutorOptions = {}): Gateway {
   // Keyed by the parsed document: entries go when Apollo's document cache drops it.
   const compiled = new WeakMap<DocumentNode, Map<string | null, CompiledQuery | ExecutionResult>>();
 
@@ -63,7 +66,8 @@ export function compiledExecutor(schema: GraphQLSchema, { timeoutMs = 10_000 }: 
           const query = compile(document, operationName);
           if (!isCompiledQuery(query)) return { errors: query.errors?.map(toGraphQLError) };
           const variables = request.variables ?? {};
-          const result = await withDeadline(query.query(undefined, context, variables), timeoutMs);
+          const run = () => withDeadline(query.query(undefined, context, variables), timeoutMs);
+          const result = traced ? await inOperationSpan(operation.operation, operationName, run) : await run();
           if (!result.errors) return result;
           if (!("data" in result))
             return { errors: coercionErrors(schema, document, operationName, variables) ?? result.errors.map(toGraphQLError) };

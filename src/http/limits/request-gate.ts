@@ -6,6 +6,7 @@ import type { KeyBudget } from "../../services/rate-limit/key-budget";
 import type { ApiKeyIdentity, ApiKeyService } from "../../services/accounts/api-key.service";
 import { parseAuthorization } from "../authorization";
 import { rateLimitedError } from "./rate-limited-error";
+import type { Metrics } from "../../metrics/metrics";
 
 /** A request refused: the status and errors to answer (each with `extensions.code`), and the budget's headers if one was spent. */
 export interface GateRefusal {
@@ -22,6 +23,8 @@ export interface RequestGateOptions {
   apiKeys: ApiKeyService;
   keyBudget: KeyBudget;
   anonymous: AnonymousAttempts;
+  /** Counts each refusal by code and limit. (Default: none) */
+  metrics?: Metrics;
 }
 
 /**
@@ -45,13 +48,20 @@ export class RequestGate {
     const apiKey = parseAuthorization(authorization);
     const known = apiKey ? apiKeys.cachedIdentity(apiKey) : undefined;
     if (known) return { ok: true, identity: known };
+    const metrics = this.options.metrics;
     const exhausted = await anonymous.exhausted(address);
-    if (exhausted && !(apiKey && apiKeys.wasRecentlyValid(apiKey)))
+    if (exhausted && !(apiKey && apiKeys.wasRecentlyValid(apiKey))) {
+      metrics?.refused("RATE_LIMITED", "anonymous");
       return { ok: false, status: 429, errors: [rateLimitedError(exhausted)], budget: exhausted };
+    }
     const identity = apiKey ? await apiKeys.identify(apiKey) : null;
     if (identity) return { ok: true, identity };
     const budget = await anonymous.record(address);
-    if (budget && !budget.allowed) return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
+    if (budget && !budget.allowed) {
+      metrics?.refused("RATE_LIMITED", "anonymous");
+      return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
+    }
+    metrics?.refused("UNAUTHENTICATED", "key");
     return { ok: false, status: 401, errors: [unauthenticatedError()] };
   }
 
@@ -62,7 +72,10 @@ export class RequestGate {
    */
   async spend(identity: ApiKeyIdentity, cost: number): Promise<GateResult<{ budget: BudgetState | null }>> {
     const budget = await this.options.keyBudget.spend(identity.keyId, Math.max(cost, 1));
-    if (budget && !budget.allowed) return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
+    if (budget && !budget.allowed) {
+      this.options.metrics?.refused("RATE_LIMITED", "key");
+      return { ok: false, status: 429, errors: [rateLimitedError(budget)], budget };
+    }
     return { ok: true, budget };
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type http from "node:http";
+import type { Duplex } from "node:stream";
 import {
   GraphQLError,
   type GraphQLSchema,
@@ -30,6 +31,7 @@ import { operationLimitError } from "../limits/operation-limit-error";
 import type { OperationGate } from "../limits/operation-gate";
 import type { RequestGate } from "../limits/request-gate";
 import { SubscriptionLimits } from "./subscription-limits";
+import type { Metrics } from "../../metrics/metrics";
 
 export interface SubscriptionServerOptions {
   server: http.Server;
@@ -51,6 +53,8 @@ export interface SubscriptionServerOptions {
   hideSuggestions: boolean;
   /** Take the client's address from `X-Forwarded-For` (see clientAddress). (Default: false) */
   trustProxy?: boolean;
+  /** Counts open subscriptions and refusals. (Default: none) */
+  metrics?: Metrics;
 }
 
 /** Close code (WebSocket's "Try Again Later") of a connection whose key could not be looked up because the database is unavailable. */
@@ -81,9 +85,15 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
       const { message, extensions } = formatError(error.toJSON(), error);
       return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions });
     });
-  // maxPayload is checked from each frame's header, before its payload is read.
-  const wsServer = new WebSocketServer({ server, path: "/graphql", maxPayload: bounds.maxPayloadBytes });
+  // maxPayload is checked from each frame's header, before its payload is read. The upgrades are
+  // routed here rather than by ws (its `server` option), which would also take the HTTP server's
+  // own errors — a port already in use — and hand them to graphql-ws to print as a stack.
+  const wsServer = new WebSocketServer({ noServer: true, path: "/graphql", maxPayload: bounds.maxPayloadBytes });
+  const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+    wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit("connection", client, request));
+  server.on("upgrade", onUpgrade);
   const limits = new SubscriptionLimits(bounds);
+  options.metrics?.watchSubscriptions(() => limits.active);
   const revocations = new KeyRevocationWatch({ apiKeys: services.apiKeys, logger, intervalMs: options.keyCheckIntervalMs });
   // An operation's slot is named by its Subscribe message's payload: graphql-ws hands that same
   // object to each hook of the operation (onSubscribe, onOperation, onError, onComplete), while
@@ -139,7 +149,10 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
         const admitted = await operations.admit(identity, payload);
         if (!admitted.ok) return admitted.errors;
         // Its selection runs again for every event: bounded far below a one-off operation.
-        if (admitted.cost > bounds.maxCost) return [operationLimitError("cost", bounds.maxCost, admitted.cost)];
+        if (admitted.cost > bounds.maxCost) {
+          options.metrics?.refused("OPERATION_LIMIT_EXCEEDED", "subscriptionCost");
+          return [operationLimitError("cost", bounds.maxCost, admitted.cost)];
+        }
         // The codes Apollo gives the same request errors over HTTP.
         let document;
         try {
@@ -161,7 +174,10 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 10 });
         if ("errors" in coerced && coerced.errors) return withCode(coerced.errors, "BAD_USER_INPUT");
         const refusal = connection.slots.take(payload);
-        if (refusal) return [refusal];
+        if (refusal) {
+          options.metrics?.refused("SUBSCRIPTION_LIMIT_EXCEEDED", String(refusal.extensions.limit));
+          return [refusal];
+        }
         return { schema, document, variableValues: payload.variables, operationName: payload.operationName };
       },
       context: (ctx): Context => {
@@ -220,6 +236,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { dispos
   });
   return {
     dispose: async () => {
+      server.off("upgrade", onUpgrade);
       revocations.stop();
       await cleanup.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));

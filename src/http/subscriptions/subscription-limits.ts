@@ -17,14 +17,21 @@ export type SubscriptionLimit = "perConnection" | "perKey";
  */
 export class SubscriptionLimits {
   private readonly perKey = new Map<string, number>();
+  private held = 0;
 
   constructor(private readonly options: SubscriptionLimitsOptions) {}
+
+  /** Active subscriptions of this process, every key and connection together. */
+  get active(): number {
+    return this.held;
+  }
 
   /** The slots of one connection of a key. */
   connection(keyHash: string): ConnectionSlots {
     const slots = new Set<object>();
     let closed = false;
     const free = (count: number) => {
+      this.held -= count;
       const left = (this.perKey.get(keyHash) ?? 0) - count;
       if (left > 0) this.perKey.set(keyHash, left);
       else this.perKey.delete(keyHash);
@@ -37,6 +44,7 @@ export class SubscriptionLimits {
         if (held >= this.options.maxPerKey) return limitExceeded("perKey", this.options.maxPerKey);
         slots.add(slot);
         this.perKey.set(keyHash, held + 1);
+        this.held++;
         return null;
       },
       release: (slot) => {

@@ -14,6 +14,25 @@ export interface CreatedApiKey {
   apiKey: string;
 }
 
+/** What an operator may see of a key: everything but the key (which is not stored anyway). */
+export interface ApiKeySummary {
+  keyId: string;
+  name: string | null;
+  /** The key's first 8 characters (`prl_` and 4 more), to tell keys apart. */
+  keyPrefix: string;
+  createdAt: Date;
+  /** When it last authenticated a request, to within LAST_USED_RESOLUTION_MS; null if never. */
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/**
+ * How precisely `lastUsedAt` is kept: it is written when a key is looked up (not served from the
+ * process's cache) and the stored time is older than this, so a key in use costs one write an
+ * hour per process, not one per request.
+ */
+export const LAST_USED_RESOLUTION_MS = 60 * 60_000;
+
 /** The key's SHA-256 in base64: the API-key cache's key, and the stored hash's text. */
 function apiKeyHashBase64(apiKey: string): string {
   // One-shot hashing: every authenticated request pays it.
@@ -62,7 +81,11 @@ export class ApiKeyService {
     this.cache = new TtlCache(options.cacheTtlMs ?? 5_000);
   }
 
-  async create(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<CreatedApiKey> {
+  /** Creates a key for the account, named `name` if given; the key is returned once and only its hash stored. */
+  async create(
+    accountId: string,
+    { name = null, manager = this.dataSource.manager }: { name?: string | null; manager?: EntityManager } = {},
+  ): Promise<CreatedApiKey> {
     const apiKey = API_KEY_PREFIX + randomBytes(32).toString("base64url");
     const keyId = randomUUID();
     await manager.getRepository(ApiKey).insert({
@@ -71,8 +94,23 @@ export class ApiKeyService {
       keyHash: hashApiKey(apiKey),
       keyPrefix: apiKey.slice(0, 8),
       revokedAt: null,
+      name,
+      lastUsedAt: null,
     });
     return { keyId, apiKey };
+  }
+
+  /** The account's keys, oldest first, revoked ones included. */
+  async list(accountId: string): Promise<ApiKeySummary[]> {
+    const keys = await this.dataSource.getRepository(ApiKey).find({ where: { accountId }, order: { createdAt: "ASC", id: "ASC" } });
+    return keys.map((key) => ({
+      keyId: key.id,
+      name: key.name,
+      keyPrefix: key.keyPrefix,
+      createdAt: key.createdAt,
+      lastUsedAt: key.lastUsedAt,
+      revokedAt: key.revokedAt,
+    }));
   }
 
   /** Revokes a key; false when there is no such key or it was already revoked. */
@@ -98,15 +136,30 @@ export class ApiKeyService {
     const hash = Buffer.from(cacheKey, "base64");
     const revocationsBefore = this.revocations;
     // Lookup by hash of a high-entropy key: no timing oracle on the key itself.
-    const rows: Array<{ id: string; account_id: string }> = await this.dataSource.query(
-      "SELECT id, account_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL",
-      [hash],
+    const rows: Array<{ id: string; account_id: string; last_used_stale: boolean }> = await this.dataSource.query(
+      `SELECT id, account_id, last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2) AS last_used_stale
+       FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [hash, LAST_USED_RESOLUTION_MS / 1000],
     );
     const identity = rows[0] ? { accountId: rows[0].account_id, keyId: rows[0].id, keyHash: cacheKey } : null;
+    if (identity && rows[0].last_used_stale) this.markUsed(identity.keyId);
     // Only live keys are remembered: a new key works at once, a bad one is never cached.
     if (identity && this.revocations === revocationsBefore) this.cache.set(cacheKey, identity);
     if (identity) this.recentlyValid.set(cacheKey, true);
     return identity;
+  }
+
+  /**
+   * Records that a key was used, without holding up its request; the condition makes concurrent
+   * processes write it once per resolution. Losing the write loses only that bit of bookkeeping.
+   */
+  private markUsed(keyId: string): void {
+    this.dataSource
+      .query(
+        "UPDATE api_key SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))",
+        [keyId, LAST_USED_RESOLUTION_MS / 1000],
+      )
+      .catch(() => undefined);
   }
 
   /** Whether this process found the key live recently (see recentlyValid), without reading the database. */

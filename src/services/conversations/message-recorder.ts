@@ -2,6 +2,7 @@ import { DatabaseError, type Pool } from "pg";
 import type { SmsMessageKind } from "../../entities/sms-message-kind.enum";
 import { isUniqueViolation } from "../../errors/unique-violation";
 import { WriteBatcher, type WriteBatcherOptions } from "../shared/write-batcher";
+import { currentTraceparent } from "../../tracing/trace-context";
 import { callParameters, type RecordCall } from "./record-call";
 import { RECORD_MESSAGES_SQL } from "./record-messages.sql";
 import type { TimeoutConfigSource, TimeoutRuleViolation } from "../shared/timeout-rules.sql";
@@ -59,8 +60,14 @@ export class MessageRecorder {
     this.batcher = new WriteBatcher((calls) => this.recordBatch(calls), options);
   }
 
+  /**
+   * Records one call once its batch commits. The span it is made in (tracing on) is noted now:
+   * the batch runs in whichever call's context started it, and each call's outbox rows carry
+   * their own request's traceparent.
+   */
   record(call: RecordCall): Promise<RecordedRow> {
-    return this.batcher.write(call);
+    const traceparent = call.traceparent === undefined ? currentTraceparent() : null;
+    return this.batcher.write(traceparent ? { ...call, traceparent } : call);
   }
 
   /**

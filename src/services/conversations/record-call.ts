@@ -24,8 +24,12 @@ export interface TimerCall {
   timer: TimerKind;
 }
 
-/** What the write path records: every message goes through it (see MessageRecorder). */
-export type RecordCall = MessageCall | TimerCall;
+/**
+ * What the write path records: every message goes through it (see MessageRecorder). A call
+ * carries the W3C traceparent of the span it was made in (tracing on; see MessageRecorder.record)
+ * into the outbox rows it writes.
+ */
+export type RecordCall = (MessageCall | TimerCall) & { traceparent?: string | null };
 
 /** One input column of the write statement: its name and type there, and its value for a call (null where it does not apply). */
 export interface CallColumn {
@@ -65,6 +69,7 @@ export const CALL_COLUMNS: readonly CallColumn[] = [
   { name: "new_conversation", type: "boolean", value: message(({ command }) => command.newConversation ?? false) },
   { name: "timer_conversation_id", type: "uuid", value: timer(({ conversationId }) => conversationId) },
   { name: "timer_kind", type: "text", value: timer(({ timer }) => timer) },
+  { name: "traceparent", type: "text", value: (call) => call.traceparent ?? null },
   { name: "curr_pathway_id", type: "uuid", persisted: true, value: message(({ command }) => command.currPathwayId) },
   { name: "curr_pathway_version", type: "text", persisted: true, value: message(({ command }) => command.currPathwayVersion) },
   { name: "current_node_id", type: "text", persisted: true, value: message(({ command }) => command.currentNodeId) },

@@ -43,6 +43,7 @@ const hasWebhook = (accountId: string) => `EXISTS (SELECT FROM account a WHERE a
  *   than now and no later than it; a cancelled timer's job is left to run and find nothing due.
  *   A message Parley sends (deliver: sendSmsMessage) is recorded QUEUED with its idempotency key
  *   and handed to the outbound port as a timer's messages are (below).
+ *   Every outbox row carries the call's traceparent (null unless tracing is on).
  * - A new conversation that another transaction started for the pair after this statement's
  *   snapshot makes the call RACED: nothing written; the caller runs it again.
  * A TIMER call, on its conversation's row lock: a timer still pending and due fires (FIRED) —
@@ -144,14 +145,14 @@ written AS (
   WHERE k.id IS NOT NULL OR s.id IS NOT NULL
 ),
 timer_locked AS (
-  SELECT t.n, t.timer_kind, c.id, c.account_id, c.agent_number_id, c.warning_at, c.timeout_at, ${persisted.map((column) => `c.${column}`).join(", ")}
+  SELECT t.n, t.timer_kind, t.traceparent, c.id, c.account_id, c.agent_number_id, c.warning_at, c.timeout_at, ${persisted.map((column) => `c.${column}`).join(", ")}
   FROM input t JOIN sms_conversation c ON c.id = t.timer_conversation_id AND c.status = 'ACTIVE'
   WHERE t.op = 'TIMER'
   ORDER BY c.id
   FOR UPDATE OF c
 ),
 timers AS (
-  SELECT tl.n, tl.timer_kind, tl.id, tl.account_id, f.fire_at, ${due("f.fire_at")} AS due,
+  SELECT tl.n, tl.timer_kind, tl.traceparent, tl.id, tl.account_id, f.fire_at, ${due("f.fire_at")} AS due,
     tl.warning_at IS NOT NULL AND ${due("tl.warning_at")} AS warning_due, ${hasWebhook("tl.account_id")} AS webhook,
     (SELECT w.id FROM workflow w WHERE w.conversation_id = tl.id) AS workflow_id, e.*
   FROM timer_locked tl
@@ -181,7 +182,7 @@ requeued AS (
 ),
 timer_messages AS (
   -- A warning still pending when the timeout fires goes out first.
-  SELECT t.n, t.id AS conversation_id, t.account_id, t.workflow_id, t.webhook, m.ord, m.kind, m.body, gen_random_uuid() AS message_id
+  SELECT t.n, t.id AS conversation_id, t.account_id, t.workflow_id, t.webhook, t.traceparent, m.ord, m.kind, m.body, gen_random_uuid() AS message_id
   FROM timers t
   CROSS JOIN LATERAL (VALUES
     (1, 'TIMEOUT_WARNING', CASE WHEN t.timer_kind = 'WARNING' OR t.warning_due THEN t.effective_warning_message END),
@@ -214,18 +215,18 @@ ended_workflows AS (
   RETURNING id
 ),
 jobs AS (
-  INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job)
-  SELECT workflow_id, task, payload, run_at, job_key, remove_job FROM (
+  INSERT INTO workflow_outbox (workflow_id, task, payload, run_at, job_key, remove_job, traceparent)
+  SELECT workflow_id, task, payload, run_at, job_key, remove_job, traceparent FROM (
     -- A written call's started timers that no queued job wakes: a job at the timer's time (replacing the queued one).
     SELECT w.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}' AS task,
       jsonb_build_object('workflowId', w.workflow_id, 'conversationId', w.conversation_id, 'kind', t.kind) AS payload,
-      t.fire_at AS run_at, ${timerJobKeySql("w.conversation_id", "t.kind")} AS job_key, false AS remove_job
+      t.fire_at AS run_at, ${timerJobKeySql("w.conversation_id", "t.kind")} AS job_key, false AS remove_job, w.traceparent
     FROM written w
     CROSS JOIN LATERAL (VALUES ('WARNING', w.warning_at, w.queue_warning), ('TIMEOUT', w.timeout_at, w.queue_timeout)) AS t(kind, fire_at, queue)
     WHERE t.queue
     UNION ALL
     -- An archived conversation's queued timer jobs are removed.
-    SELECT NULL, '${WorkflowTask.CONVERSATION_TIMER}', '{}', NULL, ${timerJobKeySql("r.existing_id", "t.kind")}, true
+    SELECT NULL, '${WorkflowTask.CONVERSATION_TIMER}', '{}', NULL, ${timerJobKeySql("r.existing_id", "t.kind")}, true, NULL
     FROM archived a JOIN resolved r ON r.n = a.n
     CROSS JOIN LATERAL (VALUES ('WARNING', r.was_warning_job_at), ('TIMEOUT', r.was_timeout_job_at)) AS t(kind, was)
     WHERE t.was IS NOT NULL
@@ -233,16 +234,16 @@ jobs AS (
     -- A timer that ran early goes back to wait for its time.
     SELECT t.workflow_id, '${WorkflowTask.CONVERSATION_TIMER}',
       jsonb_build_object('workflowId', t.workflow_id, 'conversationId', t.id, 'kind', t.timer_kind),
-      t.fire_at, ${timerJobKeySql("t.id", "t.timer_kind")}, false
+      t.fire_at, ${timerJobKeySql("t.id", "t.timer_kind")}, false, t.traceparent
     FROM timers t WHERE NOT t.due
     UNION ALL
     -- A message Parley sends (a fired timer's, a send's) goes to its account's webhook, if it has one
     -- (else it waits QUEUED for a provider).
     SELECT m.workflow_id, '${WorkflowTask.DELIVER_WEBHOOK}', jsonb_build_object('messageId', m.message_id), NULL,
-      ${webhookJobKeySql("m.message_id")}, false
-    FROM (SELECT t.workflow_id, t.message_id FROM timer_messages t WHERE t.webhook
+      ${webhookJobKeySql("m.message_id")}, false, m.traceparent
+    FROM (SELECT t.workflow_id, t.message_id, t.traceparent FROM timer_messages t WHERE t.webhook
           UNION ALL
-          SELECT w.workflow_id, w.message_id FROM written w WHERE w.webhook) m
+          SELECT w.workflow_id, w.message_id, w.traceparent FROM written w WHERE w.webhook) m
   ) o
   RETURNING 1
 )

@@ -1,4 +1,6 @@
 import DataLoader from "dataloader";
+import { AsyncResource } from "node:async_hooks";
+import { tracingOn } from "../../tracing/tracing";
 
 export interface WriteBatcherOptions {
   /** Most calls one batch carries. (Default: 100) */
@@ -77,7 +79,9 @@ export class WriteBatcher<Item, Result> {
   }
 
   private schedule(dispatch: () => void): void {
-    const batch: ReadyBatch = { dispatch, stalled: false, timer: undefined };
+    // Called by the batch's first write: with tracing on, the batch's statement runs in that
+    // call's context (its request's trace), not in whichever batch's completion dispatches it.
+    const batch: ReadyBatch = { dispatch: tracingOn() ? AsyncResource.bind(dispatch) : dispatch, stalled: false, timer: undefined };
     batch.timer = setTimeout(() => {
       batch.stalled = true;
       this.dispatchReady();

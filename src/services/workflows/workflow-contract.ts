@@ -41,6 +41,15 @@ export function webhookJobKeySql(messageId: string): string {
   return `'webhook:' || ${messageId}`;
 }
 
+/**
+ * What any job's payload may carry besides its task's fields: the W3C traceparent of the span
+ * that scheduled it (written with tracing on; the relay copies it from the outbox row), to which
+ * the job's span links. Payloads without it are as valid.
+ */
+export interface JobTraceContext {
+  traceparent?: string;
+}
+
 /** Payload of a conversation.timer job. */
 export interface ConversationTimerPayload {
   /** Null when the writer could not see it yet; the conversation id identifies the workflow too. */
