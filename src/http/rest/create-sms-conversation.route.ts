@@ -5,7 +5,7 @@ import { MUTATION_COST } from "../limits/operation-cost";
 import { toPublicId } from "../../services/shared/public-id";
 import { UserErrorCode } from "../../services/shared/user-error-code.enum";
 import { inputSchema } from "./input-schema";
-import { commonResponses, envelope, errorResponse } from "./openapi-components";
+import { commonResponses, errorResponse, messageRecordedResponse } from "./openapi-components";
 import { assignFields, bodyFields, problemAnswer, refuseInvalid } from "./rest-input";
 import type { RestRoute } from "./rest-route";
 
@@ -83,31 +83,7 @@ export const createSmsConversationRoute: RestRoute = {
       },
     },
     responses: {
-      "200": {
-        description: "Recorded (or, for a repeated `message_sid`, recorded before).",
-        content: {
-          "application/json": {
-            schema: envelope({
-              type: "object",
-              required: ["message", "conversation_id", "workflow_id"],
-              properties: {
-                message: { type: "string", const: CREATED_MESSAGE },
-                conversation_id: {
-                  type: "string",
-                  pattern: "^conv_[0-9a-f]{32}$",
-                  description: "The conversation the message is in (GraphQL's `SmsConversation.id`).",
-                },
-                workflow_id: {
-                  type: "string",
-                  pattern: "^wf_[0-9a-f]{32}$",
-                  description: "The conversation's workflow, stable for its life.",
-                },
-              },
-              additionalProperties: false,
-            }),
-          },
-        },
-      },
+      "200": messageRecordedResponse("Recorded (or, for a repeated `message_sid`, recorded before).", CREATED_MESSAGE),
       ...commonResponses({ readsBody: true }),
       "400": errorResponse(
         "`INVALID_INPUT`: a field breaks a rule. `INVALID_TIMEOUT_CONFIG`: `warning_time` is not below the effective `time_out`, or there is none. `AGENT_NUMBER_NOT_FOUND`: the agent number is not this account's. `BAD_REQUEST`: the body is not JSON or not UTF-8. Nothing is written.",

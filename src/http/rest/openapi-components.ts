@@ -133,3 +133,32 @@ export function commonResponses(options: { readsBody: boolean }): Record<string,
     "503": responseRef("ServiceUnavailable"),
   };
 }
+
+/** The 200 answer of a write that records a message: `message` (the route's fixed words), `conversation_id`, `workflow_id`. */
+export function messageRecordedResponse(description: string, message: string): OpenApiResponse {
+  return {
+    description,
+    content: {
+      "application/json": {
+        schema: envelope({
+          type: "object",
+          required: ["message", "conversation_id", "workflow_id"],
+          properties: {
+            message: { type: "string", const: message },
+            conversation_id: {
+              type: "string",
+              pattern: "^conv_[0-9a-f]{32}$",
+              description: "The conversation the message is in (GraphQL's `SmsConversation.id`).",
+            },
+            workflow_id: {
+              type: "string",
+              pattern: "^wf_[0-9a-f]{32}$",
+              description: "The conversation's workflow, stable for its life.",
+            },
+          },
+          additionalProperties: false,
+        }),
+      },
+    },
+  };
+}

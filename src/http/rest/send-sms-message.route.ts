@@ -5,7 +5,7 @@ import { MUTATION_COST } from "../limits/operation-cost";
 import { toPublicId } from "../../services/shared/public-id";
 import { UserErrorCode } from "../../services/shared/user-error-code.enum";
 import { inputSchema } from "./input-schema";
-import { commonResponses, envelope, errorResponse } from "./openapi-components";
+import { commonResponses, errorResponse, messageRecordedResponse } from "./openapi-components";
 import { invalidInput } from "./rest-errors";
 import { assignFields, bodyFields, problemAnswer, refuseInvalid } from "./rest-input";
 import type { RestRoute } from "./rest-route";
@@ -91,31 +91,7 @@ export const sendSmsMessageRoute: RestRoute = {
       },
     },
     responses: {
-      "200": {
-        description: "Sent (or, for a repeated `idempotency-key`, sent before).",
-        content: {
-          "application/json": {
-            schema: envelope({
-              type: "object",
-              required: ["message", "conversation_id", "workflow_id"],
-              properties: {
-                message: { type: "string", const: SENT_MESSAGE },
-                conversation_id: {
-                  type: "string",
-                  pattern: "^conv_[0-9a-f]{32}$",
-                  description: "The conversation the message is in (GraphQL's `SmsConversation.id`).",
-                },
-                workflow_id: {
-                  type: "string",
-                  pattern: "^wf_[0-9a-f]{32}$",
-                  description: "The conversation's workflow, stable for its life.",
-                },
-              },
-              additionalProperties: false,
-            }),
-          },
-        },
-      },
+      "200": messageRecordedResponse("Sent (or, for a repeated `idempotency-key`, sent before).", SENT_MESSAGE),
       ...commonResponses({ readsBody: true }),
       "400": errorResponse(
         "`INVALID_INPUT`: a field or the `idempotency-key` header breaks a rule (`agent_message` is required). `INVALID_TIMEOUT_CONFIG`: `warning_time` is not below the effective `time_out`, or there is none. `AGENT_NUMBER_NOT_FOUND`: the agent number is not this account's. `BAD_REQUEST`: the body is not JSON or not UTF-8. Nothing is written or sent.",
