@@ -8,7 +8,7 @@ import { logRequestFailure } from "../request-failure-log";
 import { answerServiceUnavailable, formatServiceUnavailable, SERVICE_UNAVAILABLE } from "./service-unavailable";
 
 /** Codes whose message is written for the caller and safe to return as is. */
-const CALLER_CODES = new Set([
+export const CALLER_CODES = new Set([
   "UNAUTHENTICATED",
   "BAD_USER_INPUT",
   "BAD_REQUEST",

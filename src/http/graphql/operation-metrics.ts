@@ -2,23 +2,10 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { OperationTypeNode } from "graphql";
 import type { Metrics } from "../../metrics/metrics";
 import type { Context } from "../../resolvers/context.type";
+import { CALLER_CODES } from "./error-masking";
 
 /** Error codes Parley answers with, kept as outcome labels; any other code is `OTHER_ERROR`. */
-const ERROR_CODES = new Set([
-  "UNAUTHENTICATED",
-  "BAD_USER_INPUT",
-  "BAD_REQUEST",
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "OPERATION_RESOLUTION_FAILURE",
-  "OPERATION_LIMIT_EXCEEDED",
-  "OPERATION_TIMEOUT",
-  "RATE_LIMITED",
-  "SERVICE_UNAVAILABLE",
-  "INTERNAL_SERVER_ERROR",
-]);
+const ERROR_CODES = new Set([...CALLER_CODES, "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR"]);
 
 /**
  * Times every operation Apollo answers (the RequestGate's refusals never reach it: they are
