@@ -46,6 +46,21 @@ function blocks(file: string): Block[] {
 }
 
 const ALL = [...blocks("README.md"), ...blocks("docs/api.md")];
+/** The block's commands, one per line, except that a line inside a single-quoted argument continues the command; comments dropped. */
+function commandsOf(code: string): string[] {
+  const commands: string[] = [];
+  let pending = "";
+  for (const line of code.split("\n")) {
+    pending = pending ? `${pending}\n${line}` : line;
+    if ((pending.match(/'/g) ?? []).length % 2 === 0) {
+      commands.push(pending.includes("\n") ? pending.trim() : pending.replace(/\s+#.*$/, "").trim());
+      pending = "";
+    }
+  }
+  if (pending) commands.push(pending.trim());
+  return commands;
+}
+
 const where = (block: Block) => `${block.file}:${block.line}`;
 
 let harness: Harness;
@@ -123,11 +138,8 @@ describe("the code blocks of README.md and docs/api.md", () => {
   it("sh blocks: the curl commands answer as the README shows, and the rest are the npm commands", async () => {
     let curls = 0;
     for (const block of ALL.filter((candidate) => candidate.lang === "sh")) {
-      // A command continued over lines (backslash-newline) is one command.
-      const commands = block.code
-        .replace(/\\\n/g, " ")
-        .split("\n")
-        .map((line) => line.replace(/\s+#.*$/, "").trim());
+      // A command continued over lines (backslash-newline, or a single-quoted argument spanning lines) is one command.
+      const commands = commandsOf(block.code.replace(/\\\n/g, " "));
       const [curlCommands, others] = [
         commands.filter((command) => command.startsWith("curl ")),
         commands.filter((command) => command && !command.startsWith("curl ")),
@@ -140,9 +152,15 @@ describe("the code blocks of README.md and docs/api.md", () => {
         const { code, stdout, stderr } = await run("bash", ["-c", localised(command)]);
         expect({ at: where(block), code, stderr }).toEqual({ at: where(block), code: 0, stderr: "" });
         const answer = JSON.parse(stdout);
-        expect(answer.data.createSmsConversation).toMatchObject({ message: "SMS conversation created successfully", userErrors: [] });
+        // GraphQL's createSmsConversation, or REST's POST /v1/sms/create.
+        const created = answer.data.createSmsConversation ?? {
+          ...answer.data,
+          conversationId: answer.data.conversation_id,
+          userErrors: [],
+        };
+        expect(created).toMatchObject({ message: "SMS conversation created successfully", userErrors: [] });
         const { rows } = await harness.db.query("SELECT id FROM sms_conversation WHERE id = $1", [
-          parsePublicId("conversation", answer.data.createSmsConversation.conversationId),
+          parsePublicId("conversation", created.conversationId),
         ]);
         expect(rows).toHaveLength(1);
         curls++;
