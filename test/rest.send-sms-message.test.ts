@@ -52,7 +52,7 @@ describe("POST /v1/sms/send", () => {
       { id: body.data.conversation_id },
       { apiKey: account.apiKey },
     );
-    expect(read.data.smsConversation).toMatchObject({
+    expect(read.data!.smsConversation).toMatchObject({
       id: body.data.conversation_id,
       userNumber,
       warningAt: expect.any(String),

@@ -8,6 +8,7 @@ import { ConversationAgentNumberKey1796100000000 } from "./1796100000000-Convers
 import { ApiKeyBudget1796200000000 } from "./1796200000000-ApiKeyBudget";
 import { TimerJobTimes1796250000000 } from "./1796250000000-TimerJobTimes";
 import { MessageIdempotencyKey1796304815000 } from "./1796304815000-MessageIdempotencyKey";
+import { RecipientOptOut1796400000000 } from "./1796400000000-RecipientOptOut";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   ApiKeyBudget1796200000000,
   TimerJobTimes1796250000000,
   MessageIdempotencyKey1796304815000,
+  RecipientOptOut1796400000000,
 ];

@@ -1,17 +1,22 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AgentNumberService } from "../services/agent-numbers/agent-number.service";
+import type { OptOutService } from "../services/opt-outs/opt-out.service";
 import type { AuthenticatedContext, Context } from "./context.type";
 import { ConnectionArgs } from "./inputs/connection.args";
 import { UpdateAgentNumberConfigInput } from "./inputs/update-agent-number-config.input";
 import { AgentNumberConnection } from "./types/agent-number-connection.type";
 import { AgentNumberType } from "./types/agent-number.type";
+import { OptOutConnection, OptOutType } from "./types/opt-out-connection.type";
 import { UpdateAgentNumberConfigPayload } from "./types/update-agent-number-config.payload";
 import { UserError } from "./types/user-error.type";
 import { validateInput } from "./validate-input";
 
 @Resolver(() => AgentNumberType)
 export class AgentNumberResolver {
-  constructor(private readonly agentNumberService: AgentNumberService) {}
+  constructor(
+    private readonly agentNumberService: AgentNumberService,
+    private readonly optOutService: OptOutService,
+  ) {}
 
   @Authorized()
   @Query(() => AgentNumberConnection, { description: "The account's agent numbers, in number order." })
@@ -35,6 +40,14 @@ export class AgentNumberResolver {
   ): Promise<AgentNumberType | null> {
     const found = await this.agentNumberService.findByNumber(accountId, number);
     return found ? AgentNumberType.from(found) : null;
+  }
+
+  @FieldResolver(() => OptOutConnection, {
+    description: "The users opted out of this number (STOP, …, on any channel) and not opted back in, earliest opt-out first.",
+  })
+  async optOuts(@Root() number: AgentNumberType, @Args(() => ConnectionArgs) paging: ConnectionArgs): Promise<OptOutConnection> {
+    const page = await this.optOutService.listOptedOut(number.internalId, paging);
+    return { edges: page.edges.map(({ cursor, node }) => ({ cursor, node: OptOutType.from(node) })), pageInfo: page.pageInfo };
   }
 
   @FieldResolver(() => Int, { description: "How many conversations (any status) this number has had." })

@@ -47,8 +47,14 @@ export type SmsConversationStatus =
 
 /** What produced a message. */
 export type SmsMessageKind =
+  /** Parley's reply to HELP or INFO. */
+  | 'HELP_REPLY'
   /** A message of the conversation, sent by the user or the agent. */
   | 'NORMAL'
+  /** Parley's reply to an opt-in keyword (START, UNSTOP, YES): the user is opted back in. */
+  | 'OPT_IN_CONFIRMATION'
+  /** Parley's reply to an opt-out keyword (STOP, …): the user is opted out of the agent number. */
+  | 'OPT_OUT_CONFIRMATION'
   /** Sent by the timeout flow when it ended the conversation. */
   | 'TIMEOUT_END'
   /** Sent by the timeout flow after `warningTime` seconds of user silence. */
@@ -81,7 +87,9 @@ export type UserErrorCode =
   /** `warningTime` is not less than the effective `timeOut`, or there is no `timeOut` to warn before. */
   | 'INVALID_TIMEOUT_CONFIG'
   /** The `messageSid` was already used for a different message. */
-  | 'MESSAGE_SID_CONFLICT';
+  | 'MESSAGE_SID_CONFLICT'
+  /** The user opted out (STOP, …) of the agent number and has not opted back in (START, UNSTOP, YES): agent messages are refused. */
+  | 'RECIPIENT_OPTED_OUT';
 
 export type CreateConversationMutationVariables = Exact<{
   input: CreateSmsConversationInput;

@@ -122,8 +122,8 @@ export const sendSmsMessageRoute: RestRoute = {
         [UserErrorCode.INVALID_INPUT, UserErrorCode.INVALID_TIMEOUT_CONFIG, UserErrorCode.AGENT_NUMBER_NOT_FOUND, "BAD_REQUEST"],
       ),
       "409": errorResponse(
-        "`IDEMPOTENCY_KEY_CONFLICT`: the `idempotency-key` was used before for a different message. Nothing is written or sent.",
-        [UserErrorCode.IDEMPOTENCY_KEY_CONFLICT],
+        "`IDEMPOTENCY_KEY_CONFLICT`: the `idempotency-key` was used before for a different message. `RECIPIENT_OPTED_OUT`: the user opted out (STOP, …) of this agent number and has not opted back in (START, UNSTOP, YES). Nothing is written or sent.",
+        [UserErrorCode.IDEMPOTENCY_KEY_CONFLICT, UserErrorCode.RECIPIENT_OPTED_OUT],
       ),
     },
   },

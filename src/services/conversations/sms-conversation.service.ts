@@ -99,6 +99,13 @@ export class SmsConversationService {
         });
       case "REFUSED":
         return failure(timeoutRuleProblem(row, command));
+      case "OPTED_OUT":
+        return failure({
+          code: UserErrorCode.RECIPIENT_OPTED_OUT,
+          field: "userNumber",
+          message:
+            "the user opted out of this agent number's messages (STOP or a like keyword); an agent message is accepted again once they opt back in (START, UNSTOP or YES)",
+        });
       case "REPLAYED":
         return {
           ok: true,
