@@ -9,6 +9,7 @@ import { ApiKeyBudget1796200000000 } from "./1796200000000-ApiKeyBudget";
 import { TimerJobTimes1796250000000 } from "./1796250000000-TimerJobTimes";
 import { MessageIdempotencyKey1796304815000 } from "./1796304815000-MessageIdempotencyKey";
 import { RecipientOptOut1796400000000 } from "./1796400000000-RecipientOptOut";
+import { ConversationChannel1796400000001 } from "./1796400000001-ConversationChannel";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   TimerJobTimes1796250000000,
   MessageIdempotencyKey1796304815000,
   RecipientOptOut1796400000000,
+  ConversationChannel1796400000001,
 ];

@@ -4,10 +4,19 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A messaging channel of an agent number, each with its own timeout defaults. */
+export type AgentNumberChannel =
+  /** `smsConfig`: the defaults of SMS conversations. */
+  | 'SMS'
+  /** `whatsappConfig`: the defaults of WhatsApp conversations. */
+  | 'WHATSAPP';
+
 /** A message to record, starting or continuing a conversation. Mirrors `POST /v1/sms/create`. Every string, and every key and string inside `requestData`, must be Unicode text without NUL (U+0000) or unpaired surrogates (U+D800 to U+DFFF); lengths are in characters, counted as Unicode code points. */
 export type CreateSmsConversationInput = {
   /** E.164 number of the agent; must be registered to the calling account. */
   agentNumber: string;
+  /** The conversation's channel: a pair has one conversation per channel (SMS and WhatsApp are separate), whose timeout defaults come from the agent number's config of that channel (`smsConfig` or `whatsappConfig`). Default SMS. */
+  channel?: AgentNumberChannel | null | undefined;
   /** UUID of the current pathway. */
   currPathwayId?: string | null | undefined;
   /** Version of the pathway to use, e.g. "latest" or "v1.0"; at most 256 characters, counted as Unicode code points. */

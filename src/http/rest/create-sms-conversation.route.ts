@@ -9,10 +9,11 @@ import { commonResponses, envelope, errorResponse } from "./openapi-components";
 import { assignFields, bodyFields, problemAnswer, refuseInvalid } from "./rest-input";
 import type { RestRoute } from "./rest-route";
 
-/** The seed's 14 body fields, each the CreateSmsConversationInput property it sets. */
+/** The seed's 14 body fields and `channel`, each the CreateSmsConversationInput property it sets. */
 export const CREATE_FIELDS = {
   user_number: "userNumber",
   agent_number: "agentNumber",
+  channel: "channel",
   message: "message",
   message_sid: "messageSid",
   curr_pathway_id: "currPathwayId",

@@ -13,11 +13,12 @@ import type { RestRoute } from "./rest-route";
 /** The answer's `message`, as the platform words it. */
 export const SENT_MESSAGE = "SMS sent successfully";
 
-/** The body fields Parley takes, each the SendSmsMessageInput property it sets (`channel` comes with channels). */
+/** The body fields Parley takes, each the SendSmsMessageInput property it sets. */
 export const SEND_FIELDS = {
   user_number: "userNumber",
   agent_number: "agentNumber",
   agent_message: "agentMessage",
+  channel: "channel",
   request_data: "requestData",
   new_conversation: "newConversation",
   time_out: "timeOut",

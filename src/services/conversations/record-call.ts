@@ -1,3 +1,4 @@
+import { AgentNumberChannel } from "../agent-numbers/agent-number-channel.enum";
 import type { AgentNumberRef } from "../agent-numbers/agent-number.service";
 import type { TimerKind } from "../workflows/workflow-contract";
 import { optKeywordOf } from "./opt-out-keywords";
@@ -61,6 +62,7 @@ export const CALL_COLUMNS: readonly CallColumn[] = [
   { name: "agent_number_id", type: "uuid", value: message(({ ref }) => ref.id) },
   { name: "agent_number", type: "text", value: message(({ ref }) => ref.number) },
   { name: "user_number", type: "text", value: message(({ command }) => command.userNumber) },
+  { name: "channel", type: "text", value: message(({ command }) => command.channel ?? AgentNumberChannel.SMS) },
   { name: "sender", type: "text", value: message(({ command }) => command.sender ?? "USER") },
   { name: "body", type: "text", value: message(({ command }) => command.message) },
   { name: "message_sid", type: "text", value: message(({ command }) => command.messageSid) },

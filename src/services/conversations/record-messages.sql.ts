@@ -10,6 +10,8 @@ export const EARLY_TOLERANCE_MS = 50;
 const persisted = CALL_COLUMNS.filter((column) => column.persisted).map((column) => column.name);
 const pairOf = (a: string, b: string) =>
   `${a}.account_id = ${b}.account_id AND ${a}.agent_number_id = ${b}.agent_number_id AND ${a}.user_number = ${b}.user_number`;
+/** The agent number's config of a conversation's channel (`n` the agent number). */
+const channelConfig = (channel: string) => `CASE WHEN ${channel} = 'WHATSAPP' THEN n.whatsapp_config ELSE n.sms_config END`;
 const due = (at: string) => `${at} <= now() + make_interval(secs => ${EARLY_TOLERANCE_MS / 1000})`;
 /**
  * Whether the conversation's queued job for a timer (`l.<kind>_job_at`) still wakes the timer
@@ -42,13 +44,14 @@ const replyOf = (action: string, replies: string) =>
  *   message's repeat (REPLAYED: same numbers, sender and body; the original message's ids), or
  *   SID_CONFLICT / KEY_CONFLICT;
  * - is checked against the timeout rule over the settings in force (the request's, else the
- *   conversation's stored overrides, else the number's smsConfig); if it breaks it, nothing is
+ *   conversation's stored overrides, else the number's config of the call's channel: smsConfig
+ *   or whatsappConfig); if it breaks it, nothing is
  *   written (REFUSED) and the settings in force are returned to say why;
  * - upserts the pair's opt-out row (sms_recipient; locked before any conversation, in key
  *   order): a USER message that is an opt-out keyword (opt_action OUT / IN) changes it; the row
  *   the upsert returns is its latest committed version, so an AGENT message to a user opted out
  *   by a committed STOP is refused (OPTED_OUT, nothing else written), whatever the race;
- * - continues the pair's ACTIVE conversation — locked, at its latest committed version — with
+ * - continues the pair's ACTIVE conversation on the call's channel — locked, at its latest committed version — with
  *   given fields replacing stored ones and omitted ones kept; or, with newConversation, archives
  *   it (its workflow COMPLETED, its pending timers removed) and starts a new one; or, with none
  *   active, starts one (its workflow PENDING: the durable trigger of its setup);
@@ -81,7 +84,8 @@ WITH input AS (
 used_key AS (
   -- The message that already holds the call's messageSid or idempotency key (a call carries at most one).
   SELECT i.n, m.id AS message_id, m.conversation_id, m.by_sid,
-    m.sender::text = i.sender AND m.body = i.body AND c.user_number = i.user_number AND c.agent_number = i.agent_number AS same
+    m.sender::text = i.sender AND m.body = i.body AND c.user_number = i.user_number AND c.agent_number = i.agent_number
+      AND c.channel::text = i.channel AS same
   FROM input i
   CROSS JOIN LATERAL (
     SELECT s.id, s.conversation_id, s.sender, s.body, true AS by_sid
@@ -120,7 +124,7 @@ locked AS (
   SELECT i.n, s.id, s.warning_at, s.timeout_at, s.warning_job_at, s.timeout_job_at, ${persisted.map((column) => `s.${column}`).join(", ")}
   FROM calls i
   JOIN recipients x ON x.agent_number_id = i.agent_number_id AND x.user_number = i.user_number
-  JOIN sms_conversation s ON ${pairOf("s", "i")} AND s.status = 'ACTIVE'
+  JOIN sms_conversation s ON ${pairOf("s", "i")} AND s.channel::text = i.channel AND s.status = 'ACTIVE'
   ORDER BY s.id
   FOR UPDATE OF s
 ),
@@ -141,7 +145,7 @@ resolved AS (
   CROSS JOIN LATERAL (SELECT ${persisted
     .map((column) => `COALESCE(i.${column}, CASE WHEN NOT i.new_conversation THEN l.${column} END) AS ${column}`)
     .join(", ")}) o
-  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("o", "n.sms_config")}) e
+  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("o", channelConfig("i.channel"))}) e
   CROSS JOIN LATERAL (SELECT clock_timestamp() AS sent_at) t
   CROSS JOIN LATERAL (SELECT ${timeoutRuleSql("e.effective_warning_time", "e.effective_time_out", "i.time_out IS NOT NULL OR i.warning_time IS NOT NULL")} AS violation) v
   CROSS JOIN LATERAL (SELECT ${plannedTimersSql("i.sender", "t.sent_at", "e.effective_time_out", "e.effective_warning_time")}) p
@@ -169,14 +173,14 @@ continued AS (
 ),
 started AS (
   -- Joined to archived so that the pair's archived row is no longer its active one.
-  INSERT INTO sms_conversation AS c (id, account_id, agent_number_id, agent_number, user_number, status, ${persisted.join(", ")},
+  INSERT INTO sms_conversation AS c (id, account_id, agent_number_id, agent_number, user_number, channel, status, ${persisted.join(", ")},
     warning_at, timeout_at, warning_job_at, timeout_job_at)
-  SELECT r.new_conversation_id, r.account_id, r.agent_number_id, r.agent_number, r.user_number, 'ACTIVE',
+  SELECT r.new_conversation_id, r.account_id, r.agent_number_id, r.agent_number, r.user_number, r.channel::sms_channel, 'ACTIVE',
     ${persisted.map((column) => `r.${column}`).join(", ")}, r.warning_at, r.timeout_at, r.next_warning_job_at, r.next_timeout_job_at
   FROM resolved r LEFT JOIN archived a ON a.n = r.n
   WHERE NOT r.refused AND (r.new_conversation OR r.existing_id IS NULL) AND (a.n IS NOT NULL OR r.existing_id IS NULL)
-  ORDER BY r.account_id, r.agent_number_id, r.user_number
-  ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO NOTHING
+  ORDER BY r.account_id, r.agent_number_id, r.user_number, r.channel
+  ON CONFLICT (account_id, agent_number_id, user_number, channel) WHERE status = 'ACTIVE' DO NOTHING
   RETURNING c.id
 ),
 written AS (
@@ -197,7 +201,7 @@ timer_recipients AS (
   FOR UPDATE OF x
 ),
 timer_locked AS (
-  SELECT t.n, t.timer_kind, c.id, c.account_id, c.agent_number_id, c.warning_at, c.timeout_at, COALESCE(x.opted_out, false) AS opted_out,
+  SELECT t.n, t.timer_kind, c.id, c.account_id, c.agent_number_id, c.channel, c.warning_at, c.timeout_at, COALESCE(x.opted_out, false) AS opted_out,
     ${persisted.map((column) => `c.${column}`).join(", ")}
   FROM input t
   LEFT JOIN timer_recipients x ON x.n = t.n
@@ -213,7 +217,7 @@ timers AS (
   FROM timer_locked tl
   JOIN agent_number n ON n.id = tl.agent_number_id
   CROSS JOIN LATERAL (SELECT CASE tl.timer_kind WHEN 'WARNING' THEN tl.warning_at ELSE tl.timeout_at END AS fire_at) f
-  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("tl", "n.sms_config")}) e
+  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("tl", channelConfig("tl.channel::text"))}) e
   -- A user opted out is sent nothing: the timer stays unfired, and is cleared by the next message.
   WHERE f.fire_at IS NOT NULL AND NOT tl.opted_out
 ),
