@@ -157,11 +157,32 @@ describe("opt-out keywords", () => {
     expect((await recipientOf(userNumber)).opted_out).toBe(false);
   });
 
-  it("sends the agent number's own reply texts where it sets them, the defaults elsewhere", async () => {
-    await harness.db.query("UPDATE agent_number SET opt_out_replies = $1 WHERE number = $2", [
-      { optOutMessage: "Bye from Acme", helpMessage: "Acme help: call 555" },
-      account.agentNumbers[0],
-    ]);
+  it("sends the agent number's own reply texts where updateOptOutReplies set them, the defaults elsewhere", async () => {
+    const UPDATE = `mutation($input: UpdateOptOutRepliesInput!) {
+      updateOptOutReplies(input: $input) { agentNumber { optOutReplies { optOutMessage optInMessage helpMessage } } userErrors { code field } }
+    }`;
+    const { body } = await harness.graphql(
+      UPDATE,
+      { input: { agentNumber: account.agentNumbers[0], optOutMessage: "Bye from Acme", helpMessage: "Acme help: call 555" } },
+      { apiKey: account.apiKey },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.updateOptOutReplies).toEqual({
+      agentNumber: {
+        optOutReplies: {
+          optOutMessage: "Bye from Acme",
+          optInMessage: expect.stringContaining("subscribed again"),
+          helpMessage: "Acme help: call 555",
+        },
+      },
+      userErrors: [],
+    });
+    const { body: other } = await harness.graphql(
+      UPDATE,
+      { input: { agentNumber: randomNumber(), helpMessage: "x" } },
+      { apiKey: account.apiKey },
+    );
+    expect(other.data!.updateOptOutReplies.userErrors).toEqual([{ code: "AGENT_NUMBER_NOT_FOUND", field: ["input", "agentNumber"] }]);
     const userNumber = randomNumber();
     await create({ userNumber, message: "HELP" });
     await create({ userNumber, message: "STOP" });

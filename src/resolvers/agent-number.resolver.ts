@@ -4,10 +4,12 @@ import type { OptOutService } from "../services/opt-outs/opt-out.service";
 import type { AuthenticatedContext, Context } from "./context.type";
 import { ConnectionArgs } from "./inputs/connection.args";
 import { UpdateAgentNumberConfigInput } from "./inputs/update-agent-number-config.input";
+import { UpdateOptOutRepliesInput } from "./inputs/update-opt-out-replies.input";
 import { AgentNumberConnection } from "./types/agent-number-connection.type";
 import { AgentNumberType } from "./types/agent-number.type";
 import { OptOutConnection, OptOutType } from "./types/opt-out-connection.type";
 import { UpdateAgentNumberConfigPayload } from "./types/update-agent-number-config.payload";
+import { UpdateOptOutRepliesPayload } from "./types/update-opt-out-replies.payload";
 import { UserError } from "./types/user-error.type";
 import { validateInput } from "./validate-input";
 
@@ -72,5 +74,25 @@ export class AgentNumberResolver {
       return Object.assign(new UpdateAgentNumberConfigPayload(), { agentNumber: null, userErrors: [error] });
     }
     return Object.assign(new UpdateAgentNumberConfigPayload(), { agentNumber: AgentNumberType.from(result.agentNumber), userErrors: [] });
+  }
+
+  @Authorized()
+  @Mutation(() => UpdateOptOutRepliesPayload, {
+    description: "Sets the texts an agent number replies to opt-out keywords with (STOP, START, HELP, …); `null` restores a default.",
+  })
+  async updateOptOutReplies(
+    @Arg("input", () => UpdateOptOutRepliesInput) input: UpdateOptOutRepliesInput,
+    @Ctx() { accountId }: AuthenticatedContext,
+  ): Promise<UpdateOptOutRepliesPayload> {
+    const invalid = await validateInput(input);
+    if (invalid.length > 0) return Object.assign(new UpdateOptOutRepliesPayload(), { agentNumber: null, userErrors: invalid });
+    const result = await this.optOutService.updateReplies(accountId, input);
+    if (!result.ok) {
+      const { code, field, message } = result.problem;
+      const error = Object.assign(new UserError(), { code, field: ["input", field], message });
+      return Object.assign(new UpdateOptOutRepliesPayload(), { agentNumber: null, userErrors: [error] });
+    }
+    const [number] = await this.agentNumberService.findByIds(accountId, [result.agentNumberId]);
+    return Object.assign(new UpdateOptOutRepliesPayload(), { agentNumber: AgentNumberType.from(number), userErrors: [] });
   }
 }

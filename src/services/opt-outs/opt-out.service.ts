@@ -1,5 +1,8 @@
 import type { DataSource } from "typeorm";
+import type { OptOutReplies } from "../../entities/opt-out-replies";
 import { SmsRecipient } from "../../entities/sms-recipient.entity";
+import { UserErrorCode } from "../shared/user-error-code.enum";
+import type { UserInputProblem } from "../shared/user-input-error";
 import { type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
 import { InvalidArgumentError } from "../shared/user-input-error";
 
@@ -10,6 +13,15 @@ function decodeCursor(cursor: string): string | null {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   return text.startsWith(`${CURSOR_KIND}:`) ? text.slice(CURSOR_KIND.length + 1) : null;
 }
+
+/** New reply texts of an agent number: a given text replaces the stored one, null restores the default, undefined keeps it. */
+export interface UpdateOptOutRepliesCommand extends OptOutReplies {
+  agentNumber: string;
+}
+
+export type UpdateOptOutRepliesResult = { ok: true; agentNumberId: string } | { ok: false; problem: UserInputProblem };
+
+const REPLY_KEYS = ["optOutMessage", "optInMessage", "helpMessage"] as const;
 
 /**
  * Reads of the opt-out state the write path keeps (sms_recipient; see RECORD_MESSAGES_SQL). The
@@ -29,6 +41,32 @@ export class OptOutService {
       [accountId, conversationIds],
     );
     return new Map(rows.map((row) => [row.id, row.opted_out]));
+  }
+
+  /** Sets an agent number's reply texts (read by the write path when it records a reply). */
+  async updateReplies(accountId: string, command: UpdateOptOutRepliesCommand): Promise<UpdateOptOutRepliesResult> {
+    const given = Object.fromEntries(REPLY_KEYS.filter((key) => command[key] != null).map((key) => [key, command[key]]));
+    const cleared = REPLY_KEYS.filter((key) => command[key] === null);
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      // A SELECT on top: TypeORM answers a bare UPDATE with [rows, count].
+      `WITH updated AS (
+         UPDATE agent_number SET opt_out_replies = (opt_out_replies - $3::text[]) || $4::jsonb
+         WHERE account_id = $1 AND number = $2 RETURNING id
+       )
+       SELECT id FROM updated`,
+      [accountId, command.agentNumber, cleared, JSON.stringify(given)],
+    );
+    if (rows.length === 0) {
+      return {
+        ok: false,
+        problem: {
+          code: UserErrorCode.AGENT_NUMBER_NOT_FOUND,
+          field: "agentNumber",
+          message: "the agent number is not registered to this account",
+        },
+      };
+    }
+    return { ok: true, agentNumberId: rows[0].id };
   }
 
   /** The users opted out of an agent number, earliest opt-out first, paged Relay-style by keyset. */
