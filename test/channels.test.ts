@@ -101,6 +101,12 @@ describe("channels", () => {
     const whatsapp = await create({ userNumber, message: "hi", sender: "AGENT", channel: "WHATSAPP" });
     expect(whatsapp.conversation.warningAt).not.toBeNull();
     await create({ userNumber, message: "STOP" });
+    // The STOP on SMS cancelled the WhatsApp conversation's timers too.
+    const after = await harness.db.query(
+      "SELECT warning_at, timeout_at FROM sms_conversation WHERE account_id = $1 AND channel = 'WHATSAPP'",
+      [account.id],
+    );
+    expect(after.rows).toEqual([{ warning_at: null, timeout_at: null }]);
 
     const { body } = await harness.graphql(
       SEND,

@@ -23,6 +23,8 @@ export interface RecordedRow {
   started: boolean;
   /** The conversation this call archived (newConversation). */
   archived_id: string | null;
+  /** The pair's conversations on other channels whose timers an opt-out cancelled. */
+  silenced_ids: string[];
   /** When a timer that ran early fires instead. */
   fire_at: Date | null;
   violation: TimeoutRuleViolation | null;

@@ -50,7 +50,8 @@ const replyOf = (action: string, replies: string) =>
  * - upserts the pair's opt-out row (sms_recipient; locked before any conversation, in key
  *   order): a USER message that is an opt-out keyword (opt_action OUT / IN) changes it; the row
  *   the upsert returns is its latest committed version, so an AGENT message to a user opted out
- *   by a committed STOP is refused (OPTED_OUT, nothing else written), whatever the race;
+ *   by a committed STOP is refused (OPTED_OUT, nothing else written), whatever the race; an
+ *   opt-out cancels the timers of the pair's conversations on other channels (silenced);
  * - continues the pair's ACTIVE conversation on the call's channel — locked, at its latest committed version — with
  *   given fields replacing stored ones and omitted ones kept; or, with newConversation, archives
  *   it (its workflow COMPLETED, its pending timers removed) and starts a new one; or, with none
@@ -182,6 +183,16 @@ started AS (
   ORDER BY r.account_id, r.agent_number_id, r.user_number, r.channel
   ON CONFLICT (account_id, agent_number_id, user_number, channel) WHERE status = 'ACTIVE' DO NOTHING
   RETURNING c.id
+),
+silenced AS (
+  -- An opt-out cancels the timers of the pair's conversations on the other channels too (the
+  -- call's own conversation cancels its timers as any USER message does). Their queued jobs are
+  -- left to run and find nothing due. Locked after the pair's opt-out row, as by every writer.
+  UPDATE sms_conversation c SET warning_at = NULL, timeout_at = NULL, updated_at = now()
+  FROM resolved r
+  WHERE r.opt_action = '${OptAction.OUT}' AND NOT r.refused AND ${pairOf("c", "r")} AND c.channel::text <> r.channel
+    AND c.status = 'ACTIVE' AND (c.warning_at IS NOT NULL OR c.timeout_at IS NOT NULL)
+  RETURNING r.n, c.id
 ),
 written AS (
   SELECT r.*, COALESCE(k.id, s.id) AS conversation_id, s.id IS NOT NULL AS started,
@@ -327,6 +338,7 @@ SELECT i.n::int,
        ELSE ARRAY(SELECT m.message_id FROM timer_messages m WHERE m.n = i.n ORDER BY m.ord) END AS message_ids,
   ARRAY(SELECT m.kind FROM timer_messages m WHERE m.n = i.n ORDER BY m.ord) AS sent,
   COALESCE(w.started, false) AS started, a.id AS archived_id, t.fire_at,
+  ARRAY(SELECT s.id FROM silenced s WHERE s.n = i.n) AS silenced_ids,
   r.violation, r.effective_time_out, r.effective_time_out_source, r.effective_warning_time, r.effective_warning_time_source,
   (SELECT count(*) FROM jobs)::int AS jobs, ${SOMEONE_LISTENS_SQL} AS listened
 FROM input i

@@ -150,6 +150,7 @@ function messageEvents(accountId: string, conversationId: string, row: RecordedR
     ...row.message_ids.map((messageId) => ({ type: ParleyEventType.SMS_MESSAGE_ADDED, accountId, conversationId, messageId })),
     { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId },
     ...(row.archived_id ? [{ type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId: row.archived_id }] : []),
+    ...row.silenced_ids.map((id) => ({ type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId: id })),
   ];
 }
 
