@@ -54,7 +54,7 @@ describe("migrations", () => {
       const [{ indexdef }] = await dataSource.query(
         "SELECT indexdef FROM pg_indexes WHERE indexname = 'sms_conversation_one_active_per_pair'",
       );
-      expect(indexdef).toMatch(/UNIQUE INDEX .* \(account_id, agent_number_id, user_number\) WHERE \(status = 'ACTIVE'/);
+      expect(indexdef).toMatch(/UNIQUE INDEX .* \(account_id, agent_number_id, user_number, channel\) WHERE \(status = 'ACTIVE'/);
       const [{ indexdef: sid }] = await dataSource.query(
         "SELECT indexdef FROM pg_indexes WHERE indexname = 'sms_message_account_message_sid_key'",
       );

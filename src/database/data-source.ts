@@ -8,6 +8,7 @@ import { ApiKey } from "../entities/api-key.entity";
 import { EventListener } from "../entities/event-listener.entity";
 import { SmsConversation } from "../entities/sms-conversation.entity";
 import { SmsMessage } from "../entities/sms-message.entity";
+import { SmsRecipient } from "../entities/sms-recipient.entity";
 import { WebhookDeliveryAttempt } from "../entities/webhook-delivery-attempt.entity";
 import { WorkerHeartbeat } from "../entities/worker-heartbeat.entity";
 import { WorkflowOutbox } from "../entities/workflow-outbox.entity";
@@ -21,6 +22,7 @@ export const entities = [
   AgentNumber,
   SmsConversation,
   SmsMessage,
+  SmsRecipient,
   Workflow,
   WorkflowOutbox,
   WebhookDeliveryAttempt,

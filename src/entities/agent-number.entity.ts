@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from "typeorm";
 import { Account } from "./account.entity";
+import type { OptOutReplies } from "./opt-out-replies";
 import type { TimeoutSettings } from "./timeout-settings";
 
 /** An E.164 number an account's agent sends from, with its default timeout settings per channel. */
@@ -28,6 +29,10 @@ export class AgentNumber {
 
   @Column({ name: "whatsapp_config", type: "jsonb", default: () => "'{}'" })
   whatsappConfig!: TimeoutSettings;
+
+  /** Texts of the replies to opt-out keywords (absent keys take the defaults; see opt-out-keywords.ts). */
+  @Column({ name: "opt_out_replies", type: "jsonb", default: () => "'{}'" })
+  optOutReplies!: OptOutReplies;
 
   @CreateDateColumn({ name: "created_at", type: "timestamptz" })
   createdAt!: Date;

@@ -1,11 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from "typeorm";
+import { AgentNumberChannel } from "../services/agent-numbers/agent-number-channel.enum";
 import { AgentNumber } from "./agent-number.entity";
 import { SmsConversationStatus } from "./sms-conversation-status.enum";
 
 /** A conversation between one user number and one of an account's agent numbers. */
 @Entity({ name: "sms_conversation" })
-// The database, not only the code, keeps one ACTIVE conversation per pair.
-@Index("sms_conversation_one_active_per_pair", ["accountId", "agentNumberId", "userNumber"], {
+// The database, not only the code, keeps one ACTIVE conversation per pair and channel.
+@Index("sms_conversation_one_active_per_pair", ["accountId", "agentNumberId", "userNumber", "channel"], {
   unique: true,
   where: `"status" = 'ACTIVE'`,
 })
@@ -45,6 +46,10 @@ export class SmsConversation {
 
   @Column({ name: "user_number", type: "text" })
   userNumber!: string;
+
+  /** SMS or WhatsApp: the same pair has one conversation per channel, each with its channel's config. */
+  @Column({ type: "enum", enum: AgentNumberChannel, enumName: "sms_channel", default: AgentNumberChannel.SMS })
+  channel!: AgentNumberChannel;
 
   @Column({
     type: "enum",

@@ -10,6 +10,8 @@ import { TimerJobTimes1796250000000 } from "./1796250000000-TimerJobTimes";
 import { MessageIdempotencyKey1796304815000 } from "./1796304815000-MessageIdempotencyKey";
 import { ApiKeyNameAndLastUse1796310000000 } from "./1796310000000-ApiKeyNameAndLastUse";
 import { OutboxTraceparent1796320000000 } from "./1796320000000-OutboxTraceparent";
+import { RecipientOptOut1796400000000 } from "./1796400000000-RecipientOptOut";
+import { ConversationChannel1796400000001 } from "./1796400000001-ConversationChannel";
 
 /** Every migration, oldest first; run at start-up and by `npm run migration:run`. */
 export const migrations = [
@@ -25,4 +27,6 @@ export const migrations = [
   MessageIdempotencyKey1796304815000,
   ApiKeyNameAndLastUse1796310000000,
   OutboxTraceparent1796320000000,
+  RecipientOptOut1796400000000,
+  ConversationChannel1796400000001,
 ];

@@ -1,17 +1,24 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { AgentNumberService } from "../services/agent-numbers/agent-number.service";
+import type { OptOutService } from "../services/opt-outs/opt-out.service";
 import type { AuthenticatedContext, Context } from "./context.type";
 import { ConnectionArgs } from "./inputs/connection.args";
 import { UpdateAgentNumberConfigInput } from "./inputs/update-agent-number-config.input";
+import { UpdateOptOutRepliesInput } from "./inputs/update-opt-out-replies.input";
 import { AgentNumberConnection } from "./types/agent-number-connection.type";
 import { AgentNumberType } from "./types/agent-number.type";
+import { OptOutConnection, OptOutType } from "./types/opt-out-connection.type";
 import { UpdateAgentNumberConfigPayload } from "./types/update-agent-number-config.payload";
+import { UpdateOptOutRepliesPayload } from "./types/update-opt-out-replies.payload";
 import { UserError } from "./types/user-error.type";
 import { validateInput } from "./validate-input";
 
 @Resolver(() => AgentNumberType)
 export class AgentNumberResolver {
-  constructor(private readonly agentNumberService: AgentNumberService) {}
+  constructor(
+    private readonly agentNumberService: AgentNumberService,
+    private readonly optOutService: OptOutService,
+  ) {}
 
   @Authorized()
   @Query(() => AgentNumberConnection, { description: "The account's agent numbers, in number order." })
@@ -37,6 +44,14 @@ export class AgentNumberResolver {
     return found ? AgentNumberType.from(found) : null;
   }
 
+  @FieldResolver(() => OptOutConnection, {
+    description: "The users opted out of this number (STOP, …, on any channel) and not opted back in, earliest opt-out first.",
+  })
+  async optOuts(@Root() number: AgentNumberType, @Args(() => ConnectionArgs) paging: ConnectionArgs): Promise<OptOutConnection> {
+    const page = await this.optOutService.listOptedOut(number.internalId, paging);
+    return { edges: page.edges.map(({ cursor, node }) => ({ cursor, node: OptOutType.from(node) })), pageInfo: page.pageInfo };
+  }
+
   @FieldResolver(() => Int, { description: "How many conversations (any status) this number has had." })
   conversationCount(@Root() number: AgentNumberType, @Ctx() { loaders }: Context): Promise<number> {
     return loaders.conversationCount.load(number.internalId);
@@ -59,5 +74,25 @@ export class AgentNumberResolver {
       return Object.assign(new UpdateAgentNumberConfigPayload(), { agentNumber: null, userErrors: [error] });
     }
     return Object.assign(new UpdateAgentNumberConfigPayload(), { agentNumber: AgentNumberType.from(result.agentNumber), userErrors: [] });
+  }
+
+  @Authorized()
+  @Mutation(() => UpdateOptOutRepliesPayload, {
+    description: "Sets the texts an agent number replies to opt-out keywords with (STOP, START, HELP, …); `null` restores a default.",
+  })
+  async updateOptOutReplies(
+    @Arg("input", () => UpdateOptOutRepliesInput) input: UpdateOptOutRepliesInput,
+    @Ctx() { accountId }: AuthenticatedContext,
+  ): Promise<UpdateOptOutRepliesPayload> {
+    const invalid = await validateInput(input);
+    if (invalid.length > 0) return Object.assign(new UpdateOptOutRepliesPayload(), { agentNumber: null, userErrors: invalid });
+    const result = await this.optOutService.updateReplies(accountId, input);
+    if (!result.ok) {
+      const { code, field, message } = result.problem;
+      const error = Object.assign(new UserError(), { code, field: ["input", field], message });
+      return Object.assign(new UpdateOptOutRepliesPayload(), { agentNumber: null, userErrors: [error] });
+    }
+    const [number] = await this.agentNumberService.findByIds(accountId, [result.agentNumberId]);
+    return Object.assign(new UpdateOptOutRepliesPayload(), { agentNumber: AgentNumberType.from(number), userErrors: [] });
   }
 }

@@ -9,7 +9,7 @@ import type { Page, PageRequest } from "../services/shared/pagination";
 import type { Services } from "../services/services";
 
 /** What the loaders read through. */
-export type LoaderServices = Pick<Services, "conversationQueries" | "messages" | "agentNumbers" | "workflows">;
+export type LoaderServices = Pick<Services, "conversationQueries" | "messages" | "agentNumbers" | "workflows" | "optOuts">;
 
 /**
  * Per-request batching: nested fields of a list (each conversation's workflow, agent number,
@@ -23,6 +23,8 @@ export interface Loaders {
   /** By conversation id. */
   effectiveTimeoutConfig: DataLoader<string, EffectiveTimeoutConfig | null>;
   conversationCount: DataLoader<string, number>;
+  /** By conversation id: whether its user is opted out of its agent number. */
+  userOptedOut: DataLoader<string, boolean>;
   webhookAttempts: DataLoader<string, WebhookDeliveryAttempt[]>;
   firstMessages: DataLoader<{ conversationId: string; request: PageRequest }, Page<SmsMessage>, string>;
   /** Forgets everything loaded: a subscription's context lives long, and each event must read fresh rows. */
@@ -89,6 +91,13 @@ class RequestLoaders implements Loaders {
     return (this.made.conversationCount ??= new DataLoader(async (ids) => {
       const counts = await this.services.agentNumbers.conversationCounts(ids);
       return ids.map((id) => counts.get(id) ?? 0);
+    }));
+  }
+
+  get userOptedOut(): Loaders["userOptedOut"] {
+    return (this.made.userOptedOut ??= new DataLoader(async (ids) => {
+      const optedOut = await this.services.optOuts.optedOutByConversation(this.account, ids);
+      return ids.map((id) => optedOut.get(id) ?? false);
     }));
   }
 

@@ -47,7 +47,7 @@ export async function buildParleySchema(services?: Services): Promise<GraphQLSch
   const instances = new Map<unknown, unknown>([
     [SmsConversationResolver, new SmsConversationResolver(s.conversations, s.conversationQueries, s.messages)],
     [SmsMessageResolver, new SmsMessageResolver()],
-    [AgentNumberResolver, new AgentNumberResolver(s.agentNumbers)],
+    [AgentNumberResolver, new AgentNumberResolver(s.agentNumbers, s.optOuts)],
     [NodeResolver, new NodeResolver()],
     [CreateSmsConversationPayloadResolver, new CreateSmsConversationPayloadResolver()],
     [SendSmsMessagePayloadResolver, new SendSmsMessagePayloadResolver()],

@@ -175,6 +175,14 @@ export class SmsConversationResolver {
     return WorkflowType.from(workflow, conversation.entity);
   }
 
+  @FieldResolver(() => Boolean, {
+    description:
+      "Whether the user opted out (STOP, …) of this agent number, on any channel, and has not opted back in (START, UNSTOP, YES): agent messages to them are refused with `RECIPIENT_OPTED_OUT`.",
+  })
+  userOptedOut(@Root() conversation: SmsConversationType, @Ctx() { loaders }: Context): Promise<boolean> {
+    return loaders.userOptedOut.load(conversation.entity.id);
+  }
+
   @FieldResolver(() => EffectiveTimeoutConfig, {
     description: "The timeout settings in force, each with its source: the conversation's override, else the agent number's `smsConfig`.",
   })

@@ -6,6 +6,7 @@ import { AccountService } from "./accounts/account.service";
 import { AgentNumberService } from "./agent-numbers/agent-number.service";
 import { ApiKeyService, type ApiKeyServiceOptions } from "./accounts/api-key.service";
 import { SmsConversationQueryService } from "./conversations/sms-conversation-query.service";
+import { OptOutService } from "./opt-outs/opt-out.service";
 import { SmsConversationService } from "./conversations/sms-conversation.service";
 import { SmsMessageService } from "./conversations/sms-message.service";
 import { AnonymousAttempts } from "./rate-limit/anonymous-attempts";
@@ -25,6 +26,7 @@ export interface Services {
   apiKeys: ApiKeyService;
   conversations: SmsConversationService;
   conversationQueries: SmsConversationQueryService;
+  optOuts: OptOutService;
   messages: SmsMessageService;
   workflows: WorkflowService;
   timeoutFlow: TimeoutFlowService;
@@ -62,6 +64,7 @@ export function createServices(dataSource: DataSource, options: ServicesOptions 
     apiKeys: new ApiKeyService(dataSource, options.apiKeys),
     conversations: new SmsConversationService(agentNumbers, workflows, events, recorder),
     conversationQueries: new SmsConversationQueryService(dataSource),
+    optOuts: new OptOutService(dataSource),
     messages: new SmsMessageService(dataSource),
     workflows,
     timeoutFlow: new TimeoutFlowService(recorder, workflows, events),

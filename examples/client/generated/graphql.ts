@@ -4,10 +4,19 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A messaging channel of an agent number, each with its own timeout defaults. */
+export type AgentNumberChannel =
+  /** `smsConfig`: the defaults of SMS conversations. */
+  | 'SMS'
+  /** `whatsappConfig`: the defaults of WhatsApp conversations. */
+  | 'WHATSAPP';
+
 /** A message to record, starting or continuing a conversation. Mirrors `POST /v1/sms/create`. Every string, and every key and string inside `requestData`, must be Unicode text without NUL (U+0000) or unpaired surrogates (U+D800 to U+DFFF); lengths are in characters, counted as Unicode code points. */
 export type CreateSmsConversationInput = {
   /** E.164 number of the agent; must be registered to the calling account. */
   agentNumber: string;
+  /** The conversation's channel: a pair has one conversation per channel (SMS and WhatsApp are separate), whose timeout defaults come from the agent number's config of that channel (`smsConfig` or `whatsappConfig`). Default SMS. */
+  channel?: AgentNumberChannel | null | undefined;
   /** UUID of the current pathway. */
   currPathwayId?: string | null | undefined;
   /** Version of the pathway to use, e.g. "latest" or "v1.0"; at most 256 characters, counted as Unicode code points. */
@@ -47,8 +56,14 @@ export type SmsConversationStatus =
 
 /** What produced a message. */
 export type SmsMessageKind =
+  /** Parley's reply to HELP or INFO. */
+  | 'HELP_REPLY'
   /** A message of the conversation, sent by the user or the agent. */
   | 'NORMAL'
+  /** Parley's reply to an opt-in keyword (START, UNSTOP, YES): the user is opted back in. */
+  | 'OPT_IN_CONFIRMATION'
+  /** Parley's reply to an opt-out keyword (STOP, …): the user is opted out of the agent number. */
+  | 'OPT_OUT_CONFIRMATION'
   /** Sent by the timeout flow when it ended the conversation. */
   | 'TIMEOUT_END'
   /** Sent by the timeout flow after `warningTime` seconds of user silence. */
@@ -81,7 +96,9 @@ export type UserErrorCode =
   /** `warningTime` is not less than the effective `timeOut`, or there is no `timeOut` to warn before. */
   | 'INVALID_TIMEOUT_CONFIG'
   /** The `messageSid` was already used for a different message. */
-  | 'MESSAGE_SID_CONFLICT';
+  | 'MESSAGE_SID_CONFLICT'
+  /** The user opted out (STOP, …) of the agent number and has not opted back in (START, UNSTOP, YES): agent messages are refused. */
+  | 'RECIPIENT_OPTED_OUT';
 
 export type CreateConversationMutationVariables = Exact<{
   input: CreateSmsConversationInput;

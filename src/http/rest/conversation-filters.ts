@@ -22,6 +22,7 @@ const VALUE_RULES: Record<FilterValueKind, string> = {
   [FilterValueKind.UUID]: "a UUID, e.g. 123e4567-e89b-12d3-a456-426614174000",
   [FilterValueKind.STATUS]: `one of ${Object.values(SmsConversationStatus).join(", ")}`,
   [FilterValueKind.BOOLEAN]: "true or false",
+  [FilterValueKind.CHANNEL]: "one of sms, whatsapp",
 };
 
 const FIELDS = Object.values(ConversationFilterField);
@@ -88,6 +89,8 @@ function filterValue(kind: FilterValueKind, raw: unknown): FilterValue | undefin
       return typeof raw === "string" && (Object.values(SmsConversationStatus) as string[]).includes(raw) ? raw : undefined;
     case FilterValueKind.BOOLEAN:
       return typeof raw === "boolean" ? raw : undefined;
+    case FilterValueKind.CHANNEL:
+      return raw === "sms" || raw === "whatsapp" ? raw.toUpperCase() : undefined;
   }
 }
 

@@ -28,7 +28,7 @@ export function presentConversation(conversation: SmsConversation, summary: Mess
     message_count: summary?.messageCount ?? 0,
     last_message: summary?.lastMessage?.body ?? null,
     last_message_timestamp: summary?.lastMessage?.createdAt.toISOString() ?? null,
-    channel: "sms",
+    channel: conversation.channel.toLowerCase(),
   };
 }
 
@@ -97,7 +97,7 @@ export const CONVERSATION_SCHEMA: JsonSchema = {
     message_count: { type: "integer", minimum: 0 },
     last_message: { type: ["string", "null"], description: "The latest message's text." },
     last_message_timestamp: NULLABLE_DATE_TIME,
-    channel: { type: "string", enum: ["sms"] },
+    channel: { type: "string", enum: ["sms", "whatsapp"] },
   },
   // Closed where it is used (`unevaluatedProperties: false`): the read of one adds `messages`.
 };

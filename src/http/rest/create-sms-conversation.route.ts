@@ -9,10 +9,11 @@ import { commonResponses, errorResponse, messageRecordedResponse } from "./opena
 import { assignFields, bodyFields, problemAnswer, refuseInvalid } from "./rest-input";
 import type { RestRoute } from "./rest-route";
 
-/** The seed's 14 body fields, each the CreateSmsConversationInput property it sets. */
+/** The seed's 14 body fields and `channel`, each the CreateSmsConversationInput property it sets. */
 export const CREATE_FIELDS = {
   user_number: "userNumber",
   agent_number: "agentNumber",
+  channel: "channel",
   message: "message",
   message_sid: "messageSid",
   curr_pathway_id: "currPathwayId",
@@ -89,9 +90,10 @@ export const createSmsConversationRoute: RestRoute = {
         "`INVALID_INPUT`: a field breaks a rule. `INVALID_TIMEOUT_CONFIG`: `warning_time` is not below the effective `time_out`, or there is none. `AGENT_NUMBER_NOT_FOUND`: the agent number is not this account's. `BAD_REQUEST`: the body is not JSON or not UTF-8. Nothing is written.",
         [UserErrorCode.INVALID_INPUT, UserErrorCode.INVALID_TIMEOUT_CONFIG, UserErrorCode.AGENT_NUMBER_NOT_FOUND, "BAD_REQUEST"],
       ),
-      "409": errorResponse("`MESSAGE_SID_CONFLICT`: the `message_sid` was used before for a different message. Nothing is written.", [
-        UserErrorCode.MESSAGE_SID_CONFLICT,
-      ]),
+      "409": errorResponse(
+        "`MESSAGE_SID_CONFLICT`: the `message_sid` was used before for a different message. `RECIPIENT_OPTED_OUT`: an `agent` message to a user who opted out (STOP, …) of this agent number and has not opted back in (START, UNSTOP, YES). Nothing is written.",
+        [UserErrorCode.MESSAGE_SID_CONFLICT, UserErrorCode.RECIPIENT_OPTED_OUT],
+      ),
     },
   },
 };

@@ -29,6 +29,8 @@ export const USER_ERROR_STATUS: Record<UserErrorCode, 400 | 409> = {
   [UserErrorCode.AGENT_NUMBER_NOT_FOUND]: 400,
   [UserErrorCode.MESSAGE_SID_CONFLICT]: 409,
   [UserErrorCode.IDEMPOTENCY_KEY_CONFLICT]: 409,
+  // The request is well formed; the recipient's state forbids it until they opt back in.
+  [UserErrorCode.RECIPIENT_OPTED_OUT]: 409,
 };
 
 export const INTERNAL_ERROR_MESSAGE = "Internal server error. Quote the request_id (also the x-request-id header) when reporting it.";

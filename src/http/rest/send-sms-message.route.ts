@@ -13,11 +13,12 @@ import type { RestRoute } from "./rest-route";
 /** The answer's `message`, as the platform words it. */
 export const SENT_MESSAGE = "SMS sent successfully";
 
-/** The body fields Parley takes, each the SendSmsMessageInput property it sets (`channel` comes with channels). */
+/** The body fields Parley takes, each the SendSmsMessageInput property it sets. */
 export const SEND_FIELDS = {
   user_number: "userNumber",
   agent_number: "agentNumber",
   agent_message: "agentMessage",
+  channel: "channel",
   request_data: "requestData",
   new_conversation: "newConversation",
   time_out: "timeOut",
@@ -98,8 +99,8 @@ export const sendSmsMessageRoute: RestRoute = {
         [UserErrorCode.INVALID_INPUT, UserErrorCode.INVALID_TIMEOUT_CONFIG, UserErrorCode.AGENT_NUMBER_NOT_FOUND, "BAD_REQUEST"],
       ),
       "409": errorResponse(
-        "`IDEMPOTENCY_KEY_CONFLICT`: the `idempotency-key` was used before for a different message. Nothing is written or sent.",
-        [UserErrorCode.IDEMPOTENCY_KEY_CONFLICT],
+        "`IDEMPOTENCY_KEY_CONFLICT`: the `idempotency-key` was used before for a different message. `RECIPIENT_OPTED_OUT`: the user opted out (STOP, …) of this agent number and has not opted back in (START, UNSTOP, YES). Nothing is written or sent.",
+        [UserErrorCode.IDEMPOTENCY_KEY_CONFLICT, UserErrorCode.RECIPIENT_OPTED_OUT],
       ),
     },
   },

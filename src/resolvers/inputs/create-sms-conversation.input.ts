@@ -1,6 +1,7 @@
 import type { JsonObject } from "../../entities/json";
 import { IsIn, IsOptional, IsUUID, Matches } from "class-validator";
 import { Field, InputType } from "type-graphql";
+import type { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
 import { SmsSender } from "../../entities/sms-sender.enum";
 import type { RecordMessageCommand } from "../../services/conversations/record-message.command";
 import "../types/register-enums";
@@ -9,6 +10,7 @@ import { TextLength } from "../validation/text-length.decorator";
 import { TEXT_RULE } from "../validation/text";
 import {
   AgentNumberField,
+  ChannelField,
   NewConversationField,
   RequestDataField,
   TimeOutField,
@@ -33,6 +35,9 @@ export class CreateSmsConversationInput implements RecordMessageCommand {
 
   @AgentNumberField()
   agentNumber!: string;
+
+  @ChannelField()
+  channel?: AgentNumberChannel | null;
 
   @Field({
     description: `The message to store in the conversation history: 1 to ${LIMITS.messageLength} ${CHARACTERS} (👍 is 1, ❤️ is 2).`,

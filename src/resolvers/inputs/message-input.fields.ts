@@ -1,7 +1,9 @@
-import { IsBoolean, IsInt, IsObject, IsOptional, Matches, Max, Min } from "class-validator";
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Matches, Max, Min } from "class-validator";
 import { JSONObjectResolver } from "graphql-scalars";
 import { Field, Int } from "type-graphql";
+import { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
 import { E164 } from "../../services/shared/phone-number";
+import "../types/register-enums";
 import { DiffersFrom } from "../validation/differs-from.decorator";
 import { CHARACTERS, LIMITS } from "../validation/limits";
 import { MaxJsonBytes } from "../validation/max-json-bytes.decorator";
@@ -34,6 +36,27 @@ export const AgentNumberField = (): PropertyDecorator =>
   stacked(
     Field(() => String, { description: "E.164 number of the agent; must be registered to the calling account." }),
     Matches(E164, { message: `agentNumber must be ${E164_RULE}` }),
+  );
+
+/**
+ * The channel values an input accepts: GraphQL's enum (SMS, WHATSAPP) and REST's lower-case
+ * names (sms, whatsapp), which JSON bodies carry as strings; the service upper-cases them.
+ */
+export const CHANNEL_VALUES = [
+  ...Object.values(AgentNumberChannel),
+  ...Object.values(AgentNumberChannel).map((value) => value.toLowerCase()),
+];
+
+export const ChannelField = (): PropertyDecorator =>
+  stacked(
+    Field(() => AgentNumberChannel, {
+      nullable: true,
+      defaultValue: AgentNumberChannel.SMS,
+      description:
+        "The conversation's channel: a pair has one conversation per channel (SMS and WhatsApp are separate), whose timeout defaults come from the agent number's config of that channel (`smsConfig` or `whatsappConfig`). Default SMS.",
+    }),
+    IsOptional(),
+    IsIn(CHANNEL_VALUES, { message: "channel must be one of sms, whatsapp" }),
   );
 
 export const RequestDataField = (): PropertyDecorator =>

@@ -1,12 +1,14 @@
 import type { JsonObject } from "../../entities/json";
 import { IsOptional, Matches } from "class-validator";
 import { Field, InputType } from "type-graphql";
+import type { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
 import type { SendMessageCommand } from "../../services/conversations/send-message.command";
 import { CHARACTERS, IDEMPOTENCY_KEY, LIMITS } from "../validation/limits";
 import { TextLength } from "../validation/text-length.decorator";
 import { TEXT_RULE } from "../validation/text";
 import {
   AgentNumberField,
+  ChannelField,
   NewConversationField,
   RequestDataField,
   TimeOutField,
@@ -25,6 +27,9 @@ export class SendSmsMessageInput implements SendMessageCommand {
 
   @AgentNumberField()
   agentNumber!: string;
+
+  @ChannelField()
+  channel?: AgentNumberChannel | null;
 
   /**
    * Nullable in the schema only so that a missing text is answered in `userErrors`, with the

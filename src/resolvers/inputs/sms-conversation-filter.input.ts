@@ -2,6 +2,7 @@ import { IsOptional, Matches } from "class-validator";
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, InputType } from "type-graphql";
 import { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
+import { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
 import { E164 } from "../../services/shared/phone-number";
 import type { SmsConversationFilter } from "../../services/conversations/sms-conversation-query.service";
 import "../types/register-enums";
@@ -20,6 +21,9 @@ export class SmsConversationFilterInput implements SmsConversationFilter {
   @IsOptional()
   @Matches(E164, { message: "filter.agentNumber must be an E.164 number, e.g. +14155550123" })
   agentNumber?: string | null;
+
+  @Field(() => AgentNumberChannel, { nullable: true, description: "Only conversations on this channel." })
+  channel?: AgentNumberChannel | null;
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: "Only conversations created after this time." })
   createdAfter?: Date | null;

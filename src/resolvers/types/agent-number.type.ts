@@ -4,6 +4,7 @@ import { NodeInterface } from "./node.interface";
 import type { AgentNumber } from "../../entities/agent-number.entity";
 import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { toPublicId } from "../../services/shared/public-id";
+import { OptOutRepliesType } from "./opt-out-replies.type";
 import { TimeoutConfig } from "./timeout-config.type";
 
 @ObjectType("AgentNumber", {
@@ -26,6 +27,9 @@ export class AgentNumberType implements NodeInterface {
   @Field(() => TimeoutConfig, { description: "Timeout defaults of WhatsApp conversations on this number." })
   whatsappConfig!: TimeoutConfig;
 
+  @Field(() => OptOutRepliesType, { description: "The texts of its replies to opt-out keywords (STOP, START, HELP, …)." })
+  optOutReplies!: OptOutRepliesType;
+
   @Field(() => DateTimeISOResolver, { description: "When the number was registered." })
   createdAt!: Date;
 
@@ -36,6 +40,7 @@ export class AgentNumberType implements NodeInterface {
       number: number.number,
       smsConfig: timeoutConfig(number.smsConfig),
       whatsappConfig: timeoutConfig(number.whatsappConfig),
+      optOutReplies: OptOutRepliesType.from(number.optOutReplies ?? {}),
       createdAt: number.createdAt,
     });
   }

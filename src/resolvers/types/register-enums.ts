@@ -33,6 +33,9 @@ registerEnumType(SmsMessageKind, {
     NORMAL: { description: "A message of the conversation, sent by the user or the agent." },
     TIMEOUT_WARNING: { description: "Sent by the timeout flow after `warningTime` seconds of user silence." },
     TIMEOUT_END: { description: "Sent by the timeout flow when it ended the conversation." },
+    OPT_OUT_CONFIRMATION: { description: "Parley's reply to an opt-out keyword (STOP, …): the user is opted out of the agent number." },
+    OPT_IN_CONFIRMATION: { description: "Parley's reply to an opt-in keyword (START, UNSTOP, YES): the user is opted back in." },
+    HELP_REPLY: { description: "Parley's reply to HELP or INFO." },
   },
 });
 
@@ -68,6 +71,10 @@ registerEnumType(UserErrorCode, {
     AGENT_NUMBER_NOT_FOUND: { description: "The agent number is not registered to the calling account." },
     MESSAGE_SID_CONFLICT: { description: "The `messageSid` was already used for a different message." },
     IDEMPOTENCY_KEY_CONFLICT: { description: "The `idempotencyKey` of a send was already used for a different message." },
+    RECIPIENT_OPTED_OUT: {
+      description:
+        "The user opted out (STOP, …) of the agent number and has not opted back in (START, UNSTOP, YES): agent messages are refused.",
+    },
   },
 });
 

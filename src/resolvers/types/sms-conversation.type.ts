@@ -1,3 +1,4 @@
+import { AgentNumberChannel } from "../../services/agent-numbers/agent-number-channel.enum";
 import { DateTimeISOResolver, JSONObjectResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
 import { NodeInterface } from "./node.interface";
@@ -24,6 +25,11 @@ export class SmsConversationType implements NodeInterface {
 
   @Field({ description: "E.164 number of the agent." })
   agentNumber!: string;
+
+  @Field(() => AgentNumberChannel, {
+    description: "SMS or WHATSAPP: a pair has one conversation per channel, each taking its defaults from its channel's config.",
+  })
+  channel!: AgentNumberChannel;
 
   @Field(() => SmsConversationStatus, { description: "Where the conversation is in its lifecycle." })
   status!: SmsConversationStatus;
@@ -77,6 +83,7 @@ export class SmsConversationType implements NodeInterface {
       id: toPublicId("conversation", conversation.id),
       userNumber: conversation.userNumber,
       agentNumber: conversation.agentNumber,
+      channel: conversation.channel,
       status: conversation.status,
       currPathwayId: conversation.currPathwayId,
       currPathwayVersion: conversation.currPathwayVersion,

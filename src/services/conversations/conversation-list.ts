@@ -42,6 +42,8 @@ export enum FilterValueKind {
   /** One of SmsConversationStatus. */
   STATUS = "STATUS",
   BOOLEAN = "BOOLEAN",
+  /** A channel (SMS or WHATSAPP; the transport reads REST's sms / whatsapp). */
+  CHANNEL = "CHANNEL",
 }
 
 /** The fields a list can be filtered on. */
@@ -56,6 +58,7 @@ export enum ConversationFilterField {
   CURRENT_NODE_ID = "current_node_id",
   STATUS = "status",
   IS_ACTIVE = "is_active",
+  CHANNEL = "channel",
 }
 
 const TEXT_OPERATORS = [FilterOperator.EQ, FilterOperator.CONTAINS, FilterOperator.STARTS_WITH, FilterOperator.ENDS_WITH] as const;
@@ -73,6 +76,7 @@ export const CONVERSATION_FILTERS: Record<ConversationFilterField, { kind: Filte
   [ConversationFilterField.CURRENT_NODE_ID]: { kind: FilterValueKind.TEXT, operators: TEXT_OPERATORS },
   [ConversationFilterField.STATUS]: { kind: FilterValueKind.STATUS, operators: [FilterOperator.EQ] },
   [ConversationFilterField.IS_ACTIVE]: { kind: FilterValueKind.BOOLEAN, operators: [FilterOperator.EQ] },
+  [ConversationFilterField.CHANNEL]: { kind: FilterValueKind.CHANNEL, operators: [FilterOperator.EQ] },
 };
 
 /** Conditions in one list request, at most. */

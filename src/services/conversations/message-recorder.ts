@@ -9,14 +9,14 @@ import type { TimeoutConfigSource, TimeoutRuleViolation } from "../shared/timeou
 
 /** What RECORD_MESSAGES_SQL says of one call. */
 export interface RecordedRow {
-  outcome: "WRITTEN" | "REPLAYED" | "SID_CONFLICT" | "KEY_CONFLICT" | "REFUSED" | "FIRED" | "RESCHEDULED" | "STALE";
+  outcome: "WRITTEN" | "REPLAYED" | "SID_CONFLICT" | "KEY_CONFLICT" | "REFUSED" | "OPTED_OUT" | "FIRED" | "RESCHEDULED" | "STALE";
   /** The conversation written (or, for a replay, the original's; for a timer, the timer's). */
   conversation_id: string | null;
   /** Its account (a written call's or a timer's). */
   account_id: string | null;
   /** Its workflow; null for a continued conversation whose workflow this statement could not see yet. */
   workflow_id: string | null;
-  /** The messages recorded, in order; for a replay, the original message. */
+  /** The messages recorded, in order (a keyword message's reply after it); for a replay, the original message. */
   message_ids: string[];
   /** The kinds of the messages a fired timer sent. */
   sent: SmsMessageKind[];
@@ -24,6 +24,8 @@ export interface RecordedRow {
   started: boolean;
   /** The conversation this call archived (newConversation). */
   archived_id: string | null;
+  /** The pair's conversations on other channels whose timers an opt-out cancelled. */
+  silenced_ids: string[];
   /** When a timer that ran early fires instead. */
   fire_at: Date | null;
   violation: TimeoutRuleViolation | null;
@@ -138,8 +140,8 @@ function retriable(error: Error): boolean {
 }
 
 /**
- * Indexes of `calls` in rounds: no round has two calls for one conversation, one messageSid or one
- * idempotency key — a message call goes in the round after the last one holding any of them — so
+ * Indexes of `calls` in rounds: no round has two calls for one pair (so one conversation and one
+ * opt-out row, which a statement upserts at most once), one messageSid or one idempotency key — a message call goes in the round after the last one holding any of them — so
  * a pair's calls are written in the order they came. Timer calls, whose conversation's pair is
  * not known here, go in rounds of their own after the messages'.
  */

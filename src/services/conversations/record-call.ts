@@ -1,5 +1,7 @@
+import { AgentNumberChannel } from "../agent-numbers/agent-number-channel.enum";
 import type { AgentNumberRef } from "../agent-numbers/agent-number.service";
 import type { TimerKind } from "../workflows/workflow-contract";
+import { optKeywordOf } from "./opt-out-keywords";
 import type { RecordMessageCommand } from "./record-message.command";
 
 /** A message to record between a user and an agent number (createSmsConversation, sendSmsMessage). */
@@ -50,6 +52,9 @@ const timer =
   (call: RecordCall) =>
     call.op === "TIMER" ? value(call) : null;
 
+/** A USER message that is an opt-out keyword (STOP, START, HELP, …); agent messages never are. */
+const userKeyword = (command: RecordMessageCommand) => ((command.sender ?? "USER") === "USER" ? optKeywordOf(command.message) : null);
+
 /**
  * The write statement's input, one line per column: the statement's column list and the values
  * bound to it are both generated from here. A new optional persisted input field is one line with
@@ -61,12 +66,15 @@ export const CALL_COLUMNS: readonly CallColumn[] = [
   { name: "agent_number_id", type: "uuid", value: message(({ ref }) => ref.id) },
   { name: "agent_number", type: "text", value: message(({ ref }) => ref.number) },
   { name: "user_number", type: "text", value: message(({ command }) => command.userNumber) },
+  { name: "channel", type: "text", value: message(({ command }) => command.channel ?? AgentNumberChannel.SMS) },
   { name: "sender", type: "text", value: message(({ command }) => command.sender ?? "USER") },
   { name: "body", type: "text", value: message(({ command }) => command.message) },
   { name: "message_sid", type: "text", value: message(({ command }) => command.messageSid) },
   { name: "idempotency_key", type: "text", value: message(({ idempotencyKey }) => idempotencyKey) },
   { name: "deliver", type: "boolean", value: message(({ deliver }) => deliver ?? false) },
   { name: "new_conversation", type: "boolean", value: message(({ command }) => command.newConversation ?? false) },
+  { name: "opt_action", type: "text", value: message(({ command }) => userKeyword(command)?.action) },
+  { name: "opt_keyword", type: "text", value: message(({ command }) => userKeyword(command)?.keyword) },
   { name: "timer_conversation_id", type: "uuid", value: timer(({ conversationId }) => conversationId) },
   { name: "timer_kind", type: "text", value: timer(({ timer }) => timer) },
   { name: "traceparent", type: "text", value: (call) => call.traceparent ?? null },

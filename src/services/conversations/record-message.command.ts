@@ -1,10 +1,13 @@
 import type { JsonObject } from "../../entities/json";
 import type { SmsSender } from "../../entities/sms-sender.enum";
+import type { AgentNumberChannel } from "../agent-numbers/agent-number-channel.enum";
 
 /** A message to record (createSmsConversation), already validated for shape and range. */
 export interface RecordMessageCommand {
   userNumber: string;
   agentNumber: string;
+  /** SMS or WhatsApp: a pair has one conversation per channel. (Default: SMS) */
+  channel?: AgentNumberChannel | null;
   message: string;
   messageSid?: string | null;
   currPathwayId?: string | null;

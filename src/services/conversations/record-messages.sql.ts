@@ -2,6 +2,7 @@ import { SOMEONE_LISTENS_SQL } from "../../events/event-listeners";
 import { timerJobKeySql, WorkflowTask, webhookJobKeySql } from "../workflows/workflow-contract";
 import { CALL_COLUMNS } from "./record-call";
 import { effectiveSettingsSql, plannedTimersSql, timeoutRuleSql } from "../shared/timeout-rules.sql";
+import { DEFAULT_OPT_REPLIES, OPT_REPLY_KEYS, OPT_REPLY_KINDS, OptAction } from "./opt-out-keywords";
 
 /** A timer may run this much before its time (clock steps, poll jitter) and still fire, in ms. */
 export const EARLY_TOLERANCE_MS = 50;
@@ -9,6 +10,8 @@ export const EARLY_TOLERANCE_MS = 50;
 const persisted = CALL_COLUMNS.filter((column) => column.persisted).map((column) => column.name);
 const pairOf = (a: string, b: string) =>
   `${a}.account_id = ${b}.account_id AND ${a}.agent_number_id = ${b}.agent_number_id AND ${a}.user_number = ${b}.user_number`;
+/** The agent number's config of a conversation's channel (`n` the agent number). */
+const channelConfig = (channel: string) => `CASE WHEN ${channel} = 'WHATSAPP' THEN n.whatsapp_config ELSE n.sms_config END`;
 const due = (at: string) => `${at} <= now() + make_interval(secs => ${EARLY_TOLERANCE_MS / 1000})`;
 /**
  * Whether the conversation's queued job for a timer (`l.<kind>_job_at`) still wakes the timer
@@ -19,6 +22,16 @@ const jobStillWakes = (kind: "warning" | "timeout") =>
   `COALESCE(NOT i.new_conversation AND l.${kind}_job_at > t.sent_at AND l.${kind}_job_at <= p.${kind}_at, false)`;
 /** Whether a message Parley sends for the account goes to its webhook (else it waits QUEUED for a provider). */
 const hasWebhook = (accountId: string) => `EXISTS (SELECT FROM account a WHERE a.id = ${accountId} AND a.webhook_url IS NOT NULL)`;
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+/** A keyword message's reply (`r.opt_action`): its kind and its text, the agent number's (`n.opt_out_replies`) or the default. */
+const replyOf = (action: string, replies: string) =>
+  `CASE ${action} ${Object.values(OptAction)
+    .map((value) => `WHEN '${value}' THEN '${OPT_REPLY_KINDS[value]}'`)
+    .join(" ")} END AS reply_kind,
+    CASE ${action} ${Object.values(OptAction)
+      .map((value) => `WHEN '${value}' THEN COALESCE(${replies}->>'${OPT_REPLY_KEYS[value]}', ${literal(DEFAULT_OPT_REPLIES[value])})`)
+      .join(" ")} END AS reply_body`;
 
 /**
  * THE write path: every message Parley records goes through this one statement (a batch of
@@ -31,9 +44,15 @@ const hasWebhook = (accountId: string) => `EXISTS (SELECT FROM account a WHERE a
  *   message's repeat (REPLAYED: same numbers, sender and body; the original message's ids), or
  *   SID_CONFLICT / KEY_CONFLICT;
  * - is checked against the timeout rule over the settings in force (the request's, else the
- *   conversation's stored overrides, else the number's smsConfig); if it breaks it, nothing is
+ *   conversation's stored overrides, else the number's config of the call's channel: smsConfig
+ *   or whatsappConfig); if it breaks it, nothing is
  *   written (REFUSED) and the settings in force are returned to say why;
- * - continues the pair's ACTIVE conversation — locked, at its latest committed version — with
+ * - upserts the pair's opt-out row (sms_recipient; locked before any conversation, in key
+ *   order): a USER message that is an opt-out keyword (opt_action OUT / IN) changes it; the row
+ *   the upsert returns is its latest committed version, so an AGENT message to a user opted out
+ *   by a committed STOP is refused (OPTED_OUT, nothing else written), whatever the race; an
+ *   opt-out cancels the timers of the pair's conversations on other channels (silenced);
+ * - continues the pair's ACTIVE conversation on the call's channel — locked, at its latest committed version — with
  *   given fields replacing stored ones and omitted ones kept; or, with newConversation, archives
  *   it (its workflow COMPLETED, its pending timers removed) and starts a new one; or, with none
  *   active, starts one (its workflow PENDING: the durable trigger of its setup);
@@ -42,11 +61,14 @@ const hasWebhook = (accountId: string) => `EXISTS (SELECT FROM account a WHERE a
  *   no later than the timer: a started timer gets one unless the job already queued runs later
  *   than now and no later than it; a cancelled timer's job is left to run and find nothing due.
  *   A message Parley sends (deliver: sendSmsMessage) is recorded QUEUED with its idempotency key
- *   and handed to the outbound port as a timer's messages are (below).
+ *   and handed to the outbound port as a timer's messages are (below). A keyword message
+ *   (opt_action OUT, IN or HELP) is followed by its reply, an AGENT message of kind
+ *   OPT_OUT_CONFIRMATION / OPT_IN_CONFIRMATION / HELP_REPLY sent the same way.
  *   Every outbox row carries the call's traceparent (null unless tracing is on).
  * - A new conversation that another transaction started for the pair after this statement's
  *   snapshot makes the call RACED: nothing written; the caller runs it again.
- * A TIMER call, on its conversation's row lock: a timer still pending and due fires (FIRED) —
+ * A TIMER call, on its pair's opt-out row lock and then its conversation's: a timer of a user
+ * opted out does nothing (STALE); a timer still pending and due fires (FIRED) —
  * the warning and/or timeout messages in force are recorded QUEUED for delivery (a webhook job
  * for accounts with a webhook), the timer is cleared and, for the timeout, the conversation
  * TIMED_OUT and its workflow COMPLETED; one not due yet is queued again for its time
@@ -64,7 +86,8 @@ WITH input AS (
 used_key AS (
   -- The message that already holds the call's messageSid or idempotency key (a call carries at most one).
   SELECT i.n, m.id AS message_id, m.conversation_id, m.by_sid,
-    m.sender::text = i.sender AND m.body = i.body AND c.user_number = i.user_number AND c.agent_number = i.agent_number AS same
+    m.sender::text = i.sender AND m.body = i.body AND c.user_number = i.user_number AND c.agent_number = i.agent_number
+      AND c.channel::text = i.channel AS same
   FROM input i
   CROSS JOIN LATERAL (
     SELECT s.id, s.conversation_id, s.sender, s.body, true AS by_sid
@@ -82,27 +105,51 @@ calls AS (
   FROM input i
   WHERE i.op = 'MESSAGE' AND i.n NOT IN (SELECT n FROM used_key)
 ),
+recipients AS (
+  -- The conflict locks the pair's row and DO UPDATE reads its latest committed version: what the
+  -- call sees is the state in force when it commits. Every message call writes it (unchanged for
+  -- an ordinary message), so the pair's calls are serialised here, before any conversation lock.
+  INSERT INTO sms_recipient AS x (agent_number_id, user_number, account_id, opted_out, opted_out_at, opt_out_keyword, opted_in_at, opt_in_keyword)
+  SELECT i.agent_number_id, i.user_number, i.account_id, COALESCE(i.opt_action = '${OptAction.OUT}', false),
+    CASE WHEN i.opt_action = '${OptAction.OUT}' THEN now() END, CASE WHEN i.opt_action = '${OptAction.OUT}' THEN i.opt_keyword END,
+    CASE WHEN i.opt_action = '${OptAction.IN}' THEN now() END, CASE WHEN i.opt_action = '${OptAction.IN}' THEN i.opt_keyword END
+  FROM calls i
+  ORDER BY i.agent_number_id, i.user_number
+  ON CONFLICT (agent_number_id, user_number) DO UPDATE SET
+    opted_out = CASE WHEN EXCLUDED.opted_out_at IS NOT NULL THEN true WHEN EXCLUDED.opted_in_at IS NOT NULL THEN false ELSE x.opted_out END,
+    opted_out_at = COALESCE(EXCLUDED.opted_out_at, x.opted_out_at), opt_out_keyword = COALESCE(EXCLUDED.opt_out_keyword, x.opt_out_keyword),
+    opted_in_at = COALESCE(EXCLUDED.opted_in_at, x.opted_in_at), opt_in_keyword = COALESCE(EXCLUDED.opt_in_keyword, x.opt_in_keyword)
+  RETURNING x.agent_number_id, x.user_number, x.opted_out
+),
 locked AS (
+  -- Joined to recipients so that the pairs' rows are locked before their conversations, as by a timer.
   SELECT i.n, s.id, s.warning_at, s.timeout_at, s.warning_job_at, s.timeout_job_at, ${persisted.map((column) => `s.${column}`).join(", ")}
-  FROM calls i JOIN sms_conversation s ON ${pairOf("s", "i")} AND s.status = 'ACTIVE'
+  FROM calls i
+  JOIN recipients x ON x.agent_number_id = i.agent_number_id AND x.user_number = i.user_number
+  JOIN sms_conversation s ON ${pairOf("s", "i")} AND s.channel::text = i.channel AND s.status = 'ACTIVE'
   ORDER BY s.id
   FOR UPDATE OF s
 ),
 resolved AS (
   -- sent_at is read once the conversation is locked: it is the message's time, which its timers count from.
   SELECT i.*, l.id AS existing_id, l.warning_job_at AS was_warning_job_at, l.timeout_job_at AS was_timeout_job_at, t.sent_at, e.*, p.*, q.*, j.*,
-    ${timeoutRuleSql("e.effective_warning_time", "e.effective_time_out", "i.time_out IS NOT NULL OR i.warning_time IS NOT NULL")} AS violation,
+    v.violation, x.opted_out AND i.sender = 'AGENT' AS opted_out, v.violation IS NOT NULL OR (x.opted_out AND i.sender = 'AGENT') AS refused,
     -- A message Parley sends goes to its account's webhook, if it has one; read only for those.
-    CASE WHEN i.deliver THEN ${hasWebhook("i.account_id")} ELSE false END AS webhook
+    CASE WHEN i.deliver THEN ${hasWebhook("i.account_id")} ELSE false END AS webhook,
+    CASE WHEN i.opt_action IS NOT NULL THEN gen_random_uuid() END AS reply_message_id,
+    CASE WHEN i.opt_action IS NOT NULL THEN ${hasWebhook("i.account_id")} ELSE false END AS reply_webhook,
+    ${replyOf("i.opt_action", "n.opt_out_replies")}
   FROM calls i
   JOIN agent_number n ON n.id = i.agent_number_id
+  JOIN recipients x ON x.agent_number_id = i.agent_number_id AND x.user_number = i.user_number
   LEFT JOIN locked l ON l.n = i.n
   -- The overrides after this call; a new conversation starts without stored ones.
   CROSS JOIN LATERAL (SELECT ${persisted
     .map((column) => `COALESCE(i.${column}, CASE WHEN NOT i.new_conversation THEN l.${column} END) AS ${column}`)
     .join(", ")}) o
-  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("o", "n.sms_config")}) e
+  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("o", channelConfig("i.channel"))}) e
   CROSS JOIN LATERAL (SELECT clock_timestamp() AS sent_at) t
+  CROSS JOIN LATERAL (SELECT ${timeoutRuleSql("e.effective_warning_time", "e.effective_time_out", "i.time_out IS NOT NULL OR i.warning_time IS NOT NULL")} AS violation) v
   CROSS JOIN LATERAL (SELECT ${plannedTimersSql("i.sender", "t.sent_at", "e.effective_time_out", "e.effective_warning_time")}) p
   CROSS JOIN LATERAL (SELECT p.warning_at IS NOT NULL AND NOT ${jobStillWakes("warning")} AS queue_warning,
                              p.timeout_at IS NOT NULL AND NOT ${jobStillWakes("timeout")} AS queue_timeout) q
@@ -114,7 +161,7 @@ archived AS (
   UPDATE sms_conversation c SET status = 'ARCHIVED', archived_at = now(), warning_at = NULL, timeout_at = NULL,
     warning_job_at = NULL, timeout_job_at = NULL, updated_at = now()
   FROM resolved r
-  WHERE r.new_conversation AND r.violation IS NULL AND c.id = r.existing_id
+  WHERE r.new_conversation AND NOT r.refused AND c.id = r.existing_id
   RETURNING r.n, c.id
 ),
 continued AS (
@@ -123,20 +170,30 @@ continued AS (
     warning_at = r.warning_at, timeout_at = r.timeout_at, warning_job_at = r.next_warning_job_at, timeout_job_at = r.next_timeout_job_at,
     updated_at = now()
   FROM resolved r
-  WHERE NOT r.new_conversation AND r.violation IS NULL AND c.id = r.existing_id
+  WHERE NOT r.new_conversation AND NOT r.refused AND c.id = r.existing_id
   RETURNING r.n, c.id
 ),
 started AS (
   -- Joined to archived so that the pair's archived row is no longer its active one.
-  INSERT INTO sms_conversation AS c (id, account_id, agent_number_id, agent_number, user_number, status, ${persisted.join(", ")},
+  INSERT INTO sms_conversation AS c (id, account_id, agent_number_id, agent_number, user_number, channel, status, ${persisted.join(", ")},
     warning_at, timeout_at, warning_job_at, timeout_job_at)
-  SELECT r.new_conversation_id, r.account_id, r.agent_number_id, r.agent_number, r.user_number, 'ACTIVE',
+  SELECT r.new_conversation_id, r.account_id, r.agent_number_id, r.agent_number, r.user_number, r.channel::sms_channel, 'ACTIVE',
     ${persisted.map((column) => `r.${column}`).join(", ")}, r.warning_at, r.timeout_at, r.next_warning_job_at, r.next_timeout_job_at
   FROM resolved r LEFT JOIN archived a ON a.n = r.n
-  WHERE r.violation IS NULL AND (r.new_conversation OR r.existing_id IS NULL) AND (a.n IS NOT NULL OR r.existing_id IS NULL)
-  ORDER BY r.account_id, r.agent_number_id, r.user_number
-  ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO NOTHING
+  WHERE NOT r.refused AND (r.new_conversation OR r.existing_id IS NULL) AND (a.n IS NOT NULL OR r.existing_id IS NULL)
+  ORDER BY r.account_id, r.agent_number_id, r.user_number, r.channel
+  ON CONFLICT (account_id, agent_number_id, user_number, channel) WHERE status = 'ACTIVE' DO NOTHING
   RETURNING c.id
+),
+silenced AS (
+  -- An opt-out cancels the timers of the pair's conversations on the other channels too (the
+  -- call's own conversation cancels its timers as any USER message does). Their queued jobs are
+  -- left to run and find nothing due. Locked after the pair's opt-out row, as by every writer.
+  UPDATE sms_conversation c SET warning_at = NULL, timeout_at = NULL, updated_at = now()
+  FROM resolved r
+  WHERE r.opt_action = '${OptAction.OUT}' AND NOT r.refused AND ${pairOf("c", "r")} AND c.channel::text <> r.channel
+    AND c.status = 'ACTIVE' AND (c.warning_at IS NOT NULL OR c.timeout_at IS NOT NULL)
+  RETURNING r.n, c.id
 ),
 written AS (
   SELECT r.*, COALESCE(k.id, s.id) AS conversation_id, s.id IS NOT NULL AS started,
@@ -144,9 +201,23 @@ written AS (
   FROM resolved r LEFT JOIN continued k ON k.n = r.n LEFT JOIN started s ON s.id = r.new_conversation_id
   WHERE k.id IS NOT NULL OR s.id IS NOT NULL
 ),
+timer_recipients AS (
+  -- A timer locks its pair's opt-out row before its conversation, as a message does; locked, the
+  -- row is at its latest committed version: a STOP committed meanwhile is seen.
+  SELECT t.n, x.opted_out
+  FROM input t
+  JOIN sms_conversation c ON c.id = t.timer_conversation_id
+  JOIN sms_recipient x ON x.agent_number_id = c.agent_number_id AND x.user_number = c.user_number
+  WHERE t.op = 'TIMER'
+  ORDER BY x.agent_number_id, x.user_number
+  FOR UPDATE OF x
+),
 timer_locked AS (
-  SELECT t.n, t.timer_kind, t.traceparent, c.id, c.account_id, c.agent_number_id, c.warning_at, c.timeout_at, ${persisted.map((column) => `c.${column}`).join(", ")}
-  FROM input t JOIN sms_conversation c ON c.id = t.timer_conversation_id AND c.status = 'ACTIVE'
+  SELECT t.n, t.timer_kind, t.traceparent, c.id, c.account_id, c.agent_number_id, c.channel, c.warning_at, c.timeout_at, COALESCE(x.opted_out, false) AS opted_out,
+    ${persisted.map((column) => `c.${column}`).join(", ")}
+  FROM input t
+  LEFT JOIN timer_recipients x ON x.n = t.n
+  JOIN sms_conversation c ON c.id = t.timer_conversation_id AND c.status = 'ACTIVE'
   WHERE t.op = 'TIMER'
   ORDER BY c.id
   FOR UPDATE OF c
@@ -158,8 +229,9 @@ timers AS (
   FROM timer_locked tl
   JOIN agent_number n ON n.id = tl.agent_number_id
   CROSS JOIN LATERAL (SELECT CASE tl.timer_kind WHEN 'WARNING' THEN tl.warning_at ELSE tl.timeout_at END AS fire_at) f
-  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("tl", "n.sms_config")}) e
-  WHERE f.fire_at IS NOT NULL
+  CROSS JOIN LATERAL (SELECT ${effectiveSettingsSql("tl", channelConfig("tl.channel::text"))}) e
+  -- A user opted out is sent nothing: the timer stays unfired, and is cleared by the next message.
+  WHERE f.fire_at IS NOT NULL AND NOT tl.opted_out
 ),
 fired AS (
   UPDATE sms_conversation c SET
@@ -200,6 +272,9 @@ messages AS (
     UNION ALL
     SELECT m.message_id, m.conversation_id, m.account_id, 'AGENT', m.kind, m.body, NULL, NULL, 'QUEUED', m.ord, NULL
     FROM timer_messages m
+    UNION ALL
+    SELECT w.reply_message_id, w.conversation_id, w.account_id, 'AGENT', w.reply_kind, w.reply_body, NULL, NULL, 'QUEUED', 1, NULL
+    FROM written w WHERE w.reply_message_id IS NOT NULL
   ) m
   ORDER BY account_id, message_sid, idempotency_key, conversation_id, ord
   RETURNING id
@@ -243,7 +318,9 @@ jobs AS (
       ${webhookJobKeySql("m.message_id")}, false, m.traceparent
     FROM (SELECT t.workflow_id, t.message_id, t.traceparent FROM timer_messages t WHERE t.webhook
           UNION ALL
-          SELECT w.workflow_id, w.message_id, w.traceparent FROM written w WHERE w.webhook) m
+          SELECT w.workflow_id, w.message_id, w.traceparent FROM written w WHERE w.webhook
+          UNION ALL
+          SELECT w.workflow_id, w.reply_message_id, w.traceparent FROM written w WHERE w.reply_webhook) m
   ) o
   RETURNING 1
 )
@@ -251,16 +328,18 @@ SELECT i.n::int,
   CASE
     WHEN i.op = 'TIMER' THEN CASE WHEN f.n IS NOT NULL THEN 'FIRED' WHEN t.n IS NOT NULL THEN 'RESCHEDULED' ELSE 'STALE' END
     WHEN u.n IS NOT NULL THEN CASE WHEN u.same THEN 'REPLAYED' WHEN u.by_sid THEN 'SID_CONFLICT' ELSE 'KEY_CONFLICT' END
+    WHEN r.opted_out THEN 'OPTED_OUT'
     WHEN r.violation IS NOT NULL THEN 'REFUSED'
     WHEN w.n IS NOT NULL THEN 'WRITTEN'
     ELSE 'RACED'
   END AS outcome,
   COALESCE(w.conversation_id, u.conversation_id, t.id) AS conversation_id, COALESCE(w.account_id, t.account_id) AS account_id,
   COALESCE(w.workflow_id, t.workflow_id, (SELECT wf.id FROM workflow wf WHERE wf.conversation_id = u.conversation_id)) AS workflow_id,
-  CASE WHEN w.n IS NOT NULL THEN ARRAY[w.message_id] WHEN u.same THEN ARRAY[u.message_id]
+  CASE WHEN w.n IS NOT NULL THEN array_remove(ARRAY[w.message_id, w.reply_message_id], NULL) WHEN u.same THEN ARRAY[u.message_id]
        ELSE ARRAY(SELECT m.message_id FROM timer_messages m WHERE m.n = i.n ORDER BY m.ord) END AS message_ids,
   ARRAY(SELECT m.kind FROM timer_messages m WHERE m.n = i.n ORDER BY m.ord) AS sent,
   COALESCE(w.started, false) AS started, a.id AS archived_id, t.fire_at,
+  ARRAY(SELECT s.id FROM silenced s WHERE s.n = i.n) AS silenced_ids,
   r.violation, r.effective_time_out, r.effective_time_out_source, r.effective_warning_time, r.effective_warning_time_source,
   (SELECT count(*) FROM jobs)::int AS jobs, ${SOMEONE_LISTENS_SQL} AS listened
 FROM input i

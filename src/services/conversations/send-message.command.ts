@@ -1,4 +1,5 @@
 import type { JsonObject } from "../../entities/json";
+import type { AgentNumberChannel } from "../agent-numbers/agent-number-channel.enum";
 
 /**
  * An agent message for Parley to send to a user (sendSmsMessage; the body of `POST /v1/sms/send`,
@@ -7,6 +8,8 @@ import type { JsonObject } from "../../entities/json";
 export interface SendMessageCommand {
   userNumber: string;
   agentNumber: string;
+  /** SMS or WhatsApp. (Default: SMS) */
+  channel?: AgentNumberChannel | null;
   /** The text to send. Required: Parley does not generate replies. */
   agentMessage: string;
   requestData?: JsonObject | null;

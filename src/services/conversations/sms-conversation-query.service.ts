@@ -1,3 +1,4 @@
+import type { AgentNumberChannel } from "../agent-numbers/agent-number-channel.enum";
 import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { In } from "typeorm";
@@ -21,6 +22,7 @@ export interface SmsConversationFilter {
   status?: SmsConversationStatus | null;
   userNumber?: string | null;
   agentNumber?: string | null;
+  channel?: AgentNumberChannel | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
   updatedAfter?: Date | null;
@@ -58,7 +60,7 @@ export class SmsConversationQueryService {
   async effectiveTimeoutConfigs(accountId: string, ids: readonly string[]): Promise<Map<string, EffectiveTimeoutConfig>> {
     if (ids.length === 0) return new Map();
     const rows: Array<Record<string, unknown> & { id: string }> = await this.dataSource.query(
-      `SELECT c.id, ${effectiveSettingsSql("c", "n.sms_config")}
+      `SELECT c.id, ${effectiveSettingsSql("c", "CASE WHEN c.channel = 'WHATSAPP' THEN n.whatsapp_config ELSE n.sms_config END")}
        FROM sms_conversation c JOIN agent_number n ON n.id = c.agent_number_id
        WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`,
       [accountId, ids],
@@ -84,6 +86,7 @@ export class SmsConversationQueryService {
       if (filter.status) query.andWhere("c.status = :status", { status: filter.status });
       if (filter.userNumber) query.andWhere("c.user_number = :userNumber", { userNumber: filter.userNumber });
       if (filter.agentNumber) query.andWhere("c.agent_number = :agentNumber", { agentNumber: filter.agentNumber });
+      if (filter.channel) query.andWhere("c.channel = :channel", { channel: filter.channel });
       if (filter.createdAfter) query.andWhere("c.created_at > :createdAfter", { createdAfter: filter.createdAfter });
       if (filter.createdBefore) query.andWhere("c.created_at < :createdBefore", { createdBefore: filter.createdBefore });
       if (filter.updatedAfter) query.andWhere("c.updated_at > :updatedAfter", { updatedAfter: filter.updatedAfter });
@@ -165,6 +168,7 @@ const FILTER_COLUMN: Record<ConversationFilterField, string> = {
   [ConversationFilterField.CURRENT_NODE_ID]: "current_node_id",
   [ConversationFilterField.STATUS]: "status",
   [ConversationFilterField.IS_ACTIVE]: "status",
+  [ConversationFilterField.CHANNEL]: "channel",
 };
 
 /** What a bound value is cast to; a status is left for PostgreSQL to read as the column's enum. */
@@ -174,6 +178,7 @@ const CAST: Record<FilterValueKind, string> = {
   [FilterValueKind.UUID]: "::uuid",
   [FilterValueKind.STATUS]: "",
   [FilterValueKind.BOOLEAN]: "",
+  [FilterValueKind.CHANNEL]: "",
 };
 
 const COMPARISON: Partial<Record<FilterOperator, string>> = {

@@ -1,4 +1,5 @@
 import { SmsSender } from "../../entities/sms-sender.enum";
+import { AgentNumberChannel } from "../agent-numbers/agent-number-channel.enum";
 import type { EventPublisher } from "../../events/event-publisher";
 import { type ParleyEvent, ParleyEventType } from "../../events/parley-event";
 import type { AgentNumberService } from "../agent-numbers/agent-number.service";
@@ -55,6 +56,7 @@ export class SmsConversationService {
     const message: RecordMessageCommand = {
       userNumber: command.userNumber,
       agentNumber: command.agentNumber,
+      channel: command.channel,
       message: command.agentMessage,
       sender: SmsSender.AGENT,
       requestData: command.requestData,
@@ -72,6 +74,8 @@ export class SmsConversationService {
     command: RecordMessageCommand,
     send: Pick<MessageCall, "deliver" | "idempotencyKey">,
   ): Promise<RecordMessageResult> {
+    // REST names channels in lower case (sms, whatsapp), GraphQL in upper case.
+    command = { ...command, channel: (command.channel?.toUpperCase() as AgentNumberChannel | undefined) ?? AgentNumberChannel.SMS };
     const ref = await this.agentNumbers.findRef(accountId, command.agentNumber);
     if (!ref) {
       // Same answer whether another account has the number or nobody does.
@@ -99,6 +103,13 @@ export class SmsConversationService {
         });
       case "REFUSED":
         return failure(timeoutRuleProblem(row, command));
+      case "OPTED_OUT":
+        return failure({
+          code: UserErrorCode.RECIPIENT_OPTED_OUT,
+          field: "userNumber",
+          message:
+            "the user opted out of this agent number's messages (STOP or a like keyword); an agent message is accepted again once they opt back in (START, UNSTOP or YES)",
+        });
       case "REPLAYED":
         return {
           ok: true,
@@ -139,11 +150,14 @@ function messageEvents(accountId: string, conversationId: string, row: RecordedR
     ...row.message_ids.map((messageId) => ({ type: ParleyEventType.SMS_MESSAGE_ADDED, accountId, conversationId, messageId })),
     { type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId },
     ...(row.archived_id ? [{ type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId: row.archived_id }] : []),
+    ...row.silenced_ids.map((id) => ({ type: ParleyEventType.SMS_CONVERSATION_UPDATED, accountId, conversationId: id })),
   ];
 }
 
-const describeSource = (source: TimeoutConfigSource | null): string =>
-  source === TimeoutConfigSource.CONVERSATION ? "conversation override" : "agent number's smsConfig";
+const configName = (channel: AgentNumberChannel | null | undefined): string =>
+  channel === AgentNumberChannel.WHATSAPP ? "whatsappConfig" : "smsConfig";
+const describeSource = (source: TimeoutConfigSource | null, channel: AgentNumberChannel | null | undefined): string =>
+  source === TimeoutConfigSource.CONVERSATION ? "conversation override" : `agent number's ${configName(channel)}`;
 
 /**
  * INVALID_TIMEOUT_CONFIG worded from what the statement found in force; it blames what this call
@@ -154,9 +168,9 @@ function timeoutRuleProblem(row: RecordedRow, command: RecordMessageCommand): Us
   const warning = row.effective_warning_time;
   const message =
     row.violation === TimeoutRuleViolation.WARNING_NEEDS_TIME_OUT
-      ? `warningTime (${warning} s) needs a timeOut, but none is set on the conversation or the agent number's smsConfig; send timeOut too`
-      : `warningTime (${warning} s, ${describeSource(row.effective_warning_time_source)}) must be less than timeOut ` +
-        `(${row.effective_time_out} s, ${describeSource(row.effective_time_out_source)})`;
+      ? `warningTime (${warning} s) needs a timeOut, but none is set on the conversation or the agent number's ${configName(command.channel)}; send timeOut too`
+      : `warningTime (${warning} s, ${describeSource(row.effective_warning_time_source, command.channel)}) must be less than timeOut ` +
+        `(${row.effective_time_out} s, ${describeSource(row.effective_time_out_source, command.channel)})`;
   return { code: UserErrorCode.INVALID_TIMEOUT_CONFIG, field, message };
 }
 

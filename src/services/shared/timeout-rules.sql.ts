@@ -9,7 +9,7 @@
 export enum TimeoutConfigSource {
   /** The conversation's own override. */
   CONVERSATION = "CONVERSATION",
-  /** The agent number's channel config (`smsConfig`). */
+  /** The agent number's config of the conversation's channel (`smsConfig` or `whatsappConfig`). */
   NUMBER_CONFIG = "NUMBER_CONFIG",
   /** Set nowhere. */
   NONE = "NONE",
@@ -63,7 +63,7 @@ export function effectiveSettingsOf(row: Record<string, unknown>): EffectiveTime
  * given by the request, if any, else the stored one), else the number config's.
  *
  * @param override SQL of the override column's alias, e.g. `o` for `o.time_out`.
- * @param config SQL of the number config (jsonb), e.g. `n.sms_config`.
+ * @param config SQL of the number config of the conversation's channel (jsonb), e.g. `n.sms_config`.
  */
 export function effectiveSettingsSql(override: string, config: string): string {
   return TIMEOUT_SETTINGS.map(({ key, column, type }) => {

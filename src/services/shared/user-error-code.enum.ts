@@ -10,4 +10,6 @@ export enum UserErrorCode {
   MESSAGE_SID_CONFLICT = "MESSAGE_SID_CONFLICT",
   /** The idempotencyKey of a send was already used for a different message. */
   IDEMPOTENCY_KEY_CONFLICT = "IDEMPOTENCY_KEY_CONFLICT",
+  /** The user opted out (STOP, …) of the agent number's messages and has not opted back in (START, …): an agent message is refused. */
+  RECIPIENT_OPTED_OUT = "RECIPIENT_OPTED_OUT",
 }
