@@ -12,7 +12,7 @@ const { ACCOUNT_ID, AGENT_NUMBER_ID, AGENT_NUMBER } = process.env;
 
 const UPSERT = `INSERT INTO sms_conversation AS c (id, account_id, agent_number_id, agent_number, user_number, status)
   VALUES (gen_random_uuid(), $1, $2, $3, $4, 'ACTIVE')
-  ON CONFLICT (account_id, agent_number_id, user_number) WHERE status = 'ACTIVE' DO UPDATE SET updated_at = now()
+  ON CONFLICT (account_id, agent_number_id, user_number, channel) WHERE status = 'ACTIVE' DO UPDATE SET updated_at = now()
   RETURNING id`;
 const INSERT = `INSERT INTO sms_message (id, conversation_id, account_id, sender, kind, body)
   VALUES (gen_random_uuid(), $1, $2, 'USER', 'NORMAL', $3)`;
