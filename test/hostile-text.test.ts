@@ -1,4 +1,5 @@
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+import { STRING_FIELDS } from "./support/fuzz-requests";
 import { CREATE } from "./support/operations";
 
 /**
@@ -59,18 +60,7 @@ const nestedObjects = (levels: number) => '{"a":'.repeat(levels - 1) + '{"a":1' 
 const nestedArrays = (levels: number) => '{"a":' + "[".repeat(levels - 1) + "1" + "]".repeat(levels - 1) + "}";
 
 describe("createSmsConversation answers unacceptable text with an INVALID_INPUT userError and writes nothing", () => {
-  const FIELDS = [
-    "userNumber",
-    "agentNumber",
-    "message",
-    "messageSid",
-    "currPathwayId",
-    "currPathwayVersion",
-    "currentNodeId",
-    "timeoutMessage",
-    "warningMessage",
-  ];
-  const cases = FIELDS.flatMap((field) => HOSTILE.map(([kind, value]) => ({ field, kind, value })));
+  const cases = STRING_FIELDS.flatMap((field) => HOSTILE.map(([kind, value]) => ({ field, kind, value })));
 
   it.each(cases)("$field with $kind", async ({ field, value }) => {
     const before = await messageCount();

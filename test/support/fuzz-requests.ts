@@ -16,7 +16,8 @@ export const FUZZ_OPERATION = `
   }
 `;
 
-const STRING_FIELDS = [
+/** createSmsConversation's string input fields, each held to the one text rule. */
+export const STRING_FIELDS = [
   "userNumber",
   "agentNumber",
   "message",
