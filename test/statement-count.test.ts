@@ -56,6 +56,9 @@ describe("statement count of nested reads", () => {
     const five = await statementsFor(5);
     const fifty = await statementsFor(50);
     expect(fifty.length).toBe(five.length);
+    // Every read is counted: the page, and the messages of all its conversations in one statement.
+    expect(fifty.filter((statement) => /FROM sms_conversation c/.test(statement)).length).toBeGreaterThanOrEqual(1);
+    expect(fifty.filter((statement) => /CROSS JOIN LATERAL/.test(statement))).toHaveLength(1);
     // A fixed, small number: auth, page, count, one per nested field — not one per row.
     expect(fifty.length).toBeLessThanOrEqual(10);
   });

@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { mapPage } from "../services/shared/pagination";
 import type { AgentNumberService } from "../services/agent-numbers/agent-number.service";
 import type { OptOutService } from "../services/opt-outs/opt-out.service";
 import type { AuthenticatedContext, Context } from "./context.type";
@@ -28,7 +29,7 @@ export class AgentNumberResolver {
   ): Promise<AgentNumberConnection> {
     const page = await this.agentNumberService.list(accountId, paging);
     for (const { node } of page.edges) loaders.agentNumber.prime(node.id, node);
-    return { edges: page.edges.map(({ cursor, node }) => ({ cursor, node: AgentNumberType.from(node) })), pageInfo: page.pageInfo };
+    return mapPage(page, (node) => AgentNumberType.from(node));
   }
 
   @Authorized()
@@ -49,7 +50,7 @@ export class AgentNumberResolver {
   })
   async optOuts(@Root() number: AgentNumberType, @Args(() => ConnectionArgs) paging: ConnectionArgs): Promise<OptOutConnection> {
     const page = await this.optOutService.listOptedOut(number.internalId, paging);
-    return { edges: page.edges.map(({ cursor, node }) => ({ cursor, node: OptOutType.from(node) })), pageInfo: page.pageInfo };
+    return mapPage(page, (node) => OptOutType.from(node));
   }
 
   @FieldResolver(() => Int, { description: "How many conversations (any status) this number has had." })

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import { accountEvents } from "./subscription-filter";
-import { toPageRequest } from "../services/shared/pagination";
+import { mapPage, toPageRequest } from "../services/shared/pagination";
 import { parsePublicId, toPublicId } from "../services/shared/public-id";
 import type { SmsConversationQueryService } from "../services/conversations/sms-conversation-query.service";
 import type { RecordMessageResult, SmsConversationService } from "../services/conversations/sms-conversation.service";
@@ -68,8 +68,7 @@ export class SmsConversationResolver {
     // Later field resolvers (smsConversation, node) find these rows without another query.
     for (const { node } of page.edges) loaders.conversation.prime(node.id, node);
     return Object.assign(new SmsConversationConnection(), {
-      edges: page.edges.map(({ cursor, node }) => ({ cursor, node: SmsConversationType.from(node) })),
-      pageInfo: page.pageInfo,
+      ...mapPage(page, (node) => SmsConversationType.from(node)),
       count: page.totalCount,
     });
   }
@@ -155,10 +154,7 @@ export class SmsConversationResolver {
       request.cursor === null
         ? await loaders.firstMessages.load({ conversationId, request })
         : await this.messageService.listForConversation(conversationId, paging);
-    return {
-      edges: page.edges.map(({ cursor, node }) => ({ cursor, node: SmsMessageType.from(node) })),
-      pageInfo: page.pageInfo,
-    };
+    return mapPage(page, (node) => SmsMessageType.from(node));
   }
 
   @FieldResolver(() => AgentNumberType, { description: "The agent number of the conversation, with its configs." })

@@ -2,7 +2,10 @@ import { Field, ObjectType } from "type-graphql";
 import { AgentNumberType } from "./agent-number.type";
 import { PageInfo } from "./page-info.type";
 
-@ObjectType({ description: "An agent number and its cursor." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "An agent number and its cursor.",
+})
 export class AgentNumberEdge {
   @Field({ description: "Opaque cursor of this number." })
   cursor!: string;
@@ -11,7 +14,10 @@ export class AgentNumberEdge {
   node!: AgentNumberType;
 }
 
-@ObjectType({ description: "A page of the account's agent numbers, in number order." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A page of the account's agent numbers, in number order.",
+})
 export class AgentNumberConnection {
   @Field(() => [AgentNumberEdge], { description: "The numbers of this page." })
   edges!: AgentNumberEdge[];

@@ -8,6 +8,7 @@ import { OptOutRepliesType } from "./opt-out-replies.type";
 import { TimeoutConfig } from "./timeout-config.type";
 
 @ObjectType("AgentNumber", {
+  simpleResolvers: true,
   implements: NodeInterface,
   description: "An E.164 number of the account's agent, with its default timeout settings per channel.",
 })

@@ -4,7 +4,10 @@ import { UserError } from "./user-error.type";
 export const CONVERSATION_DESCRIPTION = "The conversation, as it is after this call.";
 export const ARCHIVED_CONVERSATION_DESCRIPTION = "The conversation this call archived (`newConversation: true`), if there was one.";
 
-@ObjectType({ description: "Result of createSmsConversation: the conversation, or `userErrors` and nothing written." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "Result of createSmsConversation: the conversation, or `userErrors` and nothing written.",
+})
 export class CreateSmsConversationPayload {
   @Field(() => String, { nullable: true, description: 'Confirmation text: "SMS conversation created successfully".' })
   message!: string | null;

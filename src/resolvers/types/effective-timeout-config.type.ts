@@ -3,7 +3,10 @@ import { TimeoutConfigSource } from "../../services/shared/timeout-rules.sql";
 import "./register-enums";
 import { FIELD_COST } from "./field-cost";
 
-@ObjectType({ description: "An effective whole-seconds setting and where it comes from." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "An effective whole-seconds setting and where it comes from.",
+})
 export class EffectiveIntSetting {
   @Field(() => Int, { nullable: true, description: "The value in force; null when set nowhere." })
   value!: number | null;
@@ -12,7 +15,10 @@ export class EffectiveIntSetting {
   source!: TimeoutConfigSource;
 }
 
-@ObjectType({ description: "An effective text setting and where it comes from." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "An effective text setting and where it comes from.",
+})
 export class EffectiveStringSetting {
   @Field(() => String, { nullable: true, complexity: FIELD_COST.text, description: "The value in force; null when set nowhere." })
   value!: string | null;
@@ -22,6 +28,7 @@ export class EffectiveStringSetting {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: "The timeout settings in force for a conversation: its overrides, else its agent number's `smsConfig`.",
 })
 export class EffectiveTimeoutConfig {

@@ -3,7 +3,10 @@ import { Field, ObjectType } from "type-graphql";
 import type { SmsRecipient } from "../../entities/sms-recipient.entity";
 import { PageInfo } from "./page-info.type";
 
-@ObjectType("OptOut", { description: "A user opted out of an agent number's messages (across channels)." })
+@ObjectType("OptOut", {
+  simpleResolvers: true,
+  description: "A user opted out of an agent number's messages (across channels).",
+})
 export class OptOutType {
   @Field({ description: "E.164 number of the user." })
   userNumber!: string;
@@ -23,7 +26,10 @@ export class OptOutType {
   }
 }
 
-@ObjectType({ description: "An opt-out and its cursor." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "An opt-out and its cursor.",
+})
 export class OptOutEdge {
   @Field({ description: "Opaque cursor of this opt-out." })
   cursor!: string;
@@ -32,7 +38,10 @@ export class OptOutEdge {
   node!: OptOutType;
 }
 
-@ObjectType({ description: "A page of an agent number's opt-outs, earliest first." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A page of an agent number's opt-outs, earliest first.",
+})
 export class OptOutConnection {
   @Field(() => [OptOutEdge], { description: "The opt-outs of this page." })
   edges!: OptOutEdge[];

@@ -3,7 +3,10 @@ import type { OptOutReplies } from "../../entities/opt-out-replies";
 import { DEFAULT_OPT_REPLIES, OptAction } from "../../services/conversations/opt-out-keywords";
 import { FIELD_COST } from "./field-cost";
 
-@ObjectType("OptOutReplies", { description: "The texts an agent number replies to opt-out keywords with: its own, else the defaults." })
+@ObjectType("OptOutReplies", {
+  simpleResolvers: true,
+  description: "The texts an agent number replies to opt-out keywords with: its own, else the defaults.",
+})
 export class OptOutRepliesType {
   @Field({
     description: "Sent when a user opts out (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, OPTOUT, REVOKE).",

@@ -1,6 +1,9 @@
 import { Field, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "Relay page information." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "Relay page information.",
+})
 export class PageInfo {
   @Field({ description: "Whether items follow this page (walking forward with `first`/`after`)." })
   hasNextPage!: boolean;

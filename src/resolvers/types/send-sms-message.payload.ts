@@ -2,6 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { UserError } from "./user-error.type";
 
 @ObjectType({
+  simpleResolvers: true,
   description: "Result of sendSmsMessage: the message sent and its conversation, or `userErrors` and nothing written or sent.",
 })
 export class SendSmsMessagePayload {

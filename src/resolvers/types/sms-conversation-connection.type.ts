@@ -2,7 +2,10 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { PageInfo } from "./page-info.type";
 import { SmsConversationType } from "./sms-conversation.type";
 
-@ObjectType({ description: "A conversation and its cursor." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A conversation and its cursor.",
+})
 export class SmsConversationEdge {
   @Field({ description: "Opaque cursor of this conversation (valid for this account and ordering only)." })
   cursor!: string;
@@ -11,7 +14,10 @@ export class SmsConversationEdge {
   node!: SmsConversationType;
 }
 
-@ObjectType({ description: "A page of conversations." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A page of conversations.",
+})
 export class SmsConversationConnection {
   @Field(() => [SmsConversationEdge], { description: "The conversations of this page." })
   edges!: SmsConversationEdge[];

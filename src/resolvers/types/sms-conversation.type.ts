@@ -10,6 +10,7 @@ import { TimeoutConfig } from "./timeout-config.type";
 import { FIELD_COST } from "./field-cost";
 
 @ObjectType("SmsConversation", {
+  simpleResolvers: true,
   implements: NodeInterface,
   description: "A conversation between a user number and one of the account's agent numbers.",
 })

@@ -2,7 +2,10 @@ import { Field, ObjectType } from "type-graphql";
 import { PageInfo } from "./page-info.type";
 import { SmsMessageType } from "./sms-message.type";
 
-@ObjectType({ description: "A message and its cursor." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A message and its cursor.",
+})
 export class SmsMessageEdge {
   @Field({ description: "Opaque cursor of this message." })
   cursor!: string;
@@ -11,7 +14,10 @@ export class SmsMessageEdge {
   node!: SmsMessageType;
 }
 
-@ObjectType({ description: "A page of messages, oldest first." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A page of messages, oldest first.",
+})
 export class SmsMessageConnection {
   @Field(() => [SmsMessageEdge], { description: "The messages of this page." })
   edges!: SmsMessageEdge[];

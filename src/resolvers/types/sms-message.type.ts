@@ -9,7 +9,11 @@ import { toPublicId } from "../../services/shared/public-id";
 import "./register-enums";
 import { FIELD_COST } from "./field-cost";
 
-@ObjectType("SmsMessage", { implements: NodeInterface, description: "One message of a conversation." })
+@ObjectType("SmsMessage", {
+  simpleResolvers: true,
+  implements: NodeInterface,
+  description: "One message of a conversation.",
+})
 export class SmsMessageType implements NodeInterface {
   /** Database ids, for field resolvers. Not exposed. */
   internalId!: string;

@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { FIELD_COST } from "./field-cost";
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     "Timeout settings: a conversation's overrides (each beats the agent number's `smsConfig` and persists until replaced), or an agent number's channel defaults. Null means not set here.",
 })

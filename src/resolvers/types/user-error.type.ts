@@ -2,7 +2,10 @@ import { Field, ObjectType } from "type-graphql";
 import { UserErrorCode } from "../../services/shared/user-error-code.enum";
 import "./register-enums";
 
-@ObjectType({ description: "A problem with the input that the caller can fix. Nothing was written." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A problem with the input that the caller can fix. Nothing was written.",
+})
 export class UserError {
   @Field(() => UserErrorCode, { description: "Machine-readable reason." })
   code!: UserErrorCode;

@@ -2,7 +2,10 @@ import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, Int, ObjectType } from "type-graphql";
 import type { WebhookDeliveryAttempt } from "../../entities/webhook-delivery-attempt.entity";
 
-@ObjectType("WebhookDeliveryAttempt", { description: "One POST of an outbound message to the account's webhook." })
+@ObjectType("WebhookDeliveryAttempt", {
+  simpleResolvers: true,
+  description: "One POST of an outbound message to the account's webhook.",
+})
 export class WebhookDeliveryAttemptType {
   @Field(() => Int, { description: "1 for the first attempt." })
   attempt!: number;

@@ -7,7 +7,10 @@ import { toPublicId } from "../../services/shared/public-id";
 import { TimerKind } from "../../services/workflows/workflow-contract";
 import "./register-enums";
 
-@ObjectType({ description: "A timer of the timeout flow that has not fired yet." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A timer of the timeout flow that has not fired yet.",
+})
 export class PendingTimer {
   @Field(() => TimerKind, { description: "Which timer." })
   kind!: TimerKind;
@@ -16,7 +19,10 @@ export class PendingTimer {
   fireAt!: Date;
 }
 
-@ObjectType("Workflow", { description: "The durable process behind a conversation (setup, then the timeout flow)." })
+@ObjectType("Workflow", {
+  simpleResolvers: true,
+  description: "The durable process behind a conversation (setup, then the timeout flow).",
+})
 export class WorkflowType {
   @Field(() => ID, { description: "Stable for the conversation's life; the mutation's `workflowId`." })
   id!: string;

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
-import { In } from "typeorm";
+import { selectListOf } from "../../database/select-list";
+import { SqlReader } from "../../database/sql-reader";
 import { AgentNumber } from "../../entities/agent-number.entity";
 import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { AgentNumberChannel } from "./agent-number-channel.enum";
@@ -32,7 +33,11 @@ export class AgentNumberService {
   // Numbers never change account or value; configs are not cached (they are read in SQL).
   private readonly refs = new TtlCache<string, AgentNumberRef>(60_000);
 
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reader: SqlReader;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.reader = new SqlReader(dataSource);
+  }
 
   /** The account's agent number, from a short-lived cache; null when not registered to it. */
   async findRef(accountId: string, number: string): Promise<AgentNumberRef | null> {
@@ -135,7 +140,10 @@ export class AgentNumberService {
 
   async findByIds(accountId: string, ids: readonly string[]): Promise<AgentNumber[]> {
     if (ids.length === 0) return [];
-    return this.dataSource.getRepository(AgentNumber).findBy({ accountId, id: In([...ids]) });
+    return this.reader.rows<AgentNumber>(
+      `SELECT ${selectListOf(this.dataSource, AgentNumber, "n")} FROM agent_number n WHERE n.account_id = $1 AND n.id = ANY($2::uuid[])`,
+      [accountId, ids],
+    );
   }
 
   /** How many conversations (any status) each number has. */

@@ -1,7 +1,9 @@
 import type { AgentNumberChannel } from "../agent-numbers/agent-number-channel.enum";
 import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
-import { In } from "typeorm";
+import { SqlConditions } from "../../database/sql-conditions";
+import { selectListOf } from "../../database/select-list";
+import { SqlReader } from "../../database/sql-reader";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
 import type { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
 import { DEFAULT_CONVERSATION_ORDER, OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "./conversation-order";
@@ -47,19 +49,33 @@ interface CursorPayload {
   i: string;
 }
 
+/** A conversation as a list reads it: with the exact text of the key it is ordered by. */
+type ListedConversation = SmsConversation & { sortKey: string };
+
 /** Reads of conversations: by id (account-scoped) and as keyset-paginated, filtered lists. */
 export class SmsConversationQueryService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reader: SqlReader;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.reader = new SqlReader(dataSource);
+  }
+
+  private get columns(): string {
+    return selectListOf(this.dataSource, SmsConversation, "c");
+  }
 
   async findByIds(accountId: string, ids: readonly string[]): Promise<SmsConversation[]> {
     if (ids.length === 0) return [];
-    return this.dataSource.getRepository(SmsConversation).findBy({ accountId, id: In([...ids]) });
+    return this.reader.rows<SmsConversation>(
+      `SELECT ${this.columns} FROM sms_conversation c WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`,
+      [accountId, ids],
+    );
   }
 
   /** The timeout settings in force for each of the account's conversations (the rule: timeout-rules.sql.ts). */
   async effectiveTimeoutConfigs(accountId: string, ids: readonly string[]): Promise<Map<string, EffectiveTimeoutConfig>> {
     if (ids.length === 0) return new Map();
-    const rows: Array<Record<string, unknown> & { id: string }> = await this.dataSource.query(
+    const rows = await this.reader.rows<Record<string, unknown> & { id: string }>(
       `SELECT c.id, ${effectiveSettingsSql("c", "CASE WHEN c.channel = 'WHATSAPP' THEN n.whatsapp_config ELSE n.sms_config END")}
        FROM sms_conversation c JOIN agent_number n ON n.id = c.agent_number_id
        WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`,
@@ -78,39 +94,33 @@ export class SmsConversationQueryService {
     const scope = scopeTag(accountId, order);
 
     const filtered = () => {
-      const query = this.dataSource
-        .getRepository(SmsConversation)
-        .createQueryBuilder("c")
-        .where("c.account_id = :accountId", { accountId });
+      const where = new SqlConditions().add((p) => `c.account_id = ${p}`, accountId);
       const filter = args.filter ?? {};
-      if (filter.status) query.andWhere("c.status = :status", { status: filter.status });
-      if (filter.userNumber) query.andWhere("c.user_number = :userNumber", { userNumber: filter.userNumber });
-      if (filter.agentNumber) query.andWhere("c.agent_number = :agentNumber", { agentNumber: filter.agentNumber });
-      if (filter.channel) query.andWhere("c.channel = :channel", { channel: filter.channel });
-      if (filter.createdAfter) query.andWhere("c.created_at > :createdAfter", { createdAfter: filter.createdAfter });
-      if (filter.createdBefore) query.andWhere("c.created_at < :createdBefore", { createdBefore: filter.createdBefore });
-      if (filter.updatedAfter) query.andWhere("c.updated_at > :updatedAfter", { updatedAfter: filter.updatedAfter });
-      return query;
+      if (filter.status) where.add((p) => `c.status = ${p}`, filter.status);
+      if (filter.userNumber) where.add((p) => `c.user_number = ${p}`, filter.userNumber);
+      if (filter.agentNumber) where.add((p) => `c.agent_number = ${p}`, filter.agentNumber);
+      if (filter.channel) where.add((p) => `c.channel = ${p}`, filter.channel);
+      if (filter.createdAfter) where.add((p) => `c.created_at > ${p}`, filter.createdAfter);
+      if (filter.createdBefore) where.add((p) => `c.created_at < ${p}`, filter.createdBefore);
+      if (filter.updatedAfter) where.add((p) => `c.updated_at > ${p}`, filter.updatedAfter);
+      return where;
     };
 
     // Walking toward larger keys for ASC+forward or DESC+backward, smaller otherwise.
     const ascending = (order.direction === OrderDirection.ASC) === request.forward;
-    const query = filtered()
-      .addSelect(exactTime(column), "sort_key")
-      .orderBy(`c.${column}`, ascending ? "ASC" : "DESC")
-      .addOrderBy("c.id", ascending ? "ASC" : "DESC")
-      .limit(request.size + 1);
+    const direction = ascending ? "ASC" : "DESC";
+    const where = filtered();
     if (request.cursor !== null) {
       const cursor = decodeConversationCursor(request.cursor, scope, request.forward ? "after" : "before");
-      query.andWhere(`(c.${column}, c.id) ${ascending ? ">" : "<"} (:sortKey::timestamptz, :cursorId::uuid)`, {
-        sortKey: cursor.t,
-        cursorId: cursor.i,
-      });
+      where.add(`(c.${column}, c.id) ${ascending ? ">" : "<"} (${where.bind(cursor.t)}::timestamptz, ${where.bind(cursor.i)}::uuid)`);
     }
-    const { entities, raw } = await query.getRawAndEntities<{ c_id: string; sort_key: string }>();
-    const keys = new Map(raw.map((row) => [row.c_id, row.sort_key]));
-    const page = toPage(entities, request, (row) => encodeConversationCursor({ s: scope, t: keys.get(row.id)!, i: row.id }));
-    return { ...page, totalCount: () => filtered().getCount() };
+    const rows = await this.reader.rows<ListedConversation>(
+      `SELECT ${this.columns}, ${exactTime(column)} AS "sortKey" FROM sms_conversation c ${where.where}
+       ORDER BY c.${column} ${direction}, c.id ${direction} LIMIT ${where.bind(request.size + 1)}`,
+      where.values,
+    );
+    const page = toPage(rows, request, (row) => encodeConversationCursor({ s: scope, t: row.sortKey, i: row.id }));
+    return { ...page, totalCount: () => this.count(filtered()) };
   }
 
   /**
@@ -125,26 +135,35 @@ export class SmsConversationQueryService {
   async listPage(accountId: string, query: ConversationListQuery): Promise<{ conversations: SmsConversation[]; totalItems: number }> {
     assertOffsetPage(query);
     const filtered = () => {
-      const builder = this.dataSource
-        .getRepository(SmsConversation)
-        .createQueryBuilder("c")
-        .where("c.account_id = :accountId", { accountId });
-      query.conditions.forEach((condition, index) => {
+      const where = new SqlConditions().add((p) => `c.account_id = ${p}`, accountId);
+      for (const condition of query.conditions) {
         if (!CONVERSATION_FILTERS[condition.field]?.operators.includes(condition.operator))
           throw new InvalidArgumentError("filters", `${condition.field} cannot be filtered with ${condition.operator}`);
-        builder.andWhere(conditionSql(condition, `f${index}`), { [`f${index}`]: condition.value });
-      });
-      return builder;
+        where.add(conditionSql(condition, (value) => where.bind(value)));
+      }
+      return where;
     };
     const direction = query.sort.direction === OrderDirection.ASC ? "ASC" : "DESC";
-    const ordered = filtered();
+    const where = filtered();
     // Every key in one direction, so that an index is read forward or backward as it is.
-    for (const column of SORT_COLUMNS[query.sort.field]) ordered.addOrderBy(`c.${column}`, direction);
+    const orderBy = SORT_COLUMNS[query.sort.field].map((column) => `c.${column} ${direction}`).join(", ");
     const [conversations, totalItems] = await Promise.all([
-      ordered.offset(query.offset).limit(query.limit).getMany(),
-      filtered().getCount(),
+      this.reader.rows<SmsConversation>(
+        `SELECT ${this.columns} FROM sms_conversation c ${where.where} ORDER BY ${orderBy}
+         OFFSET ${where.bind(query.offset)} LIMIT ${where.bind(query.limit)}`,
+        where.values,
+      ),
+      this.count(filtered()),
     ]);
     return { conversations, totalItems };
+  }
+
+  private async count(where: SqlConditions): Promise<number> {
+    const [{ count }] = await this.reader.rows<{ count: number }>(
+      `SELECT count(*)::int AS count FROM sms_conversation c ${where.where}`,
+      where.values,
+    );
+    return count;
   }
 }
 
@@ -190,23 +209,24 @@ const COMPARISON: Partial<Record<FilterOperator, string>> = {
 };
 
 /**
- * One condition as SQL over the alias `c`, its value bound as `:<parameter>`. Text matches use
- * strpos, starts_with and right rather than LIKE: the value is never a pattern.
+ * One condition as SQL over the alias `c`, its value bound by `bind` (which returns its `$n`).
+ * Text matches use strpos, starts_with and right rather than LIKE: the value is never a pattern.
  */
-function conditionSql({ field, operator, value }: ConversationCondition, parameter: string): string {
+function conditionSql({ field, operator, value }: ConversationCondition, bind: (value: unknown) => string): string {
   const column = `c.${FILTER_COLUMN[field]}`;
   if (field === ConversationFilterField.IS_ACTIVE) return value === true ? `${column} = 'ACTIVE'` : `${column} <> 'ACTIVE'`;
+  const placeholder = bind(value);
   const { kind } = CONVERSATION_FILTERS[field];
   const cast = CAST[kind];
   switch (operator) {
     case FilterOperator.CONTAINS:
-      return `strpos(${column}, :${parameter}::text) > 0`;
+      return `strpos(${column}, ${placeholder}::text) > 0`;
     case FilterOperator.STARTS_WITH:
-      return `starts_with(${column}, :${parameter}::text)`;
+      return `starts_with(${column}, ${placeholder}::text)`;
     case FilterOperator.ENDS_WITH:
-      return `right(${column}, char_length(:${parameter}::text)) = :${parameter}::text`;
+      return `right(${column}, char_length(${placeholder}::text)) = ${placeholder}::text`;
     default:
-      return `${column} ${COMPARISON[operator]} :${parameter}${cast}`;
+      return `${column} ${COMPARISON[operator]} ${placeholder}${cast}`;
   }
 }
 

@@ -1,10 +1,11 @@
 import type { DataSource } from "typeorm";
 import { In } from "typeorm";
+import { selectListOf } from "../../database/select-list";
+import { SqlReader } from "../../database/sql-reader";
 import { SmsMessage } from "../../entities/sms-message.entity";
 import { WebhookDeliveryAttempt } from "../../entities/webhook-delivery-attempt.entity";
 import { decodeCursor, encodeCursor } from "../shared/cursor";
 import { type Page, type PageArgs, type PageRequest, toPage, toPageRequest } from "../shared/pagination";
-import { fromRow } from "../shared/from-row";
 import { InvalidArgumentError } from "../shared/user-input-error";
 
 const CURSOR_KIND = "msg";
@@ -17,7 +18,15 @@ export interface MessageSummary {
 }
 
 export class SmsMessageService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reader: SqlReader;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.reader = new SqlReader(dataSource);
+  }
+
+  private get columns(): string {
+    return selectListOf(this.dataSource, SmsMessage, "m");
+  }
 
   /** A conversation's messages in time order, paged Relay-style by keyset (no OFFSET). */
   async listForConversation(conversationId: string, args: PageArgs): Promise<Page<SmsMessage>> {
@@ -26,22 +35,23 @@ export class SmsMessageService {
 
     const argument = request.forward ? "after" : "before";
     const cursorId = decodeCursor(CURSOR_KIND, request.cursor);
-    const known = cursorId !== null && (await this.dataSource.getRepository(SmsMessage).existsBy({ id: cursorId, conversationId }));
-    if (!known) throw new InvalidArgumentError(argument, `${argument} is not a cursor of this conversation's messages`);
     const direction = request.forward ? "ASC" : "DESC";
-    const rows = await this.dataSource
-      .getRepository(SmsMessage)
-      .createQueryBuilder("m")
-      .where("m.conversation_id = :conversationId", { conversationId })
-      // Compared in SQL: timestamps keep their microseconds, which a JS Date would drop.
-      .andWhere(`(m.created_at, m.id) ${request.forward ? ">" : "<"} (SELECT created_at, id FROM sms_message WHERE id = :cursorId)`, {
-        cursorId,
-      })
-      .orderBy("m.created_at", direction)
-      .addOrderBy("m.id", direction)
-      .limit(request.size + 1)
-      .getMany();
-    return toPage(rows, request, cursorOf);
+    // The cursor's row, looked up in this conversation: another's cursor matches none and is refused.
+    // Compared in SQL: timestamps keep their microseconds, which a JS Date would drop.
+    const rows =
+      cursorId === null
+        ? []
+        : await this.reader.rows<SmsMessage>(
+            `SELECT ${this.columns} FROM (SELECT created_at, id FROM sms_message WHERE id = $2 AND conversation_id = $1) a
+             LEFT JOIN LATERAL (
+               SELECT * FROM sms_message m WHERE m.conversation_id = $1 AND (m.created_at, m.id) ${request.forward ? ">" : "<"} (a.created_at, a.id)
+               ORDER BY m.created_at ${direction}, m.id ${direction} LIMIT $3) m ON true`,
+            [conversationId, cursorId, request.size + 1],
+          );
+    if (rows.length === 0) throw new InvalidArgumentError(argument, `${argument} is not a cursor of this conversation's messages`);
+    // The cursor's row alone (no message on that side of it) comes back as one row of nulls.
+    const messages = rows[0].id === null ? [] : rows;
+    return toPage(messages, request, cursorOf);
   }
 
   /**
@@ -52,19 +62,15 @@ export class SmsMessageService {
     const pages = new Map<string, Page<SmsMessage>>();
     if (conversationIds.length === 0) return pages;
     const direction = request.forward ? "ASC" : "DESC";
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT m.* FROM unnest($1::uuid[]) AS ids(id)
+    const rows = await this.reader.rows<SmsMessage>(
+      `SELECT ${this.columns} FROM unnest($1::uuid[]) AS ids(id)
        CROSS JOIN LATERAL (
          SELECT * FROM sms_message WHERE conversation_id = ids.id
          ORDER BY created_at ${direction}, id ${direction} LIMIT $2) m`,
       [conversationIds, request.size + 1],
     );
-    const metadata = this.dataSource.getMetadata(SmsMessage);
     const byConversation = new Map<string, SmsMessage[]>(conversationIds.map((id) => [id, []]));
-    for (const row of rows) {
-      const message = this.dataSource.manager.create(SmsMessage, fromRow<SmsMessage>(metadata.columns, row));
-      byConversation.get(message.conversationId)!.push(message);
-    }
+    for (const message of rows) byConversation.get(message.conversationId)!.push(message);
     for (const [id, messages] of byConversation) pages.set(id, toPage(messages, request, cursorOf));
     return pages;
   }
@@ -92,7 +98,10 @@ export class SmsMessageService {
 
   async findByIds(accountId: string, ids: readonly string[]): Promise<SmsMessage[]> {
     if (ids.length === 0) return [];
-    return this.dataSource.getRepository(SmsMessage).findBy({ accountId, id: In([...ids]) });
+    return this.reader.rows<SmsMessage>(`SELECT ${this.columns} FROM sms_message m WHERE m.account_id = $1 AND m.id = ANY($2::uuid[])`, [
+      accountId,
+      ids,
+    ]);
   }
 
   async webhookAttempts(messageIds: readonly string[]): Promise<WebhookDeliveryAttempt[]> {

@@ -62,8 +62,25 @@ export function toPageRequest({ first, after, last, before }: PageArgs): PageReq
 }
 
 export interface Page<T> {
-  edges: Array<{ cursor: string; node: T }>;
+  edges: Array<Edge<T>>;
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/**
+ * An item of a page and its cursor. The cursor is encoded when first read: most reads of a
+ * page never ask for their items' cursors.
+ */
+export class Edge<T> {
+  private encoded: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly encode: () => string,
+  ) {}
+
+  get cursor(): string {
+    return (this.encoded ??= this.encode());
+  }
 }
 
 /**
@@ -74,15 +91,24 @@ export function toPage<T>(rows: T[], request: PageRequest, cursorOf: (row: T) =>
   const more = rows.length > request.size;
   const taken = rows.slice(0, request.size);
   const ordered = request.forward ? taken : taken.reverse();
-  const edges = ordered.map((node) => ({ cursor: cursorOf(node), node }));
+  const edges = ordered.map((node) => new Edge(node, () => cursorOf(node)));
   return {
     edges,
     pageInfo: {
       // The cursor we walked from names an item, so there is one on that side.
       hasNextPage: request.forward ? more : request.cursor !== null,
       hasPreviousPage: request.forward ? request.cursor !== null : more,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
   };
+}
+
+/** The same page with each item mapped (to what the transport answers with); cursors stay as they were, unencoded until read. */
+export function mapPage<T, U>(page: Page<T>, map: (node: T) => U): Page<U> {
+  return { edges: page.edges.map((edge) => new Edge(map(edge.node), () => edge.cursor)), pageInfo: page.pageInfo };
 }

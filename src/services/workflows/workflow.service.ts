@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
-import { In } from "typeorm";
+import { selectListOf } from "../../database/select-list";
+import { SqlReader } from "../../database/sql-reader";
 import { Workflow } from "../../entities/workflow.entity";
 
 /** What a committed transaction left for the worker. */
@@ -13,7 +14,11 @@ export interface EnqueuedWork {
 export class WorkflowService {
   private readonly enqueuedListeners: Array<(work: EnqueuedWork) => void> = [];
 
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reader: SqlReader;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.reader = new SqlReader(dataSource);
+  }
 
   /** Calls `listener` after this process commits new workflow work (the relay picks it up sooner). */
   onWorkEnqueued(listener: (work: EnqueuedWork) => void): void {
@@ -67,6 +72,9 @@ export class WorkflowService {
 
   async findByConversations(conversationIds: readonly string[]): Promise<Workflow[]> {
     if (conversationIds.length === 0) return [];
-    return this.dataSource.getRepository(Workflow).findBy({ conversationId: In([...conversationIds]) });
+    return this.reader.rows<Workflow>(
+      `SELECT ${selectListOf(this.dataSource, Workflow, "w")} FROM workflow w WHERE w.conversation_id = ANY($1::uuid[])`,
+      [conversationIds],
+    );
   }
 }
