@@ -10,17 +10,32 @@ import { openDatabase } from "../src/database/open-database";
 import { createLogger } from "../src/logging/logger";
 import { toPublicId } from "../src/services/shared/public-id";
 import { createServices } from "../src/services/services";
+import {
+  POSTGRAPHILE_READ_ONE,
+  POSTGRAPHILE_READ_PAGE,
+  READ_LABELS,
+  READ_ONE,
+  READ_PAGE,
+  type ReadKind,
+  type SchemaForm,
+  messageCounts,
+} from "./read-queries";
 import { createBenchDatabase, freePort } from "./support/bench-database";
 
 /*
- * `npm run bench`: createSmsConversation throughput and the reads, against a raw-SQL floor.
- * Parley runs as `npm start` does (one process: API + worker; production mode) on a fresh,
- * seeded and ANALYZEd database (embedded, or BENCH_DATABASE_URL). autocannon loads it for
- * BENCH_DURATION seconds (default 20) per scenario at 10 and 50 connections, alternating floor
+ * `npm run bench`: createSmsConversation throughput against a raw-SQL floor, and the two reads
+ * against two peers. Parley runs as `npm start` does (one process: API + worker; production mode)
+ * on a fresh, seeded and ANALYZEd database (embedded, or BENCH_DATABASE_URL). autocannon loads it
+ * for BENCH_DURATION seconds (default 20) per scenario at 10 and 50 connections, alternating floor
  * and Parley runs of scenario 1 so that machine drift hits both. Scenario 1 is also run on an
  * unseeded database — what a new deployment has: freshly migrated, no seed, no ANALYZE — by a
  * Parley process of its own, after the same warm-up on that database (so the measured run is
  * the database's first BENCH_WARM_UP + BENCH_DURATION seconds of traffic).
+ * The reads (bench/read-queries.ts) run on Parley, a hand-written graphql-yoga + pg server
+ * (bench/peers/yoga-server.ts) and PostGraphile 5 (bench/peers/postgraphile-server.ts), each
+ * warmed up and its answer checked first, alternating Parley, yoga, PostGraphile twice per read
+ * and connection count; the ratio divides Parley's mean by the faster peer's.
+ * BENCH_ONLY=reads or BENCH_ONLY=writes runs only that part (default: both).
  */
 const ROOT = path.resolve(__dirname, "..");
 const DURATION = Number(process.env.BENCH_DURATION ?? 20);
@@ -32,14 +47,15 @@ const SEED_CONVERSATIONS = Number(process.env.BENCH_SEED ?? 20_000);
  */
 const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP ?? 15);
 const AGENT = "+15555550100";
+const ONLY = process.env.BENCH_ONLY ?? "";
+if (!["", "reads", "writes"].includes(ONLY)) throw new Error("BENCH_ONLY must be reads or writes (or unset: both)");
 const SEEDED_DATABASE = "parley_bench";
 
 const CREATE =
   "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId workflowId userErrors { code message } } }";
-const READ_ONE =
-  "query($id: ID!) { smsConversation(id: $id) { id status messages(last: 20) { edges { node { id sender body createdAt } } } } }";
-const READ_PAGE =
-  "query { smsConversations(first: 50) { edges { cursor node { id userNumber status updatedAt } } pageInfo { hasNextPage endCursor } } }";
+
+/** One request autocannon sends. */
+type Req = { headers?: Record<string, string>; body: string };
 
 interface Result {
   name: string;
@@ -56,6 +72,10 @@ interface Result {
   /** The first erroneous response body, to say what went wrong. */
   sampleError?: string;
 }
+
+/** Parley's processes (the seeded and the unseeded ones) and the highest RSS any of them reached in a load so far. */
+const parleyPids = new Set<number>();
+let parleyPeakRssMb = 0;
 
 /** Starts a server process (compiled JavaScript as is, TypeScript through ts-node) and resolves once `readyUrl` answers. */
 async function start(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
@@ -184,6 +204,7 @@ async function load(
       ],
     }),
   );
+  if (parleyPids.has(pid)) parleyPeakRssMb = Math.max(parleyPeakRssMb, peak);
   const perRequest = (seconds: number) => (1e6 * seconds) / Math.max(1, result.requests.total);
   const load1 = process.cpuUsage(load0);
   return {
@@ -292,7 +313,6 @@ async function main(): Promise<void> {
     const conversationId = toPublicId("conversation", one.id);
     const pairs = Array.from({ length: 1000 }, (_, i) => `+1888${String(i + 1).padStart(7, "0")}`);
 
-    const floorPort = await freePort();
     // As `npm start` runs it: compiled first.
     execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
     const startParley = async (databaseUrl: string, port: number) => {
@@ -310,145 +330,212 @@ async function main(): Promise<void> {
         `http://127.0.0.1:${port}/healthz`,
       );
       children.push(child);
+      parleyPids.add(child.pid!);
       return child;
     };
     const parleyPort = await freePort();
     const parley = await startParley(database.url, parleyPort);
-    const floor = await start(
-      "bench/floor-server.ts",
-      { DATABASE_URL: database.url, PORT: String(floorPort), ACCOUNT_ID: account.id, AGENT_NUMBER_ID: number.id, AGENT_NUMBER: AGENT },
-      `http://127.0.0.1:${floorPort}/`,
-    );
-    children.push(floor);
     const parleyUrl = `http://127.0.0.1:${parleyPort}/graphql`;
-    const floorUrl = `http://127.0.0.1:${floorPort}/`;
     const auth = { authorization: apiKey };
 
+    const results: Result[] = [];
+    const drains: string[] = [];
+    const unseededAnalyses: string[] = [];
+    const layerResults: Result[] = [];
     let n = 0;
     const newUser = () => `+1777${String(n++).padStart(7, "0")}`;
     const createNew = () => ({
       headers: auth,
       body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: newUser(), agentNumber: AGENT, message: "hello" } } }),
     });
-    const floorNew = () => ({ body: JSON.stringify({ userNumber: newUser(), message: "hello" }) });
-    let turn = 0;
-    const continueTurn = () => {
-      const i = turn++;
-      const agent = i % 2 === 1;
-      return {
-        headers: auth,
-        body: JSON.stringify({
-          query: CREATE,
-          variables: {
-            input: {
-              userNumber: pairs[Math.floor(i / 2) % pairs.length],
-              agentNumber: AGENT,
-              message: agent ? "How can I help?" : "hi",
-              sender: agent ? "AGENT" : "USER",
-              timeOut: 3600,
+    console.log(`${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
+
+    if (ONLY !== "reads") {
+      const floorPort = await freePort();
+      const floor = await start(
+        "bench/floor-server.ts",
+        { DATABASE_URL: database.url, PORT: String(floorPort), ACCOUNT_ID: account.id, AGENT_NUMBER_ID: number.id, AGENT_NUMBER: AGENT },
+        `http://127.0.0.1:${floorPort}/`,
+      );
+      children.push(floor);
+      const floorUrl = `http://127.0.0.1:${floorPort}/`;
+      const floorNew = () => ({ body: JSON.stringify({ userNumber: newUser(), message: "hello" }) });
+      let turn = 0;
+      const continueTurn = () => {
+        const i = turn++;
+        const agent = i % 2 === 1;
+        return {
+          headers: auth,
+          body: JSON.stringify({
+            query: CREATE,
+            variables: {
+              input: {
+                userNumber: pairs[Math.floor(i / 2) % pairs.length],
+                agentNumber: AGENT,
+                message: agent ? "How can I help?" : "hi",
+                sender: agent ? "AGENT" : "USER",
+                timeOut: 3600,
+              },
             },
-          },
-        }),
+          }),
+        };
       };
-    };
 
-    console.log(`warming up (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version})`);
-    await load("warm-up", parley.pid!, parleyUrl, 10, createNew, gqlError, WARM_UP_SECONDS);
-    await load("warm-up", floor.pid!, floorUrl, 10, floorNew, (body) => body.includes('"error"'), WARM_UP_SECONDS);
-    await drain(pool);
+      console.log("warming up Parley and the floor on writes");
+      await load("warm-up", parley.pid!, parleyUrl, 10, createNew, gqlError, WARM_UP_SECONDS);
+      await load("warm-up", floor.pid!, floorUrl, 10, floorNew, (body) => body.includes('"error"'), WARM_UP_SECONDS);
+      await drain(pool);
 
-    const results: Result[] = [];
-    const drains: string[] = [];
-    const unseededAnalyses: string[] = [];
-    /** Scenario 1 on a new database by a new process: warm-up, then the measured run (see the header). */
-    const unseededRun = async (connections: number): Promise<Result> => {
-      const name = `parley_bench_unseeded_${connections}`;
-      const url = await database.another(name);
-      const { apiKey: unseededKey } = await migratedDatabase(url);
-      const port = await freePort();
-      const child = await startParley(url, port);
-      const unseededPool = new Pool({ connectionString: url, max: 1 });
-      try {
-        const create = () => ({ headers: { authorization: unseededKey }, body: createNew().body });
-        await load("warm-up", child.pid!, `http://127.0.0.1:${port}/graphql`, connections, create, gqlError, WARM_UP_SECONDS);
-        const before = await statementCount(pool, name);
-        const result = await load(
-          "1. new conversations, unseeded db",
-          child.pid!,
-          `http://127.0.0.1:${port}/graphql`,
-          connections,
-          create,
-          gqlError,
+      /** Scenario 1 on a new database by a new process: warm-up, then the measured run (see the header). */
+      const unseededRun = async (connections: number): Promise<Result> => {
+        const name = `parley_bench_unseeded_${connections}`;
+        const url = await database.another(name);
+        const { apiKey: unseededKey } = await migratedDatabase(url);
+        const port = await freePort();
+        const child = await startParley(url, port);
+        const unseededPool = new Pool({ connectionString: url, max: 1 });
+        try {
+          const create = () => ({ headers: { authorization: unseededKey }, body: createNew().body });
+          await load("warm-up", child.pid!, `http://127.0.0.1:${port}/graphql`, connections, create, gqlError, WARM_UP_SECONDS);
+          const before = await statementCount(pool, name);
+          const result = await load(
+            "1. new conversations, unseeded db",
+            child.pid!,
+            `http://127.0.0.1:${port}/graphql`,
+            connections,
+            create,
+            gqlError,
+          );
+          result.statementsPerRequest = ((await statementCount(pool, name)) - before) / (result.rps * DURATION);
+          drains.push(
+            `after scenario 1 unseeded at ${connections} connections: backlog drained in ${(await drain(unseededPool)).toFixed(1)} s`,
+          );
+          unseededAnalyses.push(`unseeded db at ${connections} connections, analyses by Parley + autovacuum: ${await analyses(url)}`);
+          return result;
+        } finally {
+          await unseededPool.end();
+          await stop(child);
+          children.splice(children.indexOf(child), 1);
+        }
+      };
+      for (const connections of [10, 50]) {
+        results.push(
+          await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
         );
-        result.statementsPerRequest = ((await statementCount(pool, name)) - before) / (result.rps * DURATION);
-        drains.push(
-          `after scenario 1 unseeded at ${connections} connections: backlog drained in ${(await drain(unseededPool)).toFixed(1)} s`,
+        const before = await statementCount(pool, SEEDED_DATABASE);
+        const created = await load("1. new conversations", parley.pid!, parleyUrl, connections, createNew, gqlError);
+        const statements = (await statementCount(pool, SEEDED_DATABASE)) - before;
+        created.statementsPerRequest = statements / (created.rps * DURATION);
+        results.push(created);
+        drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
+        results.push(await unseededRun(connections));
+        results.push(
+          await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
         );
-        unseededAnalyses.push(`unseeded db at ${connections} connections, analyses by Parley + autovacuum: ${await analyses(url)}`);
-        return result;
-      } finally {
-        await unseededPool.end();
-        await stop(child);
-        children.splice(children.indexOf(child), 1);
+        const beforeContinue = await statementCount(pool, SEEDED_DATABASE);
+        const continued = await load("2. continuing (USER/AGENT + timeOut)", parley.pid!, parleyUrl, connections, continueTurn, gqlError);
+        continued.statementsPerRequest = ((await statementCount(pool, SEEDED_DATABASE)) - beforeContinue) / (continued.rps * DURATION);
+        results.push(continued);
+        drains.push(`after scenario 2 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
       }
-    };
-    for (const connections of [10, 50]) {
-      results.push(
-        await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
-      );
-      const before = await statementCount(pool, SEEDED_DATABASE);
-      const created = await load("1. new conversations", parley.pid!, parleyUrl, connections, createNew, gqlError);
-      const statements = (await statementCount(pool, SEEDED_DATABASE)) - before;
-      created.statementsPerRequest = statements / (created.rps * DURATION);
-      results.push(created);
-      drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
-      results.push(await unseededRun(connections));
-      results.push(
-        await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
-      );
-      const beforeContinue = await statementCount(pool, SEEDED_DATABASE);
-      const continued = await load("2. continuing (USER/AGENT + timeOut)", parley.pid!, parleyUrl, connections, continueTurn, gqlError);
-      continued.statementsPerRequest = ((await statementCount(pool, SEEDED_DATABASE)) - beforeContinue) / (continued.rps * DURATION);
-      results.push(continued);
-      drains.push(`after scenario 2 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
-      results.push(
-        await load(
-          "3. smsConversation(id) + 20 messages",
-          parley.pid!,
-          parleyUrl,
-          connections,
-          () => ({ headers: auth, body: JSON.stringify({ query: READ_ONE, variables: { id: conversationId } }) }),
-          gqlError,
-        ),
-      );
-      results.push(
-        await load(
-          "4. smsConversations(first: 50)",
-          parley.pid!,
-          parleyUrl,
-          connections,
-          () => ({ headers: auth, body: JSON.stringify({ query: READ_PAGE }) }),
-          gqlError,
-        ),
-      );
+
+      // Where the time goes: each run adds one layer to the one before.
+      const layers: Array<[string, () => { headers?: Record<string, string>; body: string }]> = [
+        ["HTTP: refused without a key (401)", () => ({ body: JSON.stringify({ query: "{ __typename }" }) })],
+        ["+ auth, limits, GraphQL: { __typename }", () => ({ headers: auth, body: JSON.stringify({ query: "{ __typename }" }) })],
+        [
+          "+ validation (input refused: no SQL)",
+          () => ({
+            headers: auth,
+            body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: "bad", agentNumber: AGENT, message: "x" } } }),
+          }),
+        ],
+        ["+ SQL and trigger: the whole mutation", createNew],
+      ];
+      for (const [name, request] of layers)
+        layerResults.push(await load(name, parley.pid!, parleyUrl, 10, request, () => false, Math.min(DURATION, 10)));
+      await stop(floor);
+      children.splice(children.indexOf(floor), 1);
     }
 
-    // Where the time goes: each run adds one layer to the one before.
-    const layers: Array<[string, () => { headers?: Record<string, string>; body: string }]> = [
-      ["HTTP: refused without a key (401)", () => ({ body: JSON.stringify({ query: "{ __typename }" }) })],
-      ["+ auth, limits, GraphQL: { __typename }", () => ({ headers: auth, body: JSON.stringify({ query: "{ __typename }" }) })],
-      [
-        "+ validation (input refused: no SQL)",
-        () => ({
-          headers: auth,
-          body: JSON.stringify({ query: CREATE, variables: { input: { userNumber: "bad", agentNumber: AGENT, message: "x" } } }),
-        }),
-      ],
-      ["+ SQL and trigger: the whole mutation", createNew],
-    ];
-    const layerResults: Result[] = [];
-    for (const [name, request] of layers)
-      layerResults.push(await load(name, parley.pid!, parleyUrl, 10, request, () => false, Math.min(DURATION, 10)));
+    /** The reads: Parley and its two peers, each answering in its schema's form (bench/read-queries.ts). */
+    const readResults: Array<Result & { server: string; read: ReadKind }> = [];
+    if (ONLY !== "writes") {
+      const yogaPort = await freePort();
+      const yoga = await start(
+        "bench/peers/yoga-server.ts",
+        { NODE_ENV: "production", DATABASE_URL: database.url, PORT: String(yogaPort) },
+        `http://127.0.0.1:${yogaPort}/graphql`,
+      );
+      children.push(yoga);
+      const postgraphilePort = await freePort();
+      const postgraphile = await start(
+        "bench/peers/postgraphile-server.ts",
+        { NODE_ENV: "production", GRAPHILE_ENV: "production", DATABASE_URL: database.url, PORT: String(postgraphilePort) },
+        `http://127.0.0.1:${postgraphilePort}/graphql`,
+      );
+      children.push(postgraphile);
+
+      const parleyRequest = (read: ReadKind) => () => ({
+        headers: auth,
+        body:
+          read === "one" ? JSON.stringify({ query: READ_ONE, variables: { id: conversationId } }) : JSON.stringify({ query: READ_PAGE }),
+      });
+      const postgraphileBodies: Record<ReadKind, string> = {
+        one: JSON.stringify({ query: POSTGRAPHILE_READ_ONE, variables: { id: one.id, accountId: account.id } }),
+        page: JSON.stringify({ query: POSTGRAPHILE_READ_PAGE, variables: { accountId: account.id } }),
+      };
+      const servers: Array<{ name: string; pid: number; url: string; form: SchemaForm; request: (read: ReadKind) => () => Req }> = [
+        { name: "Parley", pid: parley.pid!, url: parleyUrl, form: "parley", request: parleyRequest },
+        { name: "yoga + pg", pid: yoga.pid!, url: `http://127.0.0.1:${yogaPort}/graphql`, form: "parley", request: parleyRequest },
+        {
+          name: "PostGraphile 5",
+          pid: postgraphile.pid!,
+          url: `http://127.0.0.1:${postgraphilePort}/graphql`,
+          form: "postgraphile",
+          request: (read) => () => ({ body: postgraphileBodies[read] }),
+        },
+      ];
+      const reads: ReadKind[] = ["one", "page"];
+
+      // A broken server fails here, loudly, rather than being measured answering errors.
+      for (const server of servers) {
+        for (const read of reads) {
+          const { headers, body } = server.request(read)();
+          const response = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+          const counts = messageCounts(server.form, read, await response.text());
+          const expected = read === "one" ? [20] : Array<number>(50).fill(1);
+          if (typeof counts === "string" || counts.join() !== expected.join())
+            throw new Error(
+              `${server.name} answered ${READ_LABELS[read]} with ${typeof counts === "string" ? counts : `message counts [${counts.join()}]`}, not [${expected.length === 1 ? expected[0] : "50 × 1"}]`,
+            );
+        }
+      }
+
+      console.log("warming up Parley and its peers on the reads");
+      for (const server of servers) {
+        let i = 0;
+        const [first, second] = [server.request("one"), server.request("page")];
+        await load("warm-up", server.pid, server.url, 10, () => (i++ % 2 === 0 ? first() : second()), gqlError, WARM_UP_SECONDS);
+      }
+      for (const connections of [10, 50])
+        for (const read of reads)
+          for (let round = 0; round < 2; round++)
+            for (const server of servers) {
+              const before = await statementCount(pool, SEEDED_DATABASE);
+              const result = await load(
+                `${read === "one" ? "3. smsConversation(id)" : "4. smsConversations(50)"}: ${server.name}`,
+                server.pid,
+                server.url,
+                connections,
+                server.request(read),
+                gqlError,
+              );
+              result.statementsPerRequest = ((await statementCount(pool, SEEDED_DATABASE)) - before) / (result.rps * DURATION);
+              results.push(result);
+              readResults.push({ ...result, server: server.name, read });
+            }
+    }
 
     const fmt = (r: Result) =>
       `${r.name.padEnd(40)} ${String(r.connections).padStart(4)} ${r.rps.toFixed(0).padStart(8)} ${String(r.p50).padStart(6)} ${String(r.p99).padStart(6)} ${String(r.non2xx).padStart(6)} ${String(r.errors).padStart(6)} ${r.peakRssMb.toFixed(0).padStart(7)} ${r.statementsPerRequest === undefined ? "      " : r.statementsPerRequest.toFixed(2).padStart(6)}   ${[r.cpu.server, r.cpu.postgres, r.cpu.load].map((us) => us.toFixed(0).padStart(5)).join(" ")}`;
@@ -459,27 +546,65 @@ async function main(): Promise<void> {
     for (const r of results) if (r.sampleError) console.log(`first error of "${r.name}" at ${r.connections}: ${r.sampleError}`);
     for (const line of drains) console.log(line);
     for (const line of unseededAnalyses) console.log(line);
-    for (const connections of [10, 50]) {
-      const floors = results.filter((r) => r.connections === connections && r.name.startsWith("floor"));
-      const parleyRun = results.find((r) => r.connections === connections && r.name === "1. new conversations")!;
-      const unseeded = results.find((r) => r.connections === connections && r.name === "1. new conversations, unseeded db")!;
-      const floorRps = floors.reduce((sum, r) => sum + r.rps, 0) / floors.length;
-      console.log(
-        `ratio Parley / floor, scenario 1 at ${connections} connections: ${(parleyRun.rps / floorRps).toFixed(2)} (${parleyRun.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s)`,
-      );
-      console.log(
-        `ratio unseeded / seeded, scenario 1 at ${connections} connections: ${(unseeded.rps / parleyRun.rps).toFixed(2)} (${unseeded.rps.toFixed(0)} / ${parleyRun.rps.toFixed(0)} req/s;` +
-          ` CPU µs/req server ${unseeded.cpu.server.toFixed(0)} / ${parleyRun.cpu.server.toFixed(0)}, postgres ${unseeded.cpu.postgres.toFixed(0)} / ${parleyRun.cpu.postgres.toFixed(0)})`,
-      );
+    if (ONLY !== "reads") {
+      for (const connections of [10, 50]) {
+        const floors = results.filter((r) => r.connections === connections && r.name.startsWith("floor"));
+        const parleyRun = results.find((r) => r.connections === connections && r.name === "1. new conversations")!;
+        const unseeded = results.find((r) => r.connections === connections && r.name === "1. new conversations, unseeded db")!;
+        const floorRps = floors.reduce((sum, r) => sum + r.rps, 0) / floors.length;
+        console.log(
+          `ratio Parley / floor, scenario 1 at ${connections} connections: ${(parleyRun.rps / floorRps).toFixed(2)} (${parleyRun.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s)`,
+        );
+        console.log(
+          `ratio unseeded / seeded, scenario 1 at ${connections} connections: ${(unseeded.rps / parleyRun.rps).toFixed(2)} (${unseeded.rps.toFixed(0)} / ${parleyRun.rps.toFixed(0)} req/s;` +
+            ` CPU µs/req server ${unseeded.cpu.server.toFixed(0)} / ${parleyRun.cpu.server.toFixed(0)}, postgres ${unseeded.cpu.postgres.toFixed(0)} / ${parleyRun.cpu.postgres.toFixed(0)})`,
+        );
+      }
     }
-    console.log(`\nlayer costs (10 connections): each row adds one layer`);
-    let previous = 0;
-    for (const r of layerResults) {
-      const costUs = 1e6 / r.rps;
-      console.log(
-        `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} req/s  ${costUs.toFixed(0).padStart(6)} µs/req  (+${(costUs - previous).toFixed(0)} µs)  non-2xx ${r.non2xx}`,
-      );
-      previous = costUs;
+    if (ONLY !== "writes") {
+      console.log(`\nreads: mean of the two runs of each server (rss: the higher peak)`);
+      console.log(`${"read".padEnd(48)} conn ${"server".padEnd(15)}    req/s  p50ms  p99ms  server CPU µs/req  rss MB`);
+      const ratios: string[] = [];
+      for (const connections of [10, 50])
+        for (const read of ["one", "page"] as const) {
+          const means = ["Parley", "yoga + pg", "PostGraphile 5"].map((server) => {
+            const runs = readResults.filter((r) => r.connections === connections && r.read === read && r.server === server);
+            const mean = (value: (r: Result) => number) => runs.reduce((sum, r) => sum + value(r), 0) / runs.length;
+            const row = {
+              server,
+              rps: mean((r) => r.rps),
+              p50: mean((r) => r.p50),
+              p99: mean((r) => r.p99),
+              cpu: mean((r) => r.cpu.server),
+            };
+            console.log(
+              `${READ_LABELS[read].padEnd(48)} ${String(connections).padStart(4)} ${server.padEnd(15)} ${row.rps.toFixed(0).padStart(8)} ${row.p50.toFixed(1).padStart(6)} ${row.p99.toFixed(1).padStart(6)} ${row.cpu.toFixed(0).padStart(18)} ${Math.max(
+                ...runs.map((r) => r.peakRssMb),
+              )
+                .toFixed(0)
+                .padStart(7)}`,
+            );
+            return row;
+          });
+          const [parleyMean, ...peers] = means;
+          const faster = peers.reduce((a, b) => (b.rps > a.rps ? b : a));
+          ratios.push(
+            `ratio Parley / faster peer, ${READ_LABELS[read]} at ${connections} connections: ${(parleyMean.rps / faster.rps).toFixed(2)} (${parleyMean.rps.toFixed(0)} / ${faster.rps.toFixed(0)} req/s, ${faster.server})`,
+          );
+        }
+      for (const line of ratios) console.log(line);
+    }
+    console.log(`Parley peak RSS across the whole bench: ${parleyPeakRssMb.toFixed(0)} MB`);
+    if (layerResults.length > 0) {
+      console.log(`\nlayer costs (10 connections): each row adds one layer`);
+      let previous = 0;
+      for (const r of layerResults) {
+        const costUs = 1e6 / r.rps;
+        console.log(
+          `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(8)} req/s  ${costUs.toFixed(0).padStart(6)} µs/req  (+${(costUs - previous).toFixed(0)} µs)  non-2xx ${r.non2xx}`,
+        );
+        previous = costUs;
+      }
     }
   } finally {
     await Promise.all(children.map(stop));
