@@ -77,9 +77,17 @@ interface Result {
 const parleyPids = new Set<number>();
 let parleyPeakRssMb = 0;
 
-/** Starts a server process (compiled JavaScript as is, TypeScript through ts-node) and resolves once `readyUrl` answers. */
+/** The Node flags `npm start` runs Parley with (package.json's start script: `node <flags> dist/src/main.js`). */
+const START_FLAGS = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith("--"));
+
+/**
+ * Starts a server process (compiled JavaScript as is, with `npm start`'s Node flags; TypeScript
+ * through ts-node) and resolves once `readyUrl` answers.
+ */
 async function start(script: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const register = script.endsWith(".ts") ? ["-r", "ts-node/register/transpile-only"] : [];
+  const register = script.endsWith(".ts") ? ["-r", "ts-node/register/transpile-only"] : START_FLAGS;
   const child = spawn(process.execPath, [...register, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -1,6 +1,37 @@
 import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import { parseTimestamptz } from "./timestamptz";
 
-const made = new WeakMap<DataSource, Map<string, string>>();
+interface EntityShape {
+  /** `alias.column AS "property"`, every column. */
+  selectList: string;
+  /** `json_build_object('property', alias.column, …)`, timestamps as PostgreSQL's text. */
+  jsonObject: string;
+  /** The properties holding timestamps. */
+  timestamps: string[];
+}
+
+const made = new WeakMap<DataSource, Map<string, EntityShape>>();
+
+function shapeOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, alias: string): EntityShape {
+  let shapes = made.get(dataSource);
+  if (!shapes) made.set(dataSource, (shapes = new Map<string, EntityShape>()));
+  const metadata = dataSource.getMetadata(entity);
+  const key = `${metadata.tableName}|${alias}`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    const columns = metadata.columns;
+    const isTimestamp = (type: unknown) => type === "timestamptz";
+    shape = {
+      selectList: columns.map((column) => `${alias}.${column.databaseName} AS "${column.propertyName}"`).join(", "),
+      jsonObject: `json_build_object(${columns
+        .map((column) => `'${column.propertyName}', ${alias}.${column.databaseName}${isTimestamp(column.type) ? "::text" : ""}`)
+        .join(", ")})`,
+      timestamps: columns.filter((column) => isTimestamp(column.type)).map((column) => column.propertyName),
+    };
+    shapes.set(key, shape);
+  }
+  return shape;
+}
 
 /**
  * The SELECT list of every column an entity declares, each aliased to its property name
@@ -9,14 +40,23 @@ const made = new WeakMap<DataSource, Map<string, string>>();
  * response. Made once per entity and alias from the entity's metadata, so it follows the entity.
  */
 export function selectListOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, alias: string): string {
-  let lists = made.get(dataSource);
-  if (!lists) made.set(dataSource, (lists = new Map<string, string>()));
-  const metadata = dataSource.getMetadata(entity);
-  const key = `${metadata.tableName}|${alias}`;
-  let list = lists.get(key);
-  if (list === undefined) {
-    list = metadata.columns.map((column) => `${alias}.${column.databaseName} AS "${column.propertyName}"`).join(", ");
-    lists.set(key, list);
+  return shapeOf(dataSource, entity, alias).selectList;
+}
+
+/**
+ * A row of the entity as one JSON value (`json_build_object(…)`, keyed by property names), for a
+ * statement that nests rows in another's (a page's messages in each conversation of a list).
+ * Read back with fromJsonRow.
+ */
+export function jsonObjectOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, alias: string): string {
+  return shapeOf(dataSource, entity, alias).jsonObject;
+}
+
+/** A row made by jsonObjectOf in the entity's own shape: its timestamps read as Dates (parseTimestamptz). */
+export function fromJsonRow<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, json: Record<string, unknown>): T {
+  for (const property of shapeOf(dataSource, entity, "_").timestamps) {
+    const value = json[property];
+    if (typeof value === "string") json[property] = parseTimestamptz(value);
   }
-  return list;
+  return json as T;
 }

@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import type { Pool } from "pg";
 import type { DataSource } from "typeorm";
 import { poolOf } from "./data-source";
+import { READ_TYPES } from "./timestamptz";
 
 /**
  * Reads by hand-written SQL on the DataSource's pool, each statement prepared once per connection
  * (named by a hash of its text, so the same text always runs as the same prepared statement and
  * PostgreSQL parses it once per session). Rows come back as pg builds them: plain objects, shaped
- * by the statement's column aliases (see selectListOf). Every statement is reported to the
+ * by the statement's column aliases (see selectListOf), timestamps read by parseTimestamptz. Every statement is reported to the
  * DataSource's query logger when query logging is on, as TypeORM's own statements are.
  */
 export class SqlReader {
@@ -19,7 +20,7 @@ export class SqlReader {
   async rows<T>(text: string, values: unknown[]): Promise<T[]> {
     if (this.dataSource.options.logging) this.dataSource.logger.logQuery(text, values);
     this.pool ??= poolOf(this.dataSource);
-    const result = await this.pool.query<T & object>({ name: this.nameOf(text), text, values });
+    const result = await this.pool.query<T & object>({ name: this.nameOf(text), text, values, types: READ_TYPES });
     return result.rows;
   }
 

@@ -26,7 +26,8 @@ export interface Loaders {
   /** By conversation id: whether its user is opted out of its agent number. */
   userOptedOut: DataLoader<string, boolean>;
   webhookAttempts: DataLoader<string, WebhookDeliveryAttempt[]>;
-  firstMessages: DataLoader<{ conversationId: string; request: PageRequest }, Page<SmsMessage>, string>;
+  /** By conversation id: the first page of its messages of the page shape of `request` (size and direction; no cursor). */
+  firstMessages(request: PageRequest): DataLoader<string, Page<SmsMessage>>;
   /** Forgets everything loaded: a subscription's context lives long, and each event must read fresh rows. */
   clearAll(): void;
 }
@@ -45,7 +46,9 @@ export function createLoaders(services: LoaderServices, accountId: string | null
 }
 
 class RequestLoaders implements Loaders {
-  private readonly made: Partial<Omit<Loaders, "clearAll">> = {};
+  private readonly made: Partial<Omit<Loaders, "clearAll" | "firstMessages">> = {};
+  /** One loader per page shape: each loads the pages of every conversation asking for it in one statement. */
+  private readonly firstMessagesByShape = new Map<number, DataLoader<string, Page<SmsMessage>>>();
 
   constructor(
     private readonly services: LoaderServices,
@@ -54,6 +57,7 @@ class RequestLoaders implements Loaders {
 
   clearAll(): void {
     for (const loader of Object.values(this.made)) (loader as DataLoader<unknown, unknown>).clearAll();
+    for (const loader of this.firstMessagesByShape.values()) loader.clearAll();
   }
 
   get conversation(): Loaders["conversation"] {
@@ -108,24 +112,17 @@ class RequestLoaders implements Loaders {
     }));
   }
 
-  get firstMessages(): Loaders["firstMessages"] {
-    return (this.made.firstMessages ??= new DataLoader(
-      async (keys) => {
-        // One statement per distinct page shape (usually one), covering every conversation.
-        const groups = new Map<string, { request: PageRequest; ids: string[] }>();
-        for (const { conversationId, request } of keys) {
-          const shape = `${request.size}:${request.forward}`;
-          const group = groups.get(shape) ?? { request, ids: [] };
-          group.ids.push(conversationId);
-          groups.set(shape, group);
-        }
-        const pages = new Map<string, Page<SmsMessage>>();
-        for (const [shape, { request, ids }] of groups) {
-          for (const [id, page] of await this.services.messages.firstPages(ids, request)) pages.set(`${id}:${shape}`, page);
-        }
-        return keys.map(({ conversationId, request }) => pages.get(`${conversationId}:${request.size}:${request.forward}`)!);
-      },
-      { cacheKeyFn: ({ conversationId, request }) => `${conversationId}:${request.size}:${request.forward}` },
-    ));
+  firstMessages(request: PageRequest): DataLoader<string, Page<SmsMessage>> {
+    // The page's size, negated (less one) when walking backward.
+    const shape = request.forward ? request.size : -1 - request.size;
+    let loader = this.firstMessagesByShape.get(shape);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const pages = await this.services.messages.firstPages(ids, request);
+        return ids.map((id) => pages.get(id)!);
+      });
+      this.firstMessagesByShape.set(shape, loader);
+    }
+    return loader;
   }
 }

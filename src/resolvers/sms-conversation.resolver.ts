@@ -1,4 +1,6 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { conversationListIncludes } from "./conversation-list-includes";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import { accountEvents } from "./subscription-filter";
 import { mapPage, toPageRequest } from "../services/shared/pagination";
@@ -62,11 +64,18 @@ export class SmsConversationResolver {
     })
     orderBy: SmsConversationOrderInput | null,
     @Ctx() { accountId, loaders }: AuthenticatedContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<SmsConversationConnection> {
     if (filter) await assertValidArgs(filter, "filter");
-    const page = await this.conversationQueryService.list(accountId, { ...paging, filter, orderBy });
-    // Later field resolvers (smsConversation, node) find these rows without another query.
+    const includes = conversationListIncludes(info);
+    const page = await this.conversationQueryService.list(accountId, { ...paging, filter, orderBy }, includes);
+    // Later field resolvers (agent, messages, smsConversation, node) find these rows without another statement.
     for (const { node } of page.edges) loaders.conversation.prime(node.id, node);
+    for (const [id, number] of page.agentNumbers ?? []) loaders.agentNumber.prime(id, number);
+    page.messagePages?.forEach((pages, index) => {
+      const loader = loaders.firstMessages(includes.messagePages![index]);
+      for (const [id, messages] of pages) loader.prime(id, messages);
+    });
     return Object.assign(new SmsConversationConnection(), {
       ...mapPage(page, (node) => SmsConversationType.from(node)),
       count: page.totalCount,
@@ -152,7 +161,7 @@ export class SmsConversationResolver {
     // Without a cursor, pages of many conversations load in one statement.
     const page =
       request.cursor === null
-        ? await loaders.firstMessages.load({ conversationId, request })
+        ? await loaders.firstMessages(request).load(conversationId)
         : await this.messageService.listForConversation(conversationId, paging);
     return mapPage(page, (node) => SmsMessageType.from(node));
   }

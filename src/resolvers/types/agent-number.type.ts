@@ -2,7 +2,6 @@ import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
 import { NodeInterface } from "./node.interface";
 import type { AgentNumber } from "../../entities/agent-number.entity";
-import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { toPublicId } from "../../services/shared/public-id";
 import { OptOutRepliesType } from "./opt-out-replies.type";
 import { TimeoutConfig } from "./timeout-config.type";
@@ -39,19 +38,11 @@ export class AgentNumberType implements NodeInterface {
       internalId: number.id,
       id: toPublicId("agentNumber", number.id),
       number: number.number,
-      smsConfig: timeoutConfig(number.smsConfig),
-      whatsappConfig: timeoutConfig(number.whatsappConfig),
+      // A config holds the settings TimeoutConfig reads, under their names (unset ones absent: null).
+      smsConfig: number.smsConfig,
+      whatsappConfig: number.whatsappConfig,
       optOutReplies: OptOutRepliesType.from(number.optOutReplies ?? {}),
       createdAt: number.createdAt,
     });
   }
-}
-
-function timeoutConfig(settings: TimeoutSettings): TimeoutConfig {
-  return Object.assign(new TimeoutConfig(), {
-    timeOut: settings.timeOut ?? null,
-    warningTime: settings.warningTime ?? null,
-    timeoutMessage: settings.timeoutMessage ?? null,
-    warningMessage: settings.warningMessage ?? null,
-  });
 }

@@ -90,12 +90,8 @@ export class SmsConversationType implements NodeInterface {
       currPathwayVersion: conversation.currPathwayVersion,
       currentNodeId: conversation.currentNodeId,
       requestData: conversation.requestData,
-      timeoutConfig: Object.assign(new TimeoutConfig(), {
-        timeOut: conversation.timeOut,
-        warningTime: conversation.warningTime,
-        timeoutMessage: conversation.timeoutMessage,
-        warningMessage: conversation.warningMessage,
-      }),
+      // The row has the four settings TimeoutConfig reads, under their names.
+      timeoutConfig: conversation,
       createdAt: conversation.createdAt,
       updatedAt: conversation.updatedAt,
       archivedAt: conversation.archivedAt,

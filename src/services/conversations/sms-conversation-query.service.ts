@@ -2,12 +2,15 @@ import type { AgentNumberChannel } from "../agent-numbers/agent-number-channel.e
 import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { SqlConditions } from "../../database/sql-conditions";
-import { selectListOf } from "../../database/select-list";
+import { fromJsonRow, jsonObjectOf, selectListOf } from "../../database/select-list";
 import { SqlReader } from "../../database/sql-reader";
+import { AgentNumber } from "../../entities/agent-number.entity";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
+import { SmsMessage } from "../../entities/sms-message.entity";
+import { messagePage } from "./sms-message.service";
 import type { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
 import { DEFAULT_CONVERSATION_ORDER, OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "./conversation-order";
-import { assertOffsetPage, type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
+import { assertOffsetPage, type Page, type PageArgs, type PageRequest, toPage, toPageRequest } from "../shared/pagination";
 import { InvalidArgumentError } from "../shared/user-input-error";
 import { type EffectiveTimeoutConfig, effectiveSettingsOf, effectiveSettingsSql } from "../shared/timeout-rules.sql";
 import {
@@ -30,10 +33,28 @@ export interface SmsConversationFilter {
   updatedAfter?: Date | null;
 }
 
+/** What a list reads with its page, in the same statement. */
+export interface ConversationListIncludes {
+  /** Each conversation's agent number. */
+  agentNumbers?: boolean;
+  /** Each conversation's first page of messages (the last, walking backward), for each of these page shapes (no cursor). */
+  messagePages?: readonly PageRequest[];
+}
+
 export interface ConversationPage extends Page<SmsConversation> {
   /** Conversations matching the filter, all pages together; counted only when asked. */
   totalCount: () => Promise<number>;
+  /** With `includes.agentNumbers`: the agent numbers of the page's conversations, by id. */
+  agentNumbers?: Map<string, AgentNumber>;
+  /** With `includes.messagePages`: for each page shape, in that order, each conversation's page of messages by conversation id. */
+  messagePages?: Array<Map<string, Page<SmsMessage>>>;
 }
+
+/** A conversation as a list reads it: with the exact text of the key it is ordered by, and what it includes. */
+type ListedConversation = SmsConversation & {
+  sortKey: string;
+  includedAgentNumber?: Record<string, unknown>;
+} & Record<`includedMessages${number}`, Array<Record<string, unknown>>>;
 
 const COLUMN = { [SmsConversationOrderField.CREATED_AT]: "created_at", [SmsConversationOrderField.UPDATED_AT]: "updated_at" };
 
@@ -48,9 +69,6 @@ interface CursorPayload {
   /** The row's id. */
   i: string;
 }
-
-/** A conversation as a list reads it: with the exact text of the key it is ordered by. */
-type ListedConversation = SmsConversation & { sortKey: string };
 
 /** Reads of conversations: by id (account-scoped) and as keyset-paginated, filtered lists. */
 export class SmsConversationQueryService {
@@ -84,9 +102,15 @@ export class SmsConversationQueryService {
     return new Map(rows.map((row) => [row.id, effectiveSettingsOf(row)]));
   }
 
+  /**
+   * A page of the account's conversations, filtered and ordered, by keyset. With `includes`, the
+   * same statement reads each conversation's agent number and pages of messages: one statement
+   * for the page and all it includes, whatever its length.
+   */
   async list(
     accountId: string,
     args: PageArgs & { filter?: SmsConversationFilter | null; orderBy?: SmsConversationOrder | null },
+    includes: ConversationListIncludes = {},
   ): Promise<ConversationPage> {
     const request = toPageRequest(args);
     const order = args.orderBy ?? DEFAULT_CONVERSATION_ORDER;
@@ -114,13 +138,46 @@ export class SmsConversationQueryService {
       const cursor = decodeConversationCursor(request.cursor, scope, request.forward ? "after" : "before");
       where.add(`(c.${column}, c.id) ${ascending ? ">" : "<"} (${where.bind(cursor.t)}::timestamptz, ${where.bind(cursor.i)}::uuid)`);
     }
+    const included: string[] = [];
+    if (includes.agentNumbers) included.push(`${jsonObjectOf(this.dataSource, AgentNumber, "n")} AS "includedAgentNumber"`);
+    includes.messagePages?.forEach((messages, index) => {
+      const walk = messages.forward ? "ASC" : "DESC";
+      included.push(
+        `(SELECT coalesce(json_agg(${jsonObjectOf(this.dataSource, SmsMessage, "m")} ORDER BY m.created_at ${walk}, m.id ${walk}), '[]')
+          FROM (SELECT * FROM sms_message WHERE conversation_id = c.id ORDER BY created_at ${walk}, id ${walk} LIMIT ${where.bind(messages.size + 1)}) m
+         ) AS "includedMessages${index}"`,
+      );
+    });
     const rows = await this.reader.rows<ListedConversation>(
-      `SELECT ${this.columns}, ${exactTime(column)} AS "sortKey" FROM sms_conversation c ${where.where}
+      `SELECT ${[this.columns, `${exactTime(column)} AS "sortKey"`, ...included].join(", ")} FROM sms_conversation c
+       ${includes.agentNumbers ? "JOIN agent_number n ON n.id = c.agent_number_id" : ""} ${where.where}
        ORDER BY c.${column} ${direction}, c.id ${direction} LIMIT ${where.bind(request.size + 1)}`,
       where.values,
     );
-    const page = toPage(rows, request, (row) => encodeConversationCursor({ s: scope, t: row.sortKey, i: row.id }));
-    return { ...page, totalCount: () => this.count(filtered()) };
+    const page: ConversationPage = {
+      ...toPage<SmsConversation>(rows, request, (row) =>
+        encodeConversationCursor({ s: scope, t: (row as ListedConversation).sortKey, i: row.id }),
+      ),
+      totalCount: () => this.count(filtered()),
+    };
+    const listed = page.edges.map((edge) => edge.node as ListedConversation);
+    if (includes.agentNumbers)
+      page.agentNumbers = new Map(
+        listed.map((row) => [row.agentNumberId, fromJsonRow(this.dataSource, AgentNumber, row.includedAgentNumber!)]),
+      );
+    page.messagePages = includes.messagePages?.map(
+      (messages, index) =>
+        new Map(
+          listed.map((row) => [
+            row.id,
+            messagePage(
+              row[`includedMessages${index}`].map((json) => fromJsonRow(this.dataSource, SmsMessage, json)),
+              messages,
+            ),
+          ]),
+        ),
+    );
+    return page;
   }
 
   /**

@@ -11,6 +11,11 @@ import { InvalidArgumentError } from "../shared/user-input-error";
 const CURSOR_KIND = "msg";
 const cursorOf = (message: SmsMessage) => encodeCursor(CURSOR_KIND, message.id);
 
+/** A page of one conversation's messages from rows fetched in walking order, one extra row telling whether more follow. */
+export function messagePage(rows: SmsMessage[], request: PageRequest): Page<SmsMessage> {
+  return toPage(rows, request, cursorOf);
+}
+
 /** A conversation's message count and latest message. */
 export interface MessageSummary {
   messageCount: number;
@@ -71,7 +76,7 @@ export class SmsMessageService {
     );
     const byConversation = new Map<string, SmsMessage[]>(conversationIds.map((id) => [id, []]));
     for (const message of rows) byConversation.get(message.conversationId)!.push(message);
-    for (const [id, messages] of byConversation) pages.set(id, toPage(messages, request, cursorOf));
+    for (const [id, messages] of byConversation) pages.set(id, messagePage(messages, request));
     return pages;
   }
 

@@ -15,8 +15,9 @@ export type IdKind = keyof typeof ID_PREFIXES;
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
+/** `uuid` in its canonical form (8-4-4-4-12 hex digits, as PostgreSQL writes it) as a public id of `kind`. */
 export function toPublicId(kind: IdKind, uuid: string): string {
-  return `${ID_PREFIXES[kind]}_${uuid.replace(/-/g, "")}`;
+  return `${ID_PREFIXES[kind]}_${uuid.slice(0, 8)}${uuid.slice(9, 13)}${uuid.slice(14, 18)}${uuid.slice(19, 23)}${uuid.slice(24)}`;
 }
 
 /** The UUID behind a public id of the given kind, or null when `id` is not one. */
