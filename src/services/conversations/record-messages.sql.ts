@@ -51,11 +51,12 @@ const unionAll = (branches: Array<string | false>) => branches.filter(Boolean).j
  *   conversation's stored overrides, else the number's config of the call's channel: smsConfig
  *   or whatsappConfig); if it breaks it, nothing is
  *   written (REFUSED) and the settings in force are returned to say why;
- * - upserts the pair's opt-out row (sms_recipient; locked before any conversation, in key
- *   order): a USER message that is an opt-out keyword (opt_action OUT / IN) changes it; the row
- *   the upsert returns is its latest committed version, so an AGENT message to a user opted out
- *   by a committed STOP is refused (OPTED_OUT, nothing else written), whatever the race; an
- *   opt-out cancels the timers of the pair's conversations on other channels (silenced);
+ * - locks the pair's opt-out row (sms_recipient, inserted for a new pair; locked before any
+ *   conversation, in key order) and reads its latest committed version: a USER message that is
+ *   an opt-out keyword (opt_action OUT / IN) changes it, other messages write no new version of
+ *   it; an AGENT message to a user opted out by a committed STOP is refused (OPTED_OUT, nothing
+ *   else written), whatever the race; an opt-out cancels the timers of the pair's conversations
+ *   on other channels (silenced);
  * - continues the pair's ACTIVE conversation on the call's channel — locked, at its latest committed version — with
  *   given fields replacing stored ones and omitted ones kept; or, with newConversation, archives
  *   it (its workflow COMPLETED, its pending timers removed) and starts a new one; or, with none
@@ -127,9 +128,11 @@ export function recordMessagesSql(parts: StatementParts): string {
     [
       "recipients",
       messages &&
-        `-- The conflict locks the pair's row and DO UPDATE reads its latest committed version: what the
-  -- call sees is the state in force when it commits. Every message call writes it (unchanged for
-  -- an ordinary message), so the pair's calls are serialised here, before any conversation lock.
+        `-- The conflict locks the pair's row, and the DO UPDATE's WHERE reads its latest committed
+  -- version: what the call sees is the state in force when it commits. Every message call locks
+  -- it, so the pair's calls are serialised here, before any conversation lock. A new row version
+  -- is written only when the state changes (a keyword OUT or IN) or is opted out: the row is
+  -- returned then, or when inserted; a locked row not returned is not opted out.
   INSERT INTO sms_recipient AS x (agent_number_id, user_number, account_id, opted_out, opted_out_at, opt_out_keyword, opted_in_at, opt_in_keyword)
   SELECT i.agent_number_id, i.user_number, i.account_id, COALESCE(i.opt_action = '${OptAction.OUT}', false),
     CASE WHEN i.opt_action = '${OptAction.OUT}' THEN now() END, CASE WHEN i.opt_action = '${OptAction.OUT}' THEN i.opt_keyword END,
@@ -140,15 +143,17 @@ export function recordMessagesSql(parts: StatementParts): string {
     opted_out = CASE WHEN EXCLUDED.opted_out_at IS NOT NULL THEN true WHEN EXCLUDED.opted_in_at IS NOT NULL THEN false ELSE x.opted_out END,
     opted_out_at = COALESCE(EXCLUDED.opted_out_at, x.opted_out_at), opt_out_keyword = COALESCE(EXCLUDED.opt_out_keyword, x.opt_out_keyword),
     opted_in_at = COALESCE(EXCLUDED.opted_in_at, x.opted_in_at), opt_in_keyword = COALESCE(EXCLUDED.opt_in_keyword, x.opt_in_keyword)
+  WHERE EXCLUDED.opted_out_at IS NOT NULL OR EXCLUDED.opted_in_at IS NOT NULL OR x.opted_out
   RETURNING x.agent_number_id, x.user_number, x.opted_out`,
     ],
     [
       "locked",
       messages &&
-        `-- Joined to recipients so that the pairs' rows are locked before their conversations, as by a timer.
+        `-- Joined to recipients, which it reads in full before any conversation row reaches the lock:
+  -- the pairs' rows are locked before their conversations, as by a timer.
   SELECT i.n, s.id, s.warning_at, s.timeout_at, s.warning_job_at, s.timeout_job_at, ${persisted.map((column) => `s.${column}`).join(", ")}
   FROM calls i
-  JOIN recipients x ON x.agent_number_id = i.agent_number_id AND x.user_number = i.user_number
+  LEFT JOIN recipients x ON x.agent_number_id = i.agent_number_id AND x.user_number = i.user_number
   JOIN sms_conversation s ON ${pairOf("s", "i")} AND s.channel::text = i.channel AND s.status = 'ACTIVE'
   ORDER BY s.id
   FOR UPDATE OF s`,
@@ -158,8 +163,8 @@ export function recordMessagesSql(parts: StatementParts): string {
       messages &&
         `-- sent_at is read once the conversation is locked: it is the message's time, which its timers count from.
   SELECT i.*, l.id AS existing_id, l.warning_job_at AS was_warning_job_at, l.timeout_job_at AS was_timeout_job_at, t.sent_at, e.*, p.*, q.*, j.*,
-    v.violation, x.opted_out AND i.sender = 'AGENT' AS opted_out,
-    v.violation IS NOT NULL OR (x.opted_out AND i.sender = 'AGENT') AS refused${
+    v.violation, COALESCE(x.opted_out, false) AND i.sender = 'AGENT' AS opted_out,
+    v.violation IS NOT NULL OR (COALESCE(x.opted_out, false) AND i.sender = 'AGENT') AS refused${
       sends
         ? `,
     -- A message Parley sends goes to its account's webhook, if it has one; read only for those.
@@ -175,7 +180,7 @@ export function recordMessagesSql(parts: StatementParts): string {
     }
   FROM calls i
   JOIN agent_number n ON n.id = i.agent_number_id
-  JOIN recipients x ON x.agent_number_id = i.agent_number_id AND x.user_number = i.user_number
+  LEFT JOIN recipients x ON x.agent_number_id = i.agent_number_id AND x.user_number = i.user_number
   LEFT JOIN locked l ON l.n = i.n
   -- The overrides after this call; a new conversation starts without stored ones.
   CROSS JOIN LATERAL (SELECT ${persisted
