@@ -1,6 +1,7 @@
 import { SOMEONE_LISTENS_SQL } from "../../events/event-listeners";
 import { timerJobKeySql, WorkflowTask, webhookJobKeySql } from "../workflows/workflow-contract";
 import { CALL_COLUMNS } from "./record-call";
+import { NEW_ROW_ID_SQL } from "../shared/new-row-id.sql";
 import { effectiveSettingsSql, plannedTimersSql, timeoutRuleSql } from "../shared/timeout-rules.sql";
 import { DEFAULT_OPT_REPLIES, OPT_REPLY_KEYS, OPT_REPLY_KINDS, OptAction } from "./opt-out-keywords";
 import { ALL_PARTS, PART_NAMES, type StatementParts, statementPartsOf } from "./statement-parts";
@@ -121,7 +122,7 @@ export function recordMessagesSql(parts: StatementParts): string {
     [
       "calls",
       messages &&
-        `SELECT i.*, gen_random_uuid() AS new_conversation_id, gen_random_uuid() AS new_workflow_id, gen_random_uuid() AS message_id
+        `SELECT i.*, ${NEW_ROW_ID_SQL} AS new_conversation_id, ${NEW_ROW_ID_SQL} AS new_workflow_id, ${NEW_ROW_ID_SQL} AS message_id
   FROM input i
   WHERE i.op = 'MESSAGE'${repeats ? " AND i.n NOT IN (SELECT n FROM used_key)" : ""}`,
     ],
@@ -173,7 +174,7 @@ export function recordMessagesSql(parts: StatementParts): string {
     }${
       keywords
         ? `,
-    CASE WHEN i.opt_action IS NOT NULL THEN gen_random_uuid() END AS reply_message_id,
+    CASE WHEN i.opt_action IS NOT NULL THEN ${NEW_ROW_ID_SQL} END AS reply_message_id,
     CASE WHEN i.opt_action IS NOT NULL THEN ${hasWebhook("i.account_id")} ELSE false END AS reply_webhook,
     ${replyOf("i.opt_action", "n.opt_out_replies")}`
         : ""
@@ -319,7 +320,7 @@ export function recordMessagesSql(parts: StatementParts): string {
       "timer_messages",
       timers &&
         `-- A warning still pending when the timeout fires goes out first.
-  SELECT t.n, t.id AS conversation_id, t.account_id, t.workflow_id, t.webhook, t.traceparent, m.ord, m.kind, m.body, gen_random_uuid() AS message_id
+  SELECT t.n, t.id AS conversation_id, t.account_id, t.workflow_id, t.webhook, t.traceparent, m.ord, m.kind, m.body, ${NEW_ROW_ID_SQL} AS message_id
   FROM timers t
   CROSS JOIN LATERAL (VALUES
     (1, 'TIMEOUT_WARNING', CASE WHEN t.timer_kind = 'WARNING' OR t.warning_due THEN t.effective_warning_message END),
