@@ -10,6 +10,10 @@ import { ALL_PARTS, PART_NAMES, type StatementParts, statementPartsOf } from "./
 export const EARLY_TOLERANCE_MS = 50;
 
 const persisted = CALL_COLUMNS.filter((column) => column.persisted).map((column) => column.name);
+/** The input columns a message call's rows carry on: all but the timer's (and op, known by then). */
+const messageColumns = CALL_COLUMNS.map((column) => column.name).filter(
+  (name) => !["op", "timer_conversation_id", "timer_kind"].includes(name),
+);
 const pairOf = (a: string, b: string) =>
   `${a}.account_id = ${b}.account_id AND ${a}.agent_number_id = ${b}.agent_number_id AND ${a}.user_number = ${b}.user_number`;
 /** The agent number's config of a conversation's channel (`n` the agent number). */
@@ -122,7 +126,7 @@ export function recordMessagesSql(parts: StatementParts): string {
     [
       "calls",
       messages &&
-        `SELECT i.*, ${NEW_ROW_ID_SQL} AS new_conversation_id, ${NEW_ROW_ID_SQL} AS new_workflow_id, ${NEW_ROW_ID_SQL} AS message_id
+        `SELECT ${messageColumns.map((column) => `i.${column}`).join(", ")}, i.n, ${NEW_ROW_ID_SQL} AS new_conversation_id, ${NEW_ROW_ID_SQL} AS new_workflow_id, ${NEW_ROW_ID_SQL} AS message_id
   FROM input i
   WHERE i.op = 'MESSAGE'${repeats ? " AND i.n NOT IN (SELECT n FROM used_key)" : ""}`,
     ],
@@ -250,7 +254,27 @@ export function recordMessagesSql(parts: StatementParts): string {
     [
       "written",
       messages &&
-        `SELECT r.*, COALESCE(k.id, s.id) AS conversation_id, s.id IS NOT NULL AS started,
+        `-- What the messages, workflows, jobs and answers below read of a written call.
+  SELECT ${[
+    "n",
+    "account_id",
+    "sender",
+    "body",
+    "message_sid",
+    "idempotency_key",
+    "deliver",
+    "traceparent",
+    "message_id",
+    "sent_at",
+    "warning_at",
+    "timeout_at",
+    "queue_warning",
+    "queue_timeout",
+    ...(sends ? ["webhook"] : []),
+    ...(keywords ? ["reply_message_id", "reply_webhook", "reply_kind", "reply_body"] : []),
+  ]
+    .map((column) => `r.${column}`)
+    .join(", ")}, COALESCE(k.id, s.id) AS conversation_id, s.id IS NOT NULL AS started,
     CASE WHEN s.id IS NOT NULL THEN r.new_workflow_id ELSE (SELECT w.id FROM workflow w WHERE w.conversation_id = k.id) END AS workflow_id
   FROM resolved r LEFT JOIN continued k ON k.n = r.n LEFT JOIN started s ON s.id = r.new_conversation_id
   WHERE k.id IS NOT NULL OR s.id IS NOT NULL`,
