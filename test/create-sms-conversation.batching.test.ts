@@ -119,6 +119,64 @@ describe("createSmsConversation in batches", () => {
     );
   });
 
+  it("writes a batch mixing every kind of message call in one statement, each call as it would be written alone", async () => {
+    const [plain, repeated, keyword, replaced, sent] = Array.from({ length: 5 }, () => randomNumber());
+    const earlier = await create({ userNumber: repeated, message: "hello", messageSid: "SMmixed" });
+    const old = await create({ userNumber: replaced, message: "old" });
+
+    const [plainResult, repeatResult, keywordResult, replacedResult, sentResult] = await Promise.all([
+      create({ userNumber: plain, message: "plain" }),
+      create({ userNumber: repeated, message: "hello", messageSid: "SMmixed" }),
+      create({ userNumber: keyword, message: "STOP" }),
+      create({ userNumber: replaced, message: "new", newConversation: true }),
+      harness.parley.services.conversations.sendMessage(account.id, {
+        agentNumber: account.agentNumbers[0],
+        userNumber: sent,
+        agentMessage: "sent",
+      }),
+    ]);
+
+    expect(plainResult).toMatchObject({ ok: true, replayed: false, archivedConversationId: null });
+    expect(earlier.ok && repeatResult.ok && repeatResult.replayed && repeatResult.conversationId === earlier.conversationId).toBe(true);
+    expect(keywordResult).toMatchObject({ ok: true, replayed: false });
+    expect(old.ok && replacedResult.ok && replacedResult.archivedConversationId === old.conversationId).toBe(true);
+    expect(sentResult).toMatchObject({ ok: true, replayed: false });
+    const written = await rows(
+      `SELECT c.user_number, c.status, m.sender, m.kind, m.body, m.delivery_status, m.xmin::text AS tx
+       FROM sms_conversation c JOIN sms_message m ON m.conversation_id = c.id
+       WHERE c.account_id = $1 AND c.user_number = ANY($2) AND m.body <> 'old' AND m.message_sid IS DISTINCT FROM 'SMmixed'
+       ORDER BY c.user_number, m.created_at`,
+      [account.id, [plain, keyword, replaced, sent]],
+    );
+    const tx = written[0]?.tx;
+    expect(written).toEqual(
+      [
+        { user_number: plain, status: "ACTIVE", sender: "USER", kind: "NORMAL", body: "plain", delivery_status: null, tx },
+        { user_number: keyword, status: "ACTIVE", sender: "USER", kind: "NORMAL", body: "STOP", delivery_status: null, tx },
+        {
+          user_number: keyword,
+          status: "ACTIVE",
+          sender: "AGENT",
+          kind: "OPT_OUT_CONFIRMATION",
+          body: expect.stringContaining("unsubscribed"),
+          delivery_status: "QUEUED",
+          tx,
+        },
+        { user_number: replaced, status: "ACTIVE", sender: "USER", kind: "NORMAL", body: "new", delivery_status: null, tx },
+        { user_number: sent, status: "ACTIVE", sender: "AGENT", kind: "NORMAL", body: "sent", delivery_status: "QUEUED", tx },
+      ].sort((a, b) => a.user_number.localeCompare(b.user_number)),
+    );
+    expect(await rows("SELECT status FROM sms_conversation WHERE id = $1", [old.ok && old.conversationId])).toEqual([
+      { status: "ARCHIVED" },
+    ]);
+    expect(await rows("SELECT opted_out FROM sms_recipient WHERE account_id = $1 AND user_number = $2", [account.id, keyword])).toEqual([
+      { opted_out: true },
+    ]);
+    expect(
+      await rows("SELECT count(*)::int AS n FROM sms_message WHERE account_id = $1 AND message_sid = 'SMmixed'", [account.id]),
+    ).toEqual([{ n: 1 }]);
+  });
+
   it("fails only the call that fails: the others of its batch are written", async () => {
     const allowPoison = await refusePoisonedMessages(harness.db);
     try {

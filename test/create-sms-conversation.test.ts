@@ -72,6 +72,29 @@ describe("createSmsConversation", () => {
     expect(await rows("SELECT count(*)::int AS n FROM workflow_outbox WHERE workflow_id = $1", [workflow.id])).toEqual([{ n: 0 }]);
   });
 
+  it("gives the rows it writes time-ordered ids: UUID version 7, their time the row's, later rows' ids greater", async () => {
+    const first = (await create({ userNumber: randomNumber(), message: "first" })).body.data!.createSmsConversation;
+    const second = (await create({ userNumber: randomNumber(), message: "second" })).body.data!.createSmsConversation;
+
+    const written = await rows(
+      `SELECT c.id AS conversation, m.id AS message, w.id AS workflow, floor(extract(epoch FROM m.created_at) * 1000)::bigint AS ms
+       FROM sms_conversation c JOIN sms_message m ON m.conversation_id = c.id JOIN workflow w ON w.conversation_id = c.id
+       WHERE c.account_id = $1 ORDER BY m.created_at`,
+      [account.id],
+    );
+    expect(written.map((row) => row.conversation.replace(/-/g, ""))).toEqual(
+      [first.conversationId, second.conversationId].map((id) => id.slice(5)),
+    );
+    for (const row of written) {
+      for (const id of [row.conversation, row.message, row.workflow]) {
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        // The first 48 bits are the time in ms, that of the row within 100 ms.
+        expect(Math.abs(parseInt(id.replace(/-/g, "").slice(0, 12), 16) - Number(row.ms))).toBeLessThan(100);
+      }
+    }
+    for (const kind of ["conversation", "message", "workflow"]) expect(written[1][kind] > written[0][kind]).toBe(true);
+  });
+
   it("continues the active conversation: appends the message and keeps one workflow", async () => {
     const userNumber = randomNumber();
     const first = (await create({ userNumber, message: "one" })).body.data!.createSmsConversation;

@@ -234,6 +234,27 @@ describe("opt-out keywords", () => {
     expect(rows).toEqual([{ kind: "OPT_OUT_CONFIRMATION" }]);
   });
 
+  it("an ordinary message locks the pair's opt-out row but writes no new version of it; a keyword does", async () => {
+    const userNumber = randomNumber();
+    const version = async () =>
+      (
+        await harness.db.query("SELECT xmin::text AS tx FROM sms_recipient WHERE account_id = $1 AND user_number = $2", [
+          account.id,
+          userNumber,
+        ])
+      ).rows[0]?.tx;
+    await create({ userNumber, message: "hi" });
+    const inserted = await version();
+
+    await create({ userNumber, message: "hi again" });
+    await create({ userNumber, message: "Hello", sender: "AGENT" });
+    await create({ userNumber, message: "HELP" });
+    expect(await version()).toBe(inserted);
+
+    await create({ userNumber, message: "STOP" });
+    expect(await version()).not.toBe(inserted);
+  });
+
   it("a timer that comes due for an opted-out user sends nothing", async () => {
     const userNumber = randomNumber();
     const agent = await create({ userNumber, message: "Hi", sender: "AGENT", timeOut: 600, timeoutMessage: "Bye" });

@@ -4,7 +4,7 @@ import { isUniqueViolation } from "../../errors/unique-violation";
 import { WriteBatcher, type WriteBatcherOptions } from "../shared/write-batcher";
 import { currentTraceparent } from "../../tracing/trace-context";
 import { callParameters, type RecordCall } from "./record-call";
-import { RECORD_MESSAGES_SQL } from "./record-messages.sql";
+import { recordMessagesStatement } from "./record-messages.sql";
 import type { TimeoutConfigSource, TimeoutRuleViolation } from "../shared/timeout-rules.sql";
 
 /** What RECORD_MESSAGES_SQL says of one call. */
@@ -96,11 +96,8 @@ export class MessageRecorder {
     results: Array<StatementRow | Error | undefined>,
   ): Promise<void> {
     try {
-      const { rows } = await this.pool.query<StatementRow>({
-        name: "parley_record_messages",
-        text: RECORD_MESSAGES_SQL,
-        values: callParameters(round.map((index) => calls[index])),
-      });
+      const values = callParameters(round.map((index) => calls[index]));
+      const { rows } = await this.pool.query<StatementRow>({ ...recordMessagesStatement(values), values });
       for (const row of rows) results[round[row.n - 1]] = row;
     } catch (error) {
       if (round.length === 1 || !rolledBack(error)) {
