@@ -24,7 +24,7 @@ describe("npm run build", () => {
         { cwd: ROOT, stdio: "pipe" },
       );
       const start = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start as string;
-      // The compiled entry point, run with the heap limit of docs/decisions/0011.
+      // The compiled entry point, run with the heap limit of docs/decisions/0012.
       expect(start).toBe("node --max-old-space-size=512 dist/src/main.js");
       for (const entry of ["src/main.js", "src/worker-main.js", "src/migrations/index.js"]) {
         expect(fs.existsSync(path.join(outDir, entry))).toBe(true);

@@ -63,7 +63,7 @@ describe("statement count of nested reads", () => {
     expect(fifty.length).toBeLessThanOrEqual(10);
   });
 
-  it("a page's nested agent and messages, under aliases and in fragments, answer as each conversation's own read does, from the page's one statement", async () => {
+  it("a page's nested agent and messages, under aliases and in fragments, answer as the field resolvers' own loads do (node(id)), from the page's one statement", async () => {
     const messages = `agent { number } latest: messages(last: 2) { edges { cursor node { id body } } pageInfo { hasPreviousPage startCursor } }
       ... on SmsConversation { oldest: messages(first: 1) { edges { node { body createdAt } } pageInfo { hasNextPage endCursor } } }`;
     counter.statements = [];
@@ -80,13 +80,41 @@ describe("statement count of nested reads", () => {
     expect(nodes).toHaveLength(10);
     for (const node of nodes) {
       const { body: one } = await harness.graphql(
-        `query($id: ID!) { smsConversation(id: $id) { id ${messages} } }`,
+        `query($id: ID!) { node(id: $id) { ... on SmsConversation { id ${messages} } } }`,
         { id: node.id },
         { apiKey: account.apiKey },
       );
       expect(one.errors).toBeUndefined();
-      expect(node).toEqual(one.data!.smsConversation);
+      expect(node).toEqual(one.data!.node);
       expect(node.latest.edges).toHaveLength(2);
     }
+  });
+
+  it("one conversation with its agent and latest messages is read in one statement, answering as node(id)'s field resolvers do", async () => {
+    const fields =
+      "id status agent { number smsConfig { timeOut } } messages(last: 2) { edges { cursor node { id body createdAt } } pageInfo { hasPreviousPage } }";
+    const { body: list } = await harness.graphql(
+      "query { smsConversations(first: 1) { edges { node { id } } } }",
+      {},
+      { apiKey: account.apiKey },
+    );
+    const id = list.data!.smsConversations.edges[0].node.id;
+    counter.statements = [];
+    counter.enabled = true;
+    const { body: one } = await harness.graphql(
+      `query($id: ID!) { smsConversation(id: $id) { ${fields} } }`,
+      { id },
+      { apiKey: account.apiKey },
+    );
+    counter.enabled = false;
+    expect(one.errors).toBeUndefined();
+    expect(counter.statements).toHaveLength(1);
+    const { body: node } = await harness.graphql(
+      `query($id: ID!) { node(id: $id) { ... on SmsConversation { ${fields} } } }`,
+      { id },
+      { apiKey: account.apiKey },
+    );
+    expect(one.data!.smsConversation).toEqual(node.data!.node);
+    expect(one.data!.smsConversation.messages.edges).toHaveLength(2);
   });
 });

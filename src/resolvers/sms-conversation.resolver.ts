@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import { conversationListIncludes } from "./conversation-list-includes";
+import { conversationIncludes, conversationListIncludes, includesAnything, primeIncluded } from "./conversation-includes";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import { accountEvents } from "./subscription-filter";
 import { mapPage, toPageRequest } from "../services/shared/pagination";
@@ -43,11 +43,22 @@ export class SmsConversationResolver {
   })
   async smsConversation(
     @Arg("id", () => ID, { description: "A `conversationId` (`conv_…`)." }) id: string,
-    @Ctx() { loaders }: AuthenticatedContext,
+    @Ctx() { accountId, loaders }: AuthenticatedContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<SmsConversationType | null> {
     const uuid = parsePublicId("conversation", id);
-    const conversation = uuid ? await loaders.conversation.load(uuid) : null;
-    return conversation ? SmsConversationType.from(conversation) : null;
+    if (!uuid) return null;
+    const includes = conversationIncludes(info);
+    // Without nested fields to read with it, the conversation loads with any other of the request.
+    if (!includesAnything(includes)) {
+      const conversation = await loaders.conversation.load(uuid);
+      return conversation ? SmsConversationType.from(conversation) : null;
+    }
+    const found = await this.conversationQueryService.findWithIncludes(accountId, uuid, includes);
+    if (!found.conversation) return null;
+    loaders.conversation.prime(uuid, found.conversation);
+    primeIncluded(loaders, includes, found);
+    return SmsConversationType.from(found.conversation);
   }
 
   @Authorized()
@@ -71,11 +82,7 @@ export class SmsConversationResolver {
     const page = await this.conversationQueryService.list(accountId, { ...paging, filter, orderBy }, includes);
     // Later field resolvers (agent, messages, smsConversation, node) find these rows without another statement.
     for (const { node } of page.edges) loaders.conversation.prime(node.id, node);
-    for (const [id, number] of page.agentNumbers ?? []) loaders.agentNumber.prime(id, number);
-    page.messagePages?.forEach((pages, index) => {
-      const loader = loaders.firstMessages(includes.messagePages![index]);
-      for (const [id, messages] of pages) loader.prime(id, messages);
-    });
+    primeIncluded(loaders, includes, page);
     return Object.assign(new SmsConversationConnection(), {
       ...mapPage(page, (node) => SmsConversationType.from(node)),
       count: page.totalCount,

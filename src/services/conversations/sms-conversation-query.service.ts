@@ -33,26 +33,30 @@ export interface SmsConversationFilter {
   updatedAfter?: Date | null;
 }
 
-/** What a list reads with its page, in the same statement. */
-export interface ConversationListIncludes {
+/** What a read of conversations reads with them, in the same statement. */
+export interface ConversationIncludes {
   /** Each conversation's agent number. */
   agentNumbers?: boolean;
   /** Each conversation's first page of messages (the last, walking backward), for each of these page shapes (no cursor). */
   messagePages?: readonly PageRequest[];
 }
 
-export interface ConversationPage extends Page<SmsConversation> {
-  /** Conversations matching the filter, all pages together; counted only when asked. */
-  totalCount: () => Promise<number>;
-  /** With `includes.agentNumbers`: the agent numbers of the page's conversations, by id. */
+/** What ConversationIncludes asked for, read with the conversations. */
+export interface IncludedRows {
+  /** With `agentNumbers`: the agent numbers of the conversations, by id. */
   agentNumbers?: Map<string, AgentNumber>;
-  /** With `includes.messagePages`: for each page shape, in that order, each conversation's page of messages by conversation id. */
+  /** With `messagePages`: for each page shape, in that order, each conversation's page of messages by conversation id. */
   messagePages?: Array<Map<string, Page<SmsMessage>>>;
 }
 
-/** A conversation as a list reads it: with the exact text of the key it is ordered by, and what it includes. */
+export interface ConversationPage extends Page<SmsConversation>, IncludedRows {
+  /** Conversations matching the filter, all pages together; counted only when asked. */
+  totalCount: () => Promise<number>;
+}
+
+/** A conversation as a read with includes has it: with what it includes and, in a list, the exact text of the key it is ordered by. */
 type ListedConversation = SmsConversation & {
-  sortKey: string;
+  sortKey?: string;
   includedAgentNumber?: Record<string, unknown>;
 } & Record<`includedMessages${number}`, Array<Record<string, unknown>>>;
 
@@ -90,6 +94,57 @@ export class SmsConversationQueryService {
     );
   }
 
+  /** The account's conversation `id` (null when it has none such) and what `includes` asks of it, in one statement. */
+  async findWithIncludes(
+    accountId: string,
+    id: string,
+    includes: ConversationIncludes,
+  ): Promise<{ conversation: SmsConversation | null } & IncludedRows> {
+    const where = new SqlConditions().add((p) => `c.account_id = ${p}`, accountId).add((p) => `c.id = ${p}::uuid`, id);
+    const included = this.includedColumns(includes, where);
+    const rows = await this.reader.rows<ListedConversation>(
+      `SELECT ${[this.columns, ...included.columns].join(", ")} FROM sms_conversation c ${included.join} ${where.where}`,
+      where.values,
+    );
+    return { conversation: rows[0] ?? null, ...this.includedRows(rows, includes) };
+  }
+
+  /** The columns (and join) that read `includes` with each conversation `c`, their values bound in `where`. */
+  private includedColumns(includes: ConversationIncludes, where: SqlConditions): { columns: string[]; join: string } {
+    const columns: string[] = [];
+    if (includes.agentNumbers) columns.push(`${jsonObjectOf(this.dataSource, AgentNumber, "n")} AS "includedAgentNumber"`);
+    includes.messagePages?.forEach((messages, index) => {
+      const walk = messages.forward ? "ASC" : "DESC";
+      columns.push(
+        `(SELECT coalesce(json_agg(${jsonObjectOf(this.dataSource, SmsMessage, "m")} ORDER BY m.created_at ${walk}, m.id ${walk}), '[]')
+          FROM (SELECT * FROM sms_message WHERE conversation_id = c.id ORDER BY created_at ${walk}, id ${walk} LIMIT ${where.bind(messages.size + 1)}) m
+         ) AS "includedMessages${index}"`,
+      );
+    });
+    return { columns, join: includes.agentNumbers ? "JOIN agent_number n ON n.id = c.agent_number_id" : "" };
+  }
+
+  /** What `includes` asked of `rows`, as read by includedColumns. */
+  private includedRows(rows: ListedConversation[], includes: ConversationIncludes): IncludedRows {
+    return {
+      agentNumbers: includes.agentNumbers
+        ? new Map(rows.map((row) => [row.agentNumberId, fromJsonRow(this.dataSource, AgentNumber, row.includedAgentNumber!)]))
+        : undefined,
+      messagePages: includes.messagePages?.map(
+        (messages, index) =>
+          new Map(
+            rows.map((row) => [
+              row.id,
+              messagePage(
+                row[`includedMessages${index}`].map((json) => fromJsonRow(this.dataSource, SmsMessage, json)),
+                messages,
+              ),
+            ]),
+          ),
+      ),
+    };
+  }
+
   /** The timeout settings in force for each of the account's conversations (the rule: timeout-rules.sql.ts). */
   async effectiveTimeoutConfigs(accountId: string, ids: readonly string[]): Promise<Map<string, EffectiveTimeoutConfig>> {
     if (ids.length === 0) return new Map();
@@ -110,7 +165,7 @@ export class SmsConversationQueryService {
   async list(
     accountId: string,
     args: PageArgs & { filter?: SmsConversationFilter | null; orderBy?: SmsConversationOrder | null },
-    includes: ConversationListIncludes = {},
+    includes: ConversationIncludes = {},
   ): Promise<ConversationPage> {
     const request = toPageRequest(args);
     const order = args.orderBy ?? DEFAULT_CONVERSATION_ORDER;
@@ -138,44 +193,24 @@ export class SmsConversationQueryService {
       const cursor = decodeConversationCursor(request.cursor, scope, request.forward ? "after" : "before");
       where.add(`(c.${column}, c.id) ${ascending ? ">" : "<"} (${where.bind(cursor.t)}::timestamptz, ${where.bind(cursor.i)}::uuid)`);
     }
-    const included: string[] = [];
-    if (includes.agentNumbers) included.push(`${jsonObjectOf(this.dataSource, AgentNumber, "n")} AS "includedAgentNumber"`);
-    includes.messagePages?.forEach((messages, index) => {
-      const walk = messages.forward ? "ASC" : "DESC";
-      included.push(
-        `(SELECT coalesce(json_agg(${jsonObjectOf(this.dataSource, SmsMessage, "m")} ORDER BY m.created_at ${walk}, m.id ${walk}), '[]')
-          FROM (SELECT * FROM sms_message WHERE conversation_id = c.id ORDER BY created_at ${walk}, id ${walk} LIMIT ${where.bind(messages.size + 1)}) m
-         ) AS "includedMessages${index}"`,
-      );
-    });
+    const included = this.includedColumns(includes, where);
     const rows = await this.reader.rows<ListedConversation>(
-      `SELECT ${[this.columns, `${exactTime(column)} AS "sortKey"`, ...included].join(", ")} FROM sms_conversation c
-       ${includes.agentNumbers ? "JOIN agent_number n ON n.id = c.agent_number_id" : ""} ${where.where}
+      `SELECT ${[this.columns, `${exactTime(column)} AS "sortKey"`, ...included.columns].join(", ")} FROM sms_conversation c ${included.join} ${where.where}
        ORDER BY c.${column} ${direction}, c.id ${direction} LIMIT ${where.bind(request.size + 1)}`,
       where.values,
     );
     const page: ConversationPage = {
       ...toPage<SmsConversation>(rows, request, (row) =>
-        encodeConversationCursor({ s: scope, t: (row as ListedConversation).sortKey, i: row.id }),
+        encodeConversationCursor({ s: scope, t: (row as ListedConversation).sortKey!, i: row.id }),
       ),
       totalCount: () => this.count(filtered()),
     };
-    const listed = page.edges.map((edge) => edge.node as ListedConversation);
-    if (includes.agentNumbers)
-      page.agentNumbers = new Map(
-        listed.map((row) => [row.agentNumberId, fromJsonRow(this.dataSource, AgentNumber, row.includedAgentNumber!)]),
-      );
-    page.messagePages = includes.messagePages?.map(
-      (messages, index) =>
-        new Map(
-          listed.map((row) => [
-            row.id,
-            messagePage(
-              row[`includedMessages${index}`].map((json) => fromJsonRow(this.dataSource, SmsMessage, json)),
-              messages,
-            ),
-          ]),
-        ),
+    Object.assign(
+      page,
+      this.includedRows(
+        page.edges.map((edge) => edge.node as ListedConversation),
+        includes,
+      ),
     );
     return page;
   }
