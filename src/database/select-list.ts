@@ -46,17 +46,23 @@ export function selectListOf<T extends ObjectLiteral>(dataSource: DataSource, en
 /**
  * A row of the entity as one JSON value (`json_build_object(…)`, keyed by property names), for a
  * statement that nests rows in another's (a page's messages in each conversation of a list).
- * Read back with fromJsonRow.
+ * Read back with jsonRowReaderOf.
  */
 export function jsonObjectOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, alias: string): string {
   return shapeOf(dataSource, entity, alias).jsonObject;
 }
 
-/** A row made by jsonObjectOf in the entity's own shape: its timestamps read as Dates (parseTimestamptz). */
-export function fromJsonRow<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, json: Record<string, unknown>): T {
-  for (const property of shapeOf(dataSource, entity, "_").timestamps) {
-    const value = json[property];
-    if (typeof value === "string") json[property] = parseTimestamptz(value);
-  }
-  return json as T;
+/** A reader of rows made by jsonObjectOf: each in the entity's own shape, its timestamps read as Dates (parseTimestamptz). */
+export function jsonRowReaderOf<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+): (json: Record<string, unknown>) => T {
+  const timestamps = shapeOf(dataSource, entity, "_").timestamps;
+  return (json) => {
+    for (const property of timestamps) {
+      const value = json[property];
+      if (typeof value === "string") json[property] = parseTimestamptz(value);
+    }
+    return json as T;
+  };
 }

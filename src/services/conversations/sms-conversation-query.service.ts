@@ -2,7 +2,7 @@ import type { AgentNumberChannel } from "../agent-numbers/agent-number-channel.e
 import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { SqlConditions } from "../../database/sql-conditions";
-import { fromJsonRow, jsonObjectOf, selectListOf } from "../../database/select-list";
+import { jsonObjectOf, jsonRowReaderOf, selectListOf } from "../../database/select-list";
 import { SqlReader } from "../../database/sql-reader";
 import { AgentNumber } from "../../entities/agent-number.entity";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
@@ -82,6 +82,11 @@ export class SmsConversationQueryService {
     this.reader = new SqlReader(dataSource);
   }
 
+  private readonly readJson = {
+    agentNumber: undefined as ((json: Record<string, unknown>) => AgentNumber) | undefined,
+    message: undefined as ((json: Record<string, unknown>) => SmsMessage) | undefined,
+  };
+
   private get columns(): string {
     return selectListOf(this.dataSource, SmsConversation, "c");
   }
@@ -109,10 +114,21 @@ export class SmsConversationQueryService {
     return { conversation: rows[0] ?? null, ...this.includedRows(rows, includes) };
   }
 
-  /** The columns (and join) that read `includes` with each conversation `c`, their values bound in `where`. */
-  private includedColumns(includes: ConversationIncludes, where: SqlConditions): { columns: string[]; join: string } {
+  /**
+   * The columns (and join) that read `includes` with each conversation `c`, their values bound in
+   * `where`. In a list read in `order`, an agent number is read only where it differs from the
+   * previous row's (a page's conversations mostly share a few).
+   */
+  private includedColumns(includes: ConversationIncludes, where: SqlConditions, order?: string): { columns: string[]; join: string } {
     const columns: string[] = [];
-    if (includes.agentNumbers) columns.push(`${jsonObjectOf(this.dataSource, AgentNumber, "n")} AS "includedAgentNumber"`);
+    if (includes.agentNumbers) {
+      const agentNumber = jsonObjectOf(this.dataSource, AgentNumber, "n");
+      columns.push(
+        order
+          ? `CASE WHEN lag(c.agent_number_id) OVER (ORDER BY ${order}) IS DISTINCT FROM c.agent_number_id THEN ${agentNumber} END AS "includedAgentNumber"`
+          : `${agentNumber} AS "includedAgentNumber"`,
+      );
+    }
     includes.messagePages?.forEach((messages, index) => {
       const walk = messages.forward ? "ASC" : "DESC";
       columns.push(
@@ -126,21 +142,15 @@ export class SmsConversationQueryService {
 
   /** What `includes` asked of `rows`, as read by includedColumns. */
   private includedRows(rows: ListedConversation[], includes: ConversationIncludes): IncludedRows {
+    const readAgentNumber = (this.readJson.agentNumber ??= jsonRowReaderOf(this.dataSource, AgentNumber));
+    const readMessage = (this.readJson.message ??= jsonRowReaderOf(this.dataSource, SmsMessage));
+    const agentNumbers = new Map<string, AgentNumber>();
+    if (includes.agentNumbers)
+      for (const row of rows) if (row.includedAgentNumber) agentNumbers.set(row.agentNumberId, readAgentNumber(row.includedAgentNumber));
     return {
-      agentNumbers: includes.agentNumbers
-        ? new Map(rows.map((row) => [row.agentNumberId, fromJsonRow(this.dataSource, AgentNumber, row.includedAgentNumber!)]))
-        : undefined,
+      agentNumbers: includes.agentNumbers ? agentNumbers : undefined,
       messagePages: includes.messagePages?.map(
-        (messages, index) =>
-          new Map(
-            rows.map((row) => [
-              row.id,
-              messagePage(
-                row[`includedMessages${index}`].map((json) => fromJsonRow(this.dataSource, SmsMessage, json)),
-                messages,
-              ),
-            ]),
-          ),
+        (messages, index) => new Map(rows.map((row) => [row.id, messagePage(row[`includedMessages${index}`].map(readMessage), messages)])),
       ),
     };
   }
@@ -193,10 +203,11 @@ export class SmsConversationQueryService {
       const cursor = decodeConversationCursor(request.cursor, scope, request.forward ? "after" : "before");
       where.add(`(c.${column}, c.id) ${ascending ? ">" : "<"} (${where.bind(cursor.t)}::timestamptz, ${where.bind(cursor.i)}::uuid)`);
     }
-    const included = this.includedColumns(includes, where);
+    const orderBy = `c.${column} ${direction}, c.id ${direction}`;
+    const included = this.includedColumns(includes, where, orderBy);
     const rows = await this.reader.rows<ListedConversation>(
       `SELECT ${[this.columns, `${exactTime(column)} AS "sortKey"`, ...included.columns].join(", ")} FROM sms_conversation c ${included.join} ${where.where}
-       ORDER BY c.${column} ${direction}, c.id ${direction} LIMIT ${where.bind(request.size + 1)}`,
+       ORDER BY ${orderBy} LIMIT ${where.bind(request.size + 1)}`,
       where.values,
     );
     const page: ConversationPage = {
