@@ -125,4 +125,28 @@ describe("statement count of nested reads", () => {
     expect(one.data!.smsConversation).toEqual(node.data!.node);
     expect(one.data!.smsConversation.messages.edges).toHaveLength(2);
   });
+
+  it("a page reads ahead at most two message page shapes; a third is loaded by its field resolver, with the same answer", async () => {
+    const shapes =
+      "a: messages(last: 1) { edges { node { id } } } b: messages(last: 2) { edges { node { id } } } c: messages(first: 3) { edges { node { id } } }";
+    counter.statements = [];
+    counter.enabled = true;
+    const { body: page } = await harness.graphql(
+      `query { smsConversations(first: 5) { edges { node { id ${shapes} } } } }`,
+      {},
+      { apiKey: account.apiKey },
+    );
+    counter.enabled = false;
+    expect(page.errors).toBeUndefined();
+    expect(counter.statements).toHaveLength(2);
+    for (const { node } of page.data!.smsConversations.edges) {
+      const { body: one } = await harness.graphql(
+        `query($id: ID!) { node(id: $id) { ... on SmsConversation { id ${shapes} } } }`,
+        { id: node.id },
+        { apiKey: account.apiKey },
+      );
+      expect(node).toEqual(one.data!.node);
+      expect(node.c.edges).toHaveLength(3);
+    }
+  });
 });

@@ -5,11 +5,19 @@ import { poolOf } from "./data-source";
 import { READ_TYPES } from "./timestamptz";
 
 /**
- * Reads by hand-written SQL on the DataSource's pool, each statement prepared once per connection
- * (named by a hash of its text, so the same text always runs as the same prepared statement and
- * PostgreSQL parses it once per session). Rows come back as pg builds them: plain objects, shaped
- * by the statement's column aliases (see selectListOf), timestamps read by parseTimestamptz. Every statement is reported to the
- * DataSource's query logger when query logging is on, as TypeORM's own statements are.
+ * Statement texts a reader prepares, at most; later ones run unprepared. The texts are made by
+ * code, but how they combine (filters, orders, what a selection reads ahead) is the caller's to
+ * choose: the bound keeps what a client can make every session hold.
+ */
+const MAX_PREPARED = 200;
+
+/**
+ * Reads by hand-written SQL on the DataSource's pool, each statement (of the first MAX_PREPARED
+ * texts) prepared once per connection, named by a hash of its text: the same text always runs as
+ * the same prepared statement, which PostgreSQL parses once per session. Rows come back as pg
+ * builds them: plain objects, shaped by the statement's column aliases (see selectListOf),
+ * timestamps read by parseTimestamptz. Every statement is reported to the DataSource's query
+ * logger when query logging is on, as TypeORM's own statements are.
  */
 export class SqlReader {
   private readonly names = new Map<string, string>();
@@ -20,13 +28,17 @@ export class SqlReader {
   async rows<T>(text: string, values: unknown[]): Promise<T[]> {
     if (this.dataSource.options.logging) this.dataSource.logger.logQuery(text, values);
     this.pool ??= poolOf(this.dataSource);
-    const result = await this.pool.query<T & object>({ name: this.nameOf(text), text, values, types: READ_TYPES });
+    const name = this.nameOf(text);
+    const result = await this.pool.query<T & object>(
+      name ? { name, text, values, types: READ_TYPES } : { text, values, types: READ_TYPES },
+    );
     return result.rows;
   }
 
-  private nameOf(text: string): string {
+  private nameOf(text: string): string | undefined {
     let name = this.names.get(text);
     if (name === undefined) {
+      if (this.names.size >= MAX_PREPARED) return undefined;
       name = `r_${createHash("sha1").update(text).digest("base64url").slice(0, 16)}`;
       this.names.set(text, name);
     }

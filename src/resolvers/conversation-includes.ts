@@ -16,6 +16,9 @@ import type { Loaders } from "./loaders";
 const selected = (tree: ResolveTree, type: string, name: string): ResolveTree[] =>
   Object.values(tree.fieldsByTypeName[type] ?? {}).filter((field) => field.name === name);
 
+/** Message page shapes read ahead, at most: each is a column of the statement; more are left to the field resolver. */
+const MAX_INCLUDED_PAGES = 2;
+
 function includesOf(conversations: ResolveTree[]): ConversationIncludes {
   const pages = new Map<string, PageRequest>();
   for (const messages of conversations.flatMap((conversation) => selected(conversation, "SmsConversation", "messages"))) {
@@ -25,7 +28,8 @@ function includesOf(conversations: ResolveTree[]): ConversationIncludes {
     } catch {
       continue; // Refused by the field's own resolver, with its error.
     }
-    if (request.cursor === null) pages.set(`${request.size}:${request.forward}`, request);
+    if (request.cursor === null && (pages.size < MAX_INCLUDED_PAGES || pages.has(`${request.size}:${request.forward}`)))
+      pages.set(`${request.size}:${request.forward}`, request);
   }
   return {
     agentNumbers: conversations.some((conversation) => selected(conversation, "SmsConversation", "agent").length > 0),
