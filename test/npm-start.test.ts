@@ -33,6 +33,16 @@ beforeAll(async () => {
   expect(built.code).toBe(0);
 });
 
+// A test that fails midway leaves no Parley behind for the next: each still running drains as on Ctrl-C.
+afterEach(async () => {
+  const left = [...running];
+  const closed = left.map((child) => new Promise((resolve) => child.once("close", resolve)));
+  for (const child of left) kill(child, "SIGINT");
+  const late = setTimeout(() => left.forEach((child) => kill(child, "SIGKILL")), 20_000);
+  await Promise.all(closed);
+  clearTimeout(late);
+});
+
 afterAll(async () => {
   for (const child of running) kill(child, "SIGKILL");
   const pidFile = path.join(dir, "postmaster.pid");
