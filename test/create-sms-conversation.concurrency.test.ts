@@ -42,7 +42,7 @@ describe("createSmsConversation under concurrency", () => {
     ).toEqual(Array.from({ length: 20 }, (_, i) => `message ${i}`).sort());
   });
 
-  it("40 concurrent newConversation calls for one pair, through two processes, each start their own conversation: one ACTIVE, 39 ARCHIVED", async () => {
+  it("160 concurrent newConversation calls for one pair, through two processes, each start their own conversation: one ACTIVE, 159 ARCHIVED", async () => {
     const config = {
       ...loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }),
       databaseUrl: harness.database.url,
@@ -66,11 +66,11 @@ describe("createSmsConversation under concurrency", () => {
               .createSmsConversation,
         );
       const payloads = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => through(i % 2 ? harness.baseUrl : `http://127.0.0.1:${other.port}`, i)),
+        Array.from({ length: 160 }, (_, i) => through(i % 2 ? harness.baseUrl : `http://127.0.0.1:${other.port}`, i)),
       );
 
       expect(payloads.flatMap((payload) => payload.userErrors)).toEqual([]);
-      expect(new Set(payloads.map((payload) => payload.conversationId)).size).toBe(40);
+      expect(new Set(payloads.map((payload) => payload.conversationId)).size).toBe(160);
       const { rows } = await harness.db.query(
         `SELECT c.status, count(m.id)::int AS messages, count(DISTINCT w.id)::int AS workflows
          FROM sms_conversation c JOIN sms_message m ON m.conversation_id = c.id JOIN workflow w ON w.conversation_id = c.id
@@ -78,7 +78,7 @@ describe("createSmsConversation under concurrency", () => {
         [account.id],
       );
       expect(rows.filter((row) => row.status === "ACTIVE")).toHaveLength(1);
-      expect(rows.filter((row) => row.status === "ARCHIVED")).toHaveLength(39);
+      expect(rows.filter((row) => row.status === "ARCHIVED")).toHaveLength(159);
       expect(rows.every((row) => row.messages === 1 && row.workflows === 1)).toBe(true);
     } finally {
       await other.stop();

@@ -44,8 +44,11 @@ type StatementRow = Omit<RecordedRow, "outcome"> & { n: number; outcome: Recorde
 /** The unique indexes a repeat meets when a concurrent transaction recorded its messageSid or idempotency key first. */
 const REPEAT_KEYS = ["sms_message_account_message_sid_key", "sms_message_account_idempotency_key_key"];
 
+/** The longest random wait before a call that lost a race runs again, in ms. */
+const MAX_RETRY_WAIT_MS = 50;
+
 /** How often a call is run again after losing a race (a new conversation, a messageSid, an idempotency key) to another transaction. */
-const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = 20;
 
 /**
  * Records every message through RECORD_MESSAGES_SQL, with group commit: the calls that arrive
@@ -79,15 +82,17 @@ export class MessageRecorder {
   private async recordBatch(calls: readonly RecordCall[]): Promise<Array<RecordedRow | Error>> {
     const results = Array.from<StatementRow | Error | undefined>({ length: calls.length });
     for (const round of rounds(calls)) await this.recordRound(calls, round, results);
-    return Promise.all(
-      calls.map(async (call, index) => {
-        const result = results[index];
-        if (result instanceof Error && !retriable(result)) return result;
-        if (result === undefined) return new Error("the statement returned no row for this call");
-        if (!(result instanceof Error) && result.outcome !== "RACED") return result as RecordedRow;
-        return this.recordAlone(call, 2);
-      }),
-    );
+    const answers: Array<RecordedRow | Error> = [];
+    // Calls that lost a race run again one after the other, in the order they came: run together,
+    // a pair's calls would race each other again.
+    for (const [index, call] of calls.entries()) {
+      const result = results[index];
+      if (result instanceof Error && !retriable(result)) answers[index] = result;
+      else if (result === undefined) answers[index] = new Error("the statement returned no row for this call");
+      else if (!(result instanceof Error) && result.outcome !== "RACED") answers[index] = result as RecordedRow;
+      else answers[index] = await this.recordAlone(call, 2);
+    }
+    return answers;
   }
 
   private async recordRound(
@@ -115,7 +120,11 @@ export class MessageRecorder {
     await this.recordRound([call], [0], results);
     const [result] = results;
     const again = result instanceof Error ? retriable(result) : result?.outcome === "RACED";
-    if (again && attempt < MAX_ATTEMPTS) return this.recordAlone(call, attempt + 1);
+    if (again && attempt < MAX_ATTEMPTS) {
+      // Another process's calls for the pair may be racing too: a random wait, growing with each loss, parts them.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, MAX_RETRY_WAIT_MS)));
+      return this.recordAlone(call, attempt + 1);
+    }
     if (result === undefined || result instanceof Error) return result ?? new Error("the statement returned no row for this call");
     if (result.outcome === "RACED") return new Error(`the call lost the race for its conversation ${MAX_ATTEMPTS} times`);
     return result as RecordedRow;
