@@ -11,6 +11,15 @@ import { READ_TYPES } from "./timestamptz";
  */
 const MAX_PREPARED = 200;
 
+const readers = new WeakMap<DataSource, SqlReader>();
+
+/** The DataSource's one reader: every read service shares its prepared statements and their bound. */
+export function sqlReaderOf(dataSource: DataSource): SqlReader {
+  let reader = readers.get(dataSource);
+  if (!reader) readers.set(dataSource, (reader = new SqlReader(dataSource)));
+  return reader;
+}
+
 /**
  * Reads by hand-written SQL on the DataSource's pool, each statement (of the first MAX_PREPARED
  * texts) prepared once per connection, named by a hash of its text: the same text always runs as

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { selectListOf } from "../../database/select-list";
-import { SqlReader } from "../../database/sql-reader";
+import { type SqlReader, sqlReaderOf } from "../../database/sql-reader";
 import { AgentNumber } from "../../entities/agent-number.entity";
 import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { AgentNumberChannel } from "./agent-number-channel.enum";
@@ -36,7 +36,7 @@ export class AgentNumberService {
   private readonly reader: SqlReader;
 
   constructor(private readonly dataSource: DataSource) {
-    this.reader = new SqlReader(dataSource);
+    this.reader = sqlReaderOf(dataSource);
   }
 
   /** The account's agent number, from a short-lived cache; null when not registered to it. */

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { SqlConditions } from "../../database/sql-conditions";
 import { jsonObjectOf, jsonRowReaderOf, selectListOf } from "../../database/select-list";
-import { SqlReader } from "../../database/sql-reader";
+import { type SqlReader, sqlReaderOf } from "../../database/sql-reader";
 import { AgentNumber } from "../../entities/agent-number.entity";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
 import { SmsMessage } from "../../entities/sms-message.entity";
@@ -79,13 +79,8 @@ export class SmsConversationQueryService {
   private readonly reader: SqlReader;
 
   constructor(private readonly dataSource: DataSource) {
-    this.reader = new SqlReader(dataSource);
+    this.reader = sqlReaderOf(dataSource);
   }
-
-  private readonly readJson = {
-    agentNumber: undefined as ((json: Record<string, unknown>) => AgentNumber) | undefined,
-    message: undefined as ((json: Record<string, unknown>) => SmsMessage) | undefined,
-  };
 
   private get columns(): string {
     return selectListOf(this.dataSource, SmsConversation, "c");
@@ -142,13 +137,15 @@ export class SmsConversationQueryService {
 
   /** What `includes` asked of `rows`, as read by includedColumns. */
   private includedRows(rows: ListedConversation[], includes: ConversationIncludes): IncludedRows {
-    const readAgentNumber = (this.readJson.agentNumber ??= jsonRowReaderOf(this.dataSource, AgentNumber));
-    const readMessage = (this.readJson.message ??= jsonRowReaderOf(this.dataSource, SmsMessage));
-    const agentNumbers = new Map<string, AgentNumber>();
-    if (includes.agentNumbers)
-      for (const row of rows) if (row.includedAgentNumber) agentNumbers.set(row.agentNumberId, readAgentNumber(row.includedAgentNumber));
+    const readAgentNumber = jsonRowReaderOf(this.dataSource, AgentNumber);
+    const readMessage = jsonRowReaderOf(this.dataSource, SmsMessage);
     return {
-      agentNumbers: includes.agentNumbers ? agentNumbers : undefined,
+      // A row without one shares the agent number of a row before it (see includedColumns).
+      agentNumbers: includes.agentNumbers
+        ? new Map(
+            rows.filter((row) => row.includedAgentNumber).map((row) => [row.agentNumberId, readAgentNumber(row.includedAgentNumber!)]),
+          )
+        : undefined,
       messagePages: includes.messagePages?.map(
         (messages, index) => new Map(rows.map((row) => [row.id, messagePage(row[`includedMessages${index}`].map(readMessage), messages)])),
       ),

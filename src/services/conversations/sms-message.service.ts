@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { In } from "typeorm";
 import { selectListOf } from "../../database/select-list";
-import { SqlReader } from "../../database/sql-reader";
+import { type SqlReader, sqlReaderOf } from "../../database/sql-reader";
 import { SmsMessage } from "../../entities/sms-message.entity";
 import { WebhookDeliveryAttempt } from "../../entities/webhook-delivery-attempt.entity";
 import { decodeCursor, encodeCursor } from "../shared/cursor";
@@ -26,7 +26,7 @@ export class SmsMessageService {
   private readonly reader: SqlReader;
 
   constructor(private readonly dataSource: DataSource) {
-    this.reader = new SqlReader(dataSource);
+    this.reader = sqlReaderOf(dataSource);
   }
 
   private get columns(): string {

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { selectListOf } from "../../database/select-list";
-import { SqlReader } from "../../database/sql-reader";
+import { type SqlReader, sqlReaderOf } from "../../database/sql-reader";
 import { Workflow } from "../../entities/workflow.entity";
 
 /** What a committed transaction left for the worker. */
@@ -17,7 +17,7 @@ export class WorkflowService {
   private readonly reader: SqlReader;
 
   constructor(private readonly dataSource: DataSource) {
-    this.reader = new SqlReader(dataSource);
+    this.reader = sqlReaderOf(dataSource);
   }
 
   /** Calls `listener` after this process commits new workflow work (the relay picks it up sooner). */
