@@ -147,7 +147,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return harness;
 }
 
-/** A random number in the fictional +1 555 range, unique enough for one test database. */
+const issuedNumbers = new Set<string>();
+
+/**
+ * A random number in the fictional +1 555 range that this process has not given out before: a
+ * suite drawing a few thousand numbers would otherwise meet a repeat now and then, and two
+ * cases sharing a pair share its conversation.
+ */
 export function randomNumber(): string {
-  return `+1555${String(randomInt(10_000_000)).padStart(7, "0")}`;
+  for (;;) {
+    const number = `+1555${String(randomInt(10_000_000)).padStart(7, "0")}`;
+    if (issuedNumbers.has(number)) continue;
+    issuedNumbers.add(number);
+    return number;
+  }
 }
