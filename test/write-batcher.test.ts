@@ -1,4 +1,4 @@
-import { WriteBatcher } from "../src/services/shared/write-batcher";
+import { LATER, WriteBatcher } from "../src/services/shared/write-batcher";
 
 /** A write whose batches stay in flight until the test finishes them. */
 function controlledWrite() {
@@ -95,16 +95,38 @@ describe("WriteBatcher", () => {
     await expect(third).resolves.toBe("wrote 3");
   });
 
-  it("splits a batch at maxBatchSize", async () => {
+  it("splits a batch at maxBatchSize, oldest calls first", async () => {
     const { batches, write } = controlledWrite();
     const batcher = new WriteBatcher(write, { maxBatchSize: 2, maxConcurrentBatches: 5 });
 
     const results = Promise.all([1, 2, 3, 4, 5].map((item) => batcher.write(item)));
-    await turn();
+    while (batches.length < 3) await turn();
     for (const batch of batches) batch.finish();
 
-    await expect(results).resolves.toHaveLength(5);
+    await expect(results).resolves.toEqual(["wrote 1", "wrote 2", "wrote 3", "wrote 4", "wrote 5"]);
     expect(batches.map((batch) => batch.items)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it("writes a call its write leaves for later in the next batch, ahead of the calls that came after it", async () => {
+    const batches: Array<readonly number[]> = [];
+    // Leaves every even item of a batch's first write for later.
+    const write = async (items: readonly number[]) => {
+      batches.push(items);
+      await turn();
+      return items.map((item) => (batches.length === 1 && item % 2 === 0 ? LATER : `wrote ${item}`));
+    };
+    const batcher = new WriteBatcher(write, { maxConcurrentBatches: 1, stalledAfterMs: 60_000 });
+
+    const early = [1, 2, 3, 4].map((item) => batcher.write(item));
+    await Promise.resolve();
+    await turn();
+    const late = [5, 6].map((item) => batcher.write(item));
+
+    await expect(Promise.all([...early, ...late])).resolves.toEqual(["wrote 1", "wrote 2", "wrote 3", "wrote 4", "wrote 5", "wrote 6"]);
+    expect(batches).toEqual([
+      [1, 2, 3, 4],
+      [2, 4, 5, 6],
+    ]);
   });
 
   it("settles each call with its own result or its own error", async () => {

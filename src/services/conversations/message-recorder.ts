@@ -1,7 +1,7 @@
 import { DatabaseError, type Pool } from "pg";
 import type { SmsMessageKind } from "../../entities/sms-message-kind.enum";
 import { isUniqueViolation } from "../../errors/unique-violation";
-import { WriteBatcher, type WriteBatcherOptions } from "../shared/write-batcher";
+import { LATER, WriteBatcher, type WriteBatcherOptions } from "../shared/write-batcher";
 import { currentTraceparent } from "../../tracing/trace-context";
 import { callParameters, type RecordCall } from "./record-call";
 import { recordMessagesStatement } from "./record-messages.sql";
@@ -76,18 +76,24 @@ export class MessageRecorder {
   }
 
   /**
-   * One statement per round (see rounds). A round PostgreSQL refuses is run again call by call,
-   * so that a failing call fails alone; a call that lost a race runs again on its own.
+   * One statement for the batch's first round of messages and one for its first round of timers
+   * (see firstRounds); the calls of later rounds are left for the next batch, which they lead, so a
+   * batch holding two calls of one pair costs one statement, not two one after the other. A
+   * round PostgreSQL refuses is run again call by call, so that a failing call fails alone; a
+   * call that lost a race runs again on its own.
    */
-  private async recordBatch(calls: readonly RecordCall[]): Promise<Array<RecordedRow | Error>> {
+  private async recordBatch(calls: readonly RecordCall[]): Promise<Array<RecordedRow | Error | typeof LATER>> {
     const results = Array.from<StatementRow | Error | undefined>({ length: calls.length });
-    for (const round of rounds(calls)) await this.recordRound(calls, round, results);
-    const answers: Array<RecordedRow | Error> = [];
+    const { messages, timers } = firstRounds(calls);
+    for (const round of [messages, timers]) if (round.length > 0) await this.recordRound(calls, round, results);
+    const written = new Set([...messages, ...timers]);
+    const answers: Array<RecordedRow | Error | typeof LATER> = [];
     // Calls that lost a race run again one after the other, in the order they came: run together,
     // a pair's calls would race each other again.
     for (const [index, call] of calls.entries()) {
       const result = results[index];
-      if (result instanceof Error && !retriable(result)) answers[index] = result;
+      if (!written.has(index)) answers[index] = LATER;
+      else if (result instanceof Error && !retriable(result)) answers[index] = result;
       else if (result === undefined) answers[index] = new Error("the statement returned no row for this call");
       else if (!(result instanceof Error) && result.outcome !== "RACED") answers[index] = result as RecordedRow;
       else answers[index] = await this.recordAlone(call, 2);
@@ -146,15 +152,18 @@ function retriable(error: Error): boolean {
 }
 
 /**
- * Indexes of `calls` in rounds: no round has two calls for one pair (so one conversation and one
- * opt-out row, which a statement upserts at most once), one messageSid or one idempotency key — a message call goes in the round after the last one holding any of them — so
- * a pair's calls are written in the order they came. Timer calls, whose conversation's pair is
- * not known here, go in rounds of their own after the messages'.
+ * The indexes of `calls` (oldest first) that one statement can write together, messages and
+ * timers apart: each pair's, messageSid's and idempotency key's oldest message call (so one
+ * conversation and one opt-out row, which a statement upserts at most once), and each
+ * conversation's oldest timer call. A message call behind an older call holding any of its keys
+ * waits for a later batch, and so does every later call of that pair, so a pair's calls are
+ * written in the order they came. Timer calls, whose conversation's pair is not known here, go
+ * in a statement of their own after the messages'.
  */
-function rounds(calls: readonly RecordCall[]): number[][] {
-  const messageRounds: number[][] = [];
-  const timerRounds: number[][] = [];
-  const lastRound = new Map<string, number>();
+function firstRounds(calls: readonly RecordCall[]): { messages: number[]; timers: number[] } {
+  const messages: number[] = [];
+  const timers: number[] = [];
+  const held = new Set<string>();
   calls.forEach((call, index) => {
     const keys =
       call.op === "TIMER"
@@ -164,9 +173,9 @@ function rounds(calls: readonly RecordCall[]): number[][] {
             ...(call.command.messageSid ? [`sid:${call.ref.accountId}:${call.command.messageSid}`] : []),
             ...(call.idempotencyKey ? [`key:${call.ref.accountId}:${call.idempotencyKey}`] : []),
           ];
-    const round = Math.max(-1, ...keys.map((key) => lastRound.get(key) ?? -1)) + 1;
-    ((call.op === "TIMER" ? timerRounds : messageRounds)[round] ??= []).push(index);
-    for (const key of keys) lastRound.set(key, round);
+    const free = keys.every((key) => !held.has(key));
+    for (const key of keys) held.add(key);
+    if (free) (call.op === "TIMER" ? timers : messages).push(index);
   });
-  return [...messageRounds, ...timerRounds].filter((round) => round !== undefined);
+  return { messages, timers };
 }
