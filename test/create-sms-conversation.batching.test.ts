@@ -77,6 +77,33 @@ describe("createSmsConversation in batches", () => {
     expect(await rows("SELECT count(*)::int AS n FROM workflow WHERE conversation_id = $1", [first])).toEqual([{ n: 1 }]);
   });
 
+  it("writes a pair's later call of a batch with the next batch, in one transaction with the calls that came meanwhile", async () => {
+    const [pair, other, later] = [randomNumber(), randomNumber(), randomNumber()];
+
+    const first = [create({ userNumber: pair, message: "first" }), create({ userNumber: other, message: "other" })];
+    const second = create({ userNumber: pair, message: "second" });
+    // The first batch has left (its statement is in flight) when this call arrives: it leaves in
+    // the turn after its first call reached the batcher.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    const meanwhile = create({ userNumber: later, message: "meanwhile" });
+    const results = await Promise.all([...first, second, meanwhile]);
+
+    expect(results.every((result) => result.ok)).toBe(true);
+    const tx = Object.fromEntries(
+      (await rows("SELECT body, xmin::text AS tx FROM sms_message WHERE account_id = $1 AND body <> 'warm-up'", [account.id])).map(
+        (row) => [row.body, row.tx],
+      ),
+    );
+    expect(tx.other).toBe(tx.first);
+    expect(tx.second).not.toBe(tx.first);
+    expect(tx.meanwhile).toBe(tx.second);
+    const messages = await rows(
+      "SELECT m.body FROM sms_message m JOIN sms_conversation c ON c.id = m.conversation_id WHERE c.user_number = $1 ORDER BY m.created_at",
+      [pair],
+    );
+    expect(messages.map((message) => message.body)).toEqual(["first", "second"]);
+  });
+
   it("answers a messageSid used twice in one batch as a replay, or as MESSAGE_SID_CONFLICT when the message differs", async () => {
     const userNumber = randomNumber();
 

@@ -60,10 +60,7 @@ export class WriteBatcher<Item, Result> {
   private arrivals = 0;
   private readonly ready: ReadyBatch[] = [];
 
-  constructor(
-    write: (items: readonly Item[]) => Promise<ReadonlyArray<Result | Error | typeof LATER>>,
-    options: WriteBatcherOptions = {},
-  ) {
+  constructor(write: (items: readonly Item[]) => Promise<ReadonlyArray<Result | Error | typeof LATER>>, options: WriteBatcherOptions = {}) {
     this.maxConcurrent = options.maxConcurrentBatches ?? 1;
     this.maxBatchSize = options.maxBatchSize ?? 100;
     this.stalledAfterMs = options.stalledAfterMs ?? 20;
@@ -78,7 +75,7 @@ export class WriteBatcher<Item, Result> {
         for (const entry of order.slice(this.maxBatchSize)) answers.set(entry, this.loader.load(entry));
         try {
           const results = await write(taken.map((entry) => entry.item));
-          taken.forEach((entry, i) => answers.set(entry, results[i] === LATER ? this.loader.load(entry) : (results[i] as Result | Error)));
+          taken.forEach((entry, i) => answers.set(entry, results[i] === LATER ? this.loader.load(entry) : (results[i])));
         } catch (error) {
           for (const entry of taken) answers.set(entry, error instanceof Error ? error : new Error(String(error)));
         } finally {
