@@ -75,7 +75,7 @@ export class WriteBatcher<Item, Result> {
         for (const entry of order.slice(this.maxBatchSize)) answers.set(entry, this.loader.load(entry));
         try {
           const results = await write(taken.map((entry) => entry.item));
-          taken.forEach((entry, i) => answers.set(entry, results[i] === LATER ? this.loader.load(entry) : (results[i])));
+          taken.forEach((entry, i) => answers.set(entry, results[i] === LATER ? this.loader.load(entry) : results[i]));
         } catch (error) {
           for (const entry of taken) answers.set(entry, error instanceof Error ? error : new Error(String(error)));
         } finally {
