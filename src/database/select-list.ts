@@ -6,9 +6,12 @@ interface EntityColumns {
   columns: ReadonlyArray<{ databaseName: string; propertyName: string; timestamp: boolean }>;
   /** Reads a row made by jsonObjectOf (see jsonRowReaderOf). */
   readJson: (json: Record<string, unknown>) => ObjectLiteral;
-  /** Made per alias: `selectList` and `jsonObject`, by alias. */
+  /** Made per alias and property set: `selectList` and `jsonObject`, by `alias` or `alias:properties`. */
   byAlias: Map<string, { selectList: string; jsonObject: string }>;
 }
+
+/** Select lists kept per entity, at most. */
+const MAX_KEPT_LISTS = 64;
 
 const made = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityColumns>>();
 
@@ -39,38 +42,56 @@ function columnsOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>):
   return found;
 }
 
-function aliasedOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, alias: string) {
+/** An entity's properties, as a read names the ones it needs (undefined: every one). */
+export type PropertyNames<T> = ReadonlyArray<keyof T & string>;
+
+function aliasedOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, alias: string, properties?: readonly string[]) {
   const { columns, byAlias } = columnsOf(dataSource, entity);
-  let aliased = byAlias.get(alias);
+  const read = properties ? columns.filter((column) => properties.includes(column.propertyName)) : columns;
+  const key = properties ? `${alias}:${read.map((column) => column.propertyName).join(",")}` : alias;
+  let aliased = byAlias.get(key);
   if (!aliased) {
     aliased = {
-      selectList: columns.map((column) => `${alias}.${column.databaseName} AS "${column.propertyName}"`).join(", "),
-      jsonObject: `json_build_object(${columns
+      selectList: read.map((column) => `${alias}.${column.databaseName} AS "${column.propertyName}"`).join(", "),
+      jsonObject: `json_build_object(${read
         .map((column) => `'${column.propertyName}', ${alias}.${column.databaseName}${column.timestamp ? "::text" : ""}`)
         .join(", ")})`,
     };
-    byAlias.set(alias, aliased);
+    // Selections choose the property sets: past a bound, new ones are made per read, not kept.
+    if (byAlias.size < MAX_KEPT_LISTS) byAlias.set(key, aliased);
   }
   return aliased;
 }
 
 /**
- * The SELECT list of every column an entity declares, each aliased to its property name
+ * The SELECT list of every column an entity declares (or of those of `properties`, in the
+ * entity's order), each aliased to its property name
  * (`c.account_id AS "accountId"`): pg then builds each row in the entity's own shape, so a read
  * hands its rows on as they come, with no mapping or ORM hydration between the rows and the
  * response. Made once per entity and alias from the entity's metadata, so it follows the entity.
  */
-export function selectListOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, alias: string): string {
-  return aliasedOf(dataSource, entity, alias).selectList;
+export function selectListOf<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  alias: string,
+  properties?: PropertyNames<T>,
+): string {
+  return aliasedOf(dataSource, entity, alias, properties).selectList;
 }
 
 /**
  * A row of the entity as one JSON value (`json_build_object(…)`, keyed by property names,
  * timestamps as PostgreSQL's text), for a statement that nests rows in another's (a page's
- * messages in each conversation of a list). Read back with jsonRowReaderOf.
+ * messages in each conversation of a list); of `properties` only, if given. Read back with
+ * jsonRowReaderOf.
  */
-export function jsonObjectOf<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, alias: string): string {
-  return aliasedOf(dataSource, entity, alias).jsonObject;
+export function jsonObjectOf<T extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  alias: string,
+  properties?: PropertyNames<T>,
+): string {
+  return aliasedOf(dataSource, entity, alias, properties).jsonObject;
 }
 
 /** The reader of rows made by jsonObjectOf: each in the entity's own shape, its timestamps read as Dates (parseTimestamptz). */

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import { conversationIncludes, conversationListIncludes, includesAnything, primeIncluded } from "./conversation-includes";
+import { attachIncluded, conversationIncludes, conversationListIncludes, includesAnything, pageShapeKey } from "./conversation-includes";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import { accountEvents } from "./subscription-filter";
 import { mapPage, toPageRequest } from "../services/shared/pagination";
@@ -56,9 +56,9 @@ export class SmsConversationResolver {
     }
     const found = await this.conversationQueryService.findWithIncludes(accountId, uuid, includes);
     if (!found.conversation) return null;
-    loaders.conversation.prime(uuid, found.conversation);
-    primeIncluded(loaders, includes, found);
-    return SmsConversationType.from(found.conversation);
+    const conversation = SmsConversationType.from(found.conversation);
+    attachIncluded(loaders, includes, found, [{ row: found.conversation, type: conversation }]);
+    return conversation;
   }
 
   @Authorized()
@@ -80,13 +80,15 @@ export class SmsConversationResolver {
     if (filter) await assertValidArgs(filter, "filter");
     const includes = conversationListIncludes(info);
     const page = await this.conversationQueryService.list(accountId, { ...paging, filter, orderBy }, includes);
-    // Later field resolvers (agent, messages, smsConversation, node) find these rows without another statement.
-    for (const { node } of page.edges) loaders.conversation.prime(node.id, node);
-    primeIncluded(loaders, includes, page);
-    return Object.assign(new SmsConversationConnection(), {
-      ...mapPage(page, (node) => SmsConversationType.from(node)),
-      count: page.totalCount,
-    });
+    const connection = mapPage(page, (node) => SmsConversationType.from(node));
+    // Their field resolvers (agent, messages) find what was read with them without another statement.
+    attachIncluded(
+      loaders,
+      includes,
+      page,
+      connection.edges.map((edge, i) => ({ row: page.edges[i].node, type: edge.node })),
+    );
+    return Object.assign(new SmsConversationConnection(), { ...connection, count: page.totalCount });
   }
 
   @Authorized()
@@ -168,14 +170,14 @@ export class SmsConversationResolver {
     // Without a cursor, pages of many conversations load in one statement.
     const page =
       request.cursor === null
-        ? await loaders.firstMessages(request).load(conversationId)
+        ? (conversation.included?.messagePages?.get(pageShapeKey(request)) ?? (await loaders.firstMessages(request).load(conversationId)))
         : await this.messageService.listForConversation(conversationId, paging);
     return mapPage(page, (node) => SmsMessageType.from(node));
   }
 
   @FieldResolver(() => AgentNumberType, { description: "The agent number of the conversation, with its configs." })
   async agent(@Root() conversation: SmsConversationType, @Ctx() { loaders }: Context): Promise<AgentNumberType> {
-    const number = await loaders.agentNumber.load(conversation.entity.agentNumberId);
+    const number = conversation.included?.agent ?? (await loaders.agentNumber.load(conversation.entity.agentNumberId));
     if (!number) throw new Error(`conversation ${conversation.entity.id} has no agent number`);
     return AgentNumberType.from(number);
   }

@@ -2,7 +2,10 @@ import { AgentNumberChannel } from "../../services/agent-numbers/agent-number-ch
 import { DateTimeISOResolver, JSONObjectResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
 import { NodeInterface } from "./node.interface";
+import type { AgentNumber } from "../../entities/agent-number.entity";
 import type { SmsConversation } from "../../entities/sms-conversation.entity";
+import type { SmsMessage } from "../../entities/sms-message.entity";
+import type { Page } from "../../services/shared/pagination";
 import { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
 import { toPublicId } from "../../services/shared/public-id";
 import "./register-enums";
@@ -15,8 +18,11 @@ import { FIELD_COST } from "./field-cost";
   description: "A conversation between a user number and one of the account's agent numbers.",
 })
 export class SmsConversationType implements NodeInterface {
-  /** The row behind this object, for field resolvers. Not exposed. */
+  /** The row behind this object, for field resolvers: only the properties its selection reads, when read with them. Not exposed. */
   entity!: SmsConversation;
+
+  /** What was read with the row for its field resolvers (conversation-includes.ts), message pages by page shape. Not exposed. */
+  included?: { agent?: AgentNumber; messagePages?: Map<string, Page<SmsMessage>> };
 
   @Field(() => ID, { description: "Opaque id (`conv_…`); the mutation's `conversationId`." })
   id!: string;

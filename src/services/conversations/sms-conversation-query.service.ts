@@ -2,7 +2,7 @@ import type { AgentNumberChannel } from "../agent-numbers/agent-number-channel.e
 import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { SqlConditions } from "../../database/sql-conditions";
-import { jsonObjectOf, jsonRowReaderOf, selectListOf } from "../../database/select-list";
+import { jsonObjectOf, jsonRowReaderOf, type PropertyNames, selectListOf } from "../../database/select-list";
 import { type SqlReader, sqlReaderOf } from "../../database/sql-reader";
 import { AgentNumber } from "../../entities/agent-number.entity";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
@@ -10,7 +10,7 @@ import { SmsMessage } from "../../entities/sms-message.entity";
 import { messagePage } from "./sms-message.service";
 import type { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
 import { DEFAULT_CONVERSATION_ORDER, OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "./conversation-order";
-import { assertOffsetPage, type Page, type PageArgs, type PageRequest, toPage, toPageRequest } from "../shared/pagination";
+import { assertOffsetPage, type Page, type PageArgs, type PageRequest, rowCountLiteral, toPage, toPageRequest } from "../shared/pagination";
 import { InvalidArgumentError } from "../shared/user-input-error";
 import { type EffectiveTimeoutConfig, effectiveSettingsOf, effectiveSettingsSql } from "../shared/timeout-rules.sql";
 import {
@@ -35,11 +35,27 @@ export interface SmsConversationFilter {
 
 /** What a read of conversations reads with them, in the same statement. */
 export interface ConversationIncludes {
+  /** The conversations' properties to read (those the read needs itself are added). (Default: all) */
+  conversationProperties?: PropertyNames<SmsConversation>;
   /** Each conversation's agent number. */
   agentNumbers?: boolean;
+  /** The agent numbers' properties to read (their id is added). (Default: all) */
+  agentNumberProperties?: PropertyNames<AgentNumber>;
   /** Each conversation's first page of messages (the last, walking backward), for each of these page shapes (no cursor). */
-  messagePages?: readonly PageRequest[];
+  messagePages?: readonly IncludedMessagePage[];
 }
+
+/** A page shape of messages to read with each conversation, and the messages' properties to read (default: all; their keys are added). */
+export type IncludedMessagePage = PageRequest & { properties?: PropertyNames<SmsMessage> };
+
+/** Properties a read of conversations needs whatever is asked: the key of each row and of what it includes. */
+const CONVERSATION_KEYS: PropertyNames<SmsConversation> = ["id", "accountId", "agentNumberId"];
+const AGENT_NUMBER_KEYS: PropertyNames<AgentNumber> = ["id", "accountId"];
+/** A message page's cursors read the messages' keys. */
+const MESSAGE_KEYS: PropertyNames<SmsMessage> = ["id", "conversationId", "createdAt"];
+
+const withKeys = <T>(properties: PropertyNames<T> | undefined, keys: PropertyNames<T>): PropertyNames<T> | undefined =>
+  properties && [...keys, ...properties];
 
 /** What ConversationIncludes asked for, read with the conversations. */
 export interface IncludedRows {
@@ -82,14 +98,14 @@ export class SmsConversationQueryService {
     this.reader = sqlReaderOf(dataSource);
   }
 
-  private get columns(): string {
-    return selectListOf(this.dataSource, SmsConversation, "c");
+  private columns(includes: ConversationIncludes = {}): string {
+    return selectListOf(this.dataSource, SmsConversation, "c", withKeys(includes.conversationProperties, CONVERSATION_KEYS));
   }
 
   async findByIds(accountId: string, ids: readonly string[]): Promise<SmsConversation[]> {
     if (ids.length === 0) return [];
     return this.reader.rows<SmsConversation>(
-      `SELECT ${this.columns} FROM sms_conversation c WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`,
+      `SELECT ${this.columns()} FROM sms_conversation c WHERE c.account_id = $1 AND c.id = ANY($2::uuid[])`,
       [accountId, ids],
     );
   }
@@ -103,7 +119,7 @@ export class SmsConversationQueryService {
     const where = new SqlConditions().add((p) => `c.account_id = ${p}`, accountId).add((p) => `c.id = ${p}::uuid`, id);
     const included = this.includedColumns(includes, where);
     const rows = await this.reader.rows<ListedConversation>(
-      `SELECT ${[this.columns, ...included.columns].join(", ")} FROM sms_conversation c ${included.join} ${where.where}`,
+      `SELECT ${[this.columns(includes), ...included.columns].join(", ")} FROM sms_conversation c ${included.join} ${where.where}`,
       where.values,
     );
     return { conversation: rows[0] ?? null, ...this.includedRows(rows, includes) };
@@ -117,7 +133,7 @@ export class SmsConversationQueryService {
   private includedColumns(includes: ConversationIncludes, where: SqlConditions, order?: string): { columns: string[]; join: string } {
     const columns: string[] = [];
     if (includes.agentNumbers) {
-      const agentNumber = jsonObjectOf(this.dataSource, AgentNumber, "n");
+      const agentNumber = jsonObjectOf(this.dataSource, AgentNumber, "n", withKeys(includes.agentNumberProperties, AGENT_NUMBER_KEYS));
       columns.push(
         order
           ? `CASE WHEN lag(c.agent_number_id) OVER (ORDER BY ${order}) IS DISTINCT FROM c.agent_number_id THEN ${agentNumber} END AS "includedAgentNumber"`
@@ -127,8 +143,8 @@ export class SmsConversationQueryService {
     includes.messagePages?.forEach((messages, index) => {
       const walk = messages.forward ? "ASC" : "DESC";
       columns.push(
-        `(SELECT coalesce(json_agg(${jsonObjectOf(this.dataSource, SmsMessage, "m")} ORDER BY m.created_at ${walk}, m.id ${walk}), '[]')
-          FROM (SELECT * FROM sms_message WHERE conversation_id = c.id ORDER BY created_at ${walk}, id ${walk} LIMIT ${where.bind(messages.size + 1)}) m
+        `(SELECT coalesce(json_agg(${jsonObjectOf(this.dataSource, SmsMessage, "m", withKeys(messages.properties, MESSAGE_KEYS))} ORDER BY m.created_at ${walk}, m.id ${walk}), '[]')
+          FROM (SELECT * FROM sms_message WHERE conversation_id = c.id ORDER BY created_at ${walk}, id ${walk} LIMIT ${rowCountLiteral(messages.size + 1)}) m
          ) AS "includedMessages${index}"`,
       );
     });
@@ -203,8 +219,8 @@ export class SmsConversationQueryService {
     const orderBy = `c.${column} ${direction}, c.id ${direction}`;
     const included = this.includedColumns(includes, where, orderBy);
     const rows = await this.reader.rows<ListedConversation>(
-      `SELECT ${[this.columns, `${exactTime(column)} AS "sortKey"`, ...included.columns].join(", ")} FROM sms_conversation c ${included.join} ${where.where}
-       ORDER BY ${orderBy} LIMIT ${where.bind(request.size + 1)}`,
+      `SELECT ${[this.columns(includes), `${exactTime(column)} AS "sortKey"`, ...included.columns].join(", ")} FROM sms_conversation c ${included.join} ${where.where}
+       ORDER BY ${orderBy} LIMIT ${rowCountLiteral(request.size + 1)}`,
       where.values,
     );
     const page: ConversationPage = {
@@ -249,7 +265,7 @@ export class SmsConversationQueryService {
     const orderBy = SORT_COLUMNS[query.sort.field].map((column) => `c.${column} ${direction}`).join(", ");
     const [conversations, totalItems] = await Promise.all([
       this.reader.rows<SmsConversation>(
-        `SELECT ${this.columns} FROM sms_conversation c ${where.where} ORDER BY ${orderBy}
+        `SELECT ${this.columns()} FROM sms_conversation c ${where.where} ORDER BY ${orderBy}
          OFFSET ${where.bind(query.offset)} LIMIT ${where.bind(query.limit)}`,
         where.values,
       ),

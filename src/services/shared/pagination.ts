@@ -112,3 +112,16 @@ export function toPage<T>(rows: T[], request: PageRequest, cursorOf: (row: T) =>
 export function mapPage<T, U>(page: Page<T>, map: (node: T) => U): Page<U> {
   return { edges: page.edges.map((edge) => new Edge(map(edge.node), () => edge.cursor)), pageInfo: page.pageInfo };
 }
+
+/**
+ * A row count written into a statement's text (`LIMIT 51`) rather than bound: with the count
+ * known, the plan PostgreSQL makes once for the prepared statement costs what a plan made for
+ * each execution would, so its plan cache keeps it; bound, the once-made plan assumes a tenth of
+ * the table and every execution is planned again. `rows` is a page's size plus one: an integer
+ * from 1 to MAX_PAGE_SIZE + 1 (anything else throws), so a statement has a bounded set of texts.
+ */
+export function rowCountLiteral(rows: number): string {
+  if (!Number.isInteger(rows) || rows < 1 || rows > MAX_PAGE_SIZE + 1)
+    throw new RangeError(`a page reads 1 to ${MAX_PAGE_SIZE + 1} rows, not ${rows}`);
+  return String(rows);
+}

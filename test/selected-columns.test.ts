@@ -1,0 +1,131 @@
+import type { Logger as QueryLogger } from "typeorm";
+import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
+
+/*
+ * A read of conversations reads the properties its selection asks for, and no more: each field
+ * names what it reads (src/resolvers/conversation-includes.ts), and a field that takes the whole
+ * row, or a fragment on an interface, reads them all. Rows read in part answer only the field
+ * that read them, never another field of the same request.
+ */
+
+/** The statements the API sends to PostgreSQL while enabled. */
+class StatementLog implements QueryLogger {
+  statements: string[] = [];
+  enabled = false;
+  logQuery(query: string): void {
+    if (this.enabled) this.statements.push(query);
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+describe("the columns a read of conversations reads", () => {
+  const log = new StatementLog();
+  let harness: Harness;
+  let account: TestAccount;
+  let ids: string[];
+
+  beforeAll(async () => {
+    harness = await startHarness({ runWorker: false, queryLogger: log });
+    account = await harness.createAccount({ numbers: 2, smsConfig: { timeOut: 600, warningTime: 60 } });
+    for (let i = 0; i < 4; i++) {
+      const userNumber = randomNumber();
+      for (let m = 0; m < 2; m++) {
+        const result = await harness.parley.services.conversations.recordMessage(account.id, {
+          userNumber,
+          agentNumber: account.agentNumbers[i % 2],
+          message: `message ${m}`,
+          sender: m % 2 ? "AGENT" : "USER",
+          messageSid: `SM-${i}-${m}-${userNumber}`,
+          requestData: { order: i },
+          timeoutMessage: "Bye",
+        } as never);
+        expect(result.ok).toBe(true);
+      }
+    }
+    const { body } = await harness.graphql(
+      "query { smsConversations(first: 4) { edges { node { id } } } }",
+      {},
+      { apiKey: account.apiKey },
+    );
+    ids = body.data!.smsConversations.edges.map((edge: any) => edge.node.id);
+  });
+  afterAll(() => harness.close());
+
+  /** The answer to `query` and the statements that read conversations for it. */
+  async function read(query: string, variables: Record<string, unknown> = {}) {
+    log.statements = [];
+    log.enabled = true;
+    const { body } = await harness.graphql(query, variables, { apiKey: account.apiKey });
+    log.enabled = false;
+    expect(body.errors).toBeUndefined();
+    return { data: body.data!, statements: log.statements.filter((statement) => statement.includes("FROM sms_conversation c")) };
+  }
+
+  /** Each conversation as node(id) answers `fields`: through the field resolvers and loaders alone. */
+  async function byNode(fields: string) {
+    const answers = [];
+    for (const id of ids) {
+      const { data } = await read(`query($id: ID!) { node(id: $id) { ... on SmsConversation { ${fields} } } }`, { id });
+      answers.push(data.node);
+    }
+    return answers;
+  }
+
+  it("reads of a page only the conversation, agent number and message columns its fields ask for, answering as node(id) does", async () => {
+    const fields = "id status agent { number } messages(last: 1) { edges { cursor node { body } } }";
+    const { data, statements } = await read(`query { smsConversations(first: 4) { edges { node { ${fields} } } } }`);
+
+    expect(statements).toHaveLength(1);
+    const [statement] = statements;
+    expect(statement).toMatch(/c\.status AS "status"/);
+    expect(statement).not.toMatch(/c\.request_data|c\.user_number|c\.timeout_message/);
+    expect(statement).toMatch(/'number', n\.number/);
+    expect(statement).not.toMatch(/'smsConfig'|'optOutReplies'/);
+    expect(statement).toMatch(/'body', m\.body/);
+    expect(statement).not.toMatch(/'messageSid'|'sender'/);
+    expect(data.smsConversations.edges.map((edge: any) => edge.node)).toEqual(await byNode(fields));
+  });
+
+  it("reads every column for a field that takes the whole row (workflow) or a fragment on an interface", async () => {
+    const workflow = await read("query { smsConversations(first: 4) { edges { node { id workflow { status } } } } }");
+    expect(workflow.statements[0]).toMatch(/c\.request_data AS "requestData"/);
+
+    const { statements } = await read(
+      "query($id: ID!) { smsConversation(id: $id) { ... on Node { id } messages(last: 1) { edges { node { body } } } } }",
+      { id: ids[0] },
+    );
+    expect(statements[0]).toMatch(/c\.request_data AS "requestData"/);
+  });
+
+  it("gives every alias of a field what it asks for, reading the union of their columns", async () => {
+    const fields =
+      "id a: agent { number } b: agent { smsConfig { timeOut warningTime } } x: messages(last: 1) { edges { node { body } } } y: messages(last: 1) { edges { node { sender messageSid } } } timeoutConfig { timeoutMessage } requestData";
+    const { data, statements } = await read(`query { smsConversations(first: 4) { edges { node { ${fields} } } } }`);
+
+    expect(statements).toHaveLength(1);
+    expect(data.smsConversations.edges.map((edge: any) => edge.node)).toEqual(await byNode(fields));
+    expect(data.smsConversations.edges[0].node.y.edges[0].node.messageSid).toMatch(/^SM-/);
+    expect(data.smsConversations.edges[0].node.b.smsConfig).toEqual({ timeOut: 600, warningTime: 60 });
+  });
+
+  it("never answers another field of the request with rows read in part", async () => {
+    const whole =
+      "id userNumber requestData timeoutConfig { timeoutMessage } agent { number smsConfig { timeOut } } messages(last: 1) { edges { node { body sender messageSid } } }";
+    const { data } = await read(
+      `query($id: ID!) {
+         smsConversations(first: 4) { edges { node { id agent { number } messages(last: 1) { edges { node { body } } } } } }
+         node(id: $id) { ... on SmsConversation { ${whole} } }
+       }`,
+      { id: ids[0] },
+    );
+
+    const [alone] = await byNode(whole);
+    expect(data.node).toEqual(alone);
+    expect(data.node.requestData).toEqual(expect.objectContaining({ order: expect.any(Number) }));
+    expect(data.node.messages.edges[0].node.messageSid).toMatch(/^SM-/);
+  });
+});
