@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { Logger as QueryLogger } from "typeorm";
+import { StatementLog } from "./support/statement-log";
 import { capturedLogger } from "./support/captured-logger";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { expectMatchesOpenApi } from "./support/rest";
@@ -11,21 +11,7 @@ import { expectMatchesOpenApi } from "./support/rest";
  * no personal data in the logs.
  */
 
-/** The statements the API sends while enabled. */
-class Statements implements QueryLogger {
-  seen: string[] = [];
-  enabled = false;
-  logQuery(query: string): void {
-    if (this.enabled) this.seen.push(query);
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
-
-const statements = new Statements();
+const statements = new StatementLog();
 const logs = capturedLogger();
 let harness: Harness;
 let account: TestAccount;
@@ -45,14 +31,14 @@ const valid = () => ({ user_number: randomNumber(), agent_number: account.agentN
 
 /** The statements `action` makes the API send. */
 async function statementsOf(action: () => Promise<unknown>): Promise<string[]> {
-  statements.seen = [];
+  statements.statements = [];
   statements.enabled = true;
   try {
     await action();
   } finally {
     statements.enabled = false;
   }
-  return statements.seen;
+  return statements.statements;
 }
 
 describe("without a valid key", () => {

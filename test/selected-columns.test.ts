@@ -1,4 +1,4 @@
-import type { Logger as QueryLogger } from "typeorm";
+import { StatementLog } from "./support/statement-log";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 
 /*
@@ -7,20 +7,6 @@ import { type Harness, randomNumber, startHarness, type TestAccount } from "./su
  * row, or a fragment on an interface, reads them all. Rows read in part answer only the field
  * that read them, never another field of the same request.
  */
-
-/** The statements the API sends to PostgreSQL while enabled. */
-class StatementLog implements QueryLogger {
-  statements: string[] = [];
-  enabled = false;
-  logQuery(query: string): void {
-    if (this.enabled) this.statements.push(query);
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
 
 describe("the columns a read of conversations reads", () => {
   const log = new StatementLog();

@@ -1,23 +1,9 @@
-import type { Logger as QueryLogger } from "typeorm";
+import { StatementLog } from "./support/statement-log";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { PAGE } from "./support/operations";
 
-/** Counts the statements the API sends to PostgreSQL while enabled. */
-class StatementCounter implements QueryLogger {
-  statements: string[] = [];
-  enabled = false;
-  logQuery(query: string): void {
-    if (this.enabled) this.statements.push(query);
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
-
 describe("statement count of nested reads", () => {
-  const counter = new StatementCounter();
+  const counter = new StatementLog();
   let harness: Harness;
   let account: TestAccount;
 
