@@ -3,7 +3,8 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, R
 import { attachIncluded, conversationIncludes, conversationListIncludes, includesAnything, pageShapeKey } from "./conversation-includes";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import { accountEvents } from "./subscription-filter";
-import { mapPage, toPageRequest } from "../services/shared/pagination";
+import { mapPage, type Page, toPageRequest } from "../services/shared/pagination";
+import type { SmsMessage } from "../entities/sms-message.entity";
 import { parsePublicId, toPublicId } from "../services/shared/public-id";
 import type { SmsConversationQueryService } from "../services/conversations/sms-conversation-query.service";
 import type { RecordMessageResult, SmsConversationService } from "../services/conversations/sms-conversation.service";
@@ -160,26 +161,29 @@ export class SmsConversationResolver {
   }
 
   @FieldResolver(() => SmsMessageConnection, { description: "The conversation's messages, oldest first." })
-  async messages(
+  messages(
     @Root() conversation: SmsConversationType,
     @Args(() => ConnectionArgs) paging: ConnectionArgs,
     @Ctx() { loaders }: Context,
-  ): Promise<SmsMessageConnection> {
+  ): SmsMessageConnection | Promise<SmsMessageConnection> {
     const request = toPageRequest(paging);
     const conversationId = conversation.entity.id;
-    // Without a cursor, pages of many conversations load in one statement.
-    const page =
-      request.cursor === null
-        ? (conversation.included?.messagePages?.get(pageShapeKey(request)) ?? (await loaders.firstMessages(request).load(conversationId)))
-        : await this.messageService.listForConversation(conversationId, paging);
-    return mapPage(page, (node) => SmsMessageType.from(node));
+    const connection = (page: Page<SmsMessage>) => mapPage(page, (node) => SmsMessageType.from(node));
+    if (request.cursor !== null) return this.messageService.listForConversation(conversationId, paging).then(connection);
+    // Read with the conversation: answered without a promise; else pages of many conversations load in one statement.
+    const included = conversation.included?.messagePages?.get(pageShapeKey(request));
+    return included ? connection(included) : loaders.firstMessages(request).load(conversationId).then(connection);
   }
 
   @FieldResolver(() => AgentNumberType, { description: "The agent number of the conversation, with its configs." })
-  async agent(@Root() conversation: SmsConversationType, @Ctx() { loaders }: Context): Promise<AgentNumberType> {
-    const number = conversation.included?.agent ?? (await loaders.agentNumber.load(conversation.entity.agentNumberId));
-    if (!number) throw new Error(`conversation ${conversation.entity.id} has no agent number`);
-    return AgentNumberType.from(number);
+  agent(@Root() conversation: SmsConversationType, @Ctx() { loaders }: Context): AgentNumberType | Promise<AgentNumberType> {
+    // Read with the conversation: answered without a promise.
+    const included = conversation.included?.agent;
+    if (included) return AgentNumberType.from(included);
+    return loaders.agentNumber.load(conversation.entity.agentNumberId).then((number) => {
+      if (!number) throw new Error(`conversation ${conversation.entity.id} has no agent number`);
+      return AgentNumberType.from(number);
+    });
   }
 
   @FieldResolver(() => WorkflowType, { description: "The workflow processing this conversation." })
