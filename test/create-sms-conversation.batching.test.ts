@@ -1,5 +1,7 @@
 import type { RecordMessageCommand } from "../src/services/conversations/record-message.command";
 import { UserErrorCode } from "../src/services/shared/user-error-code.enum";
+import { createServices } from "../src/services/services";
+import { eventually } from "./support/eventually";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 import { refusePoisonedMessages } from "./support/poisoned-messages";
 
@@ -78,21 +80,39 @@ describe("createSmsConversation in batches", () => {
   });
 
   it("writes a pair's later call of a batch with the next batch, in one transaction with the calls that came meanwhile", async () => {
+    // A recorder whose waiting batch never goes early, so the next batch holds what came meanwhile.
+    const recorder = createServices(harness.parley.database.dataSource, { writeBatching: { stalledAfterMs: 60_000 } });
+    const record = (userNumber: string, message: string) =>
+      recorder.conversations.recordMessage(account.id, {
+        agentNumber: account.agentNumbers[0],
+        userNumber,
+        message,
+      });
     const [pair, other, later] = [randomNumber(), randomNumber(), randomNumber()];
+    expect((await record(other, "earlier")).ok).toBe(true);
 
-    const first = [create({ userNumber: pair, message: "first" }), create({ userNumber: other, message: "other" })];
-    const second = create({ userNumber: pair, message: "second" });
-    // The first batch has left (its statement is in flight) when this call arrives: it leaves in
-    // the turn after its first call reached the batcher.
-    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
-    const meanwhile = create({ userNumber: later, message: "meanwhile" });
-    const results = await Promise.all([...first, second, meanwhile]);
+    // The first batch stays in flight on a lock on `other`'s conversation until the call that came meanwhile waits.
+    const blocker = await harness.db.connect();
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT id FROM sms_conversation WHERE account_id = $1 AND user_number = $2 FOR UPDATE", [account.id, other]);
+      const first = [record(pair, "first"), record(other, "other"), record(pair, "second")];
+      await eventually(async () => {
+        const { rows: waiting } = await harness.db.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'parley-writer' AND wait_event_type = 'Lock'",
+        );
+        expect(waiting).toEqual([{ n: 1 }]);
+      });
+      const meanwhile = record(later, "meanwhile");
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      await blocker.query("COMMIT");
+      expect((await Promise.all([...first, meanwhile])).every((result) => result.ok)).toBe(true);
+    } finally {
+      blocker.release();
+    }
 
-    expect(results.every((result) => result.ok)).toBe(true);
     const tx = Object.fromEntries(
-      (await rows("SELECT body, xmin::text AS tx FROM sms_message WHERE account_id = $1 AND body <> 'warm-up'", [account.id])).map(
-        (row) => [row.body, row.tx],
-      ),
+      (await rows("SELECT body, xmin::text AS tx FROM sms_message WHERE account_id = $1", [account.id])).map((row) => [row.body, row.tx]),
     );
     expect(tx.other).toBe(tx.first);
     expect(tx.second).not.toBe(tx.first);
