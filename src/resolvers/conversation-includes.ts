@@ -5,7 +5,7 @@ import type { AgentNumber } from "../entities/agent-number.entity";
 import type { SmsConversation } from "../entities/sms-conversation.entity";
 import type { SmsMessage } from "../entities/sms-message.entity";
 import type { ConversationIncludes, IncludedMessagePage, IncludedRows } from "../services/conversations/sms-conversation-query.service";
-import { type PageRequest, toPageRequest } from "../services/shared/pagination";
+import { type PageRequest, pageShapeOf, toPageRequest } from "../services/shared/pagination";
 import type { Loaders } from "./loaders";
 import type { SmsConversationType } from "./types/sms-conversation.type";
 
@@ -115,11 +115,8 @@ function messagePropertiesOf(trees: readonly ResolveTree[]): PropertyNames<SmsMe
   return propertiesOf(nodes, "SmsMessage", MESSAGE_FIELDS);
 }
 
-/** The key of a page shape (size and direction) among the pages read ahead. */
-export const pageShapeKey = (request: PageRequest): string => `${request.size}:${request.forward}`;
-
 function includesOf(conversations: ResolveTree[]): ConversationIncludes {
-  const pages = new Map<string, { request: PageRequest; trees: ResolveTree[] }>();
+  const pages = new Map<number, { request: PageRequest; trees: ResolveTree[] }>();
   for (const messages of conversations.flatMap((conversation) => selected(conversation, "SmsConversation", "messages"))) {
     let request: PageRequest;
     try {
@@ -127,7 +124,7 @@ function includesOf(conversations: ResolveTree[]): ConversationIncludes {
     } catch {
       continue; // Refused by the field's own resolver, with its error.
     }
-    const key = pageShapeKey(request);
+    const key = pageShapeOf(request);
     if (request.cursor !== null || (pages.size >= MAX_INCLUDED_PAGES && !pages.has(key))) continue;
     const page = pages.get(key) ?? { request, trees: [] };
     page.trees.push(messages);
@@ -181,7 +178,7 @@ export function attachIncluded(
   rows: IncludedRows,
   conversations: ReadonlyArray<{ row: SmsConversation; type: SmsConversationType }>,
 ): void {
-  const shapes = includes.messagePages?.map(pageShapeKey) ?? [];
+  const shapes = includes.messagePages?.map(pageShapeOf) ?? [];
   for (const { row, type } of conversations) {
     type.included = {
       agent: rows.agentNumbers?.get(row.agentNumberId),

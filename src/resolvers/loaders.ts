@@ -5,7 +5,7 @@ import type { SmsMessage } from "../entities/sms-message.entity";
 import type { WebhookDeliveryAttempt } from "../entities/webhook-delivery-attempt.entity";
 import type { Workflow } from "../entities/workflow.entity";
 import type { EffectiveTimeoutConfig } from "../services/shared/timeout-rules.sql";
-import type { Page, PageRequest } from "../services/shared/pagination";
+import { type Page, type PageRequest, pageShapeOf } from "../services/shared/pagination";
 import type { Services } from "../services/services";
 
 /** What the loaders read through. */
@@ -113,8 +113,7 @@ class RequestLoaders implements Loaders {
   }
 
   firstMessages(request: PageRequest): DataLoader<string, Page<SmsMessage>> {
-    // The page's size, negated (less one) when walking backward.
-    const shape = request.forward ? request.size : -1 - request.size;
+    const shape = pageShapeOf(request);
     let loader = this.firstMessagesByShape.get(shape);
     if (!loader) {
       loader = new DataLoader(async (ids) => {

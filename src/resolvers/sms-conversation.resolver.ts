@@ -1,9 +1,9 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import { attachIncluded, conversationIncludes, conversationListIncludes, includesAnything, pageShapeKey } from "./conversation-includes";
+import { attachIncluded, conversationIncludes, conversationListIncludes, includesAnything } from "./conversation-includes";
 import { type ParleyEvent, ParleyEventType } from "../events/parley-event";
 import { accountEvents } from "./subscription-filter";
-import { mapPage, type Page, toPageRequest } from "../services/shared/pagination";
+import { mapPage, type Page, pageShapeOf, toPageRequest } from "../services/shared/pagination";
 import type { SmsMessage } from "../entities/sms-message.entity";
 import { parsePublicId, toPublicId } from "../services/shared/public-id";
 import type { SmsConversationQueryService } from "../services/conversations/sms-conversation-query.service";
@@ -171,7 +171,7 @@ export class SmsConversationResolver {
     const connection = (page: Page<SmsMessage>) => mapPage(page, (node) => SmsMessageType.from(node));
     if (request.cursor !== null) return this.messageService.listForConversation(conversationId, paging).then(connection);
     // Read with the conversation: answered without a promise; else pages of many conversations load in one statement.
-    const included = conversation.included?.messagePages?.get(pageShapeKey(request));
+    const included = conversation.included?.messagePages?.get(pageShapeOf(request));
     return included ? connection(included) : loaders.firstMessages(request).load(conversationId).then(connection);
   }
 

@@ -21,8 +21,8 @@ export class SmsConversationType implements NodeInterface {
   /** The row behind this object, for field resolvers: only the properties its selection reads, when read with them. Not exposed. */
   entity!: SmsConversation;
 
-  /** What was read with the row for its field resolvers (conversation-includes.ts), message pages by page shape. Not exposed. */
-  included?: { agent?: AgentNumber; messagePages?: Map<string, Page<SmsMessage>> };
+  /** What was read with the row for its field resolvers (conversation-includes.ts), message pages by pageShapeOf. Not exposed. */
+  included?: { agent?: AgentNumber; messagePages?: Map<number, Page<SmsMessage>> };
 
   @Field(() => ID, { description: "Opaque id (`conv_…`); the mutation's `conversationId`." })
   id!: string;

@@ -61,6 +61,12 @@ export function toPageRequest({ first, after, last, before }: PageArgs): PageReq
   return { size: (forward ? first : last) ?? DEFAULT_PAGE_SIZE, forward, cursor: (forward ? after : before) ?? null };
 }
 
+/**
+ * A page request's shape: its size and direction, not its cursor (the size, negated less one
+ * walking backward). Pages of one shape, of many conversations, are read together.
+ */
+export const pageShapeOf = (request: PageRequest): number => (request.forward ? request.size : -1 - request.size);
+
 export interface Page<T> {
   edges: Array<Edge<T>>;
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
