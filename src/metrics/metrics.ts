@@ -88,6 +88,9 @@ export class Metrics {
   });
 
   constructor() {
+    // The process's CPU counters count from their registration: registered now, not at the first
+    // scrape, they hold the CPU the process spent serving before it.
+    processMetrics();
     const pools = this.pools;
     const subscriptionCounts = () => this.subscriptionCounts;
     new Gauge({
