@@ -30,7 +30,8 @@ import { createBenchDatabase, freePort } from "./support/bench-database";
  * and Parley runs of scenario 1 so that machine drift hits both. Scenario 1 is also run on an
  * unseeded database — what a new deployment has: freshly migrated, no seed, no ANALYZE — by a
  * Parley process of its own, after the same warm-up on that database (so the measured run is
- * the database's first BENCH_WARM_UP + BENCH_DURATION seconds of traffic).
+ * the database's first BENCH_WARM_UP + BENCH_DURATION seconds of traffic); twice, each time on a
+ * new database, alternating with the seeded runs: its ratio is of the two means.
  * The reads (bench/read-queries.ts) run on Parley, a hand-written graphql-yoga + pg server
  * (bench/peers/yoga-server.ts) and PostGraphile 5 (bench/peers/postgraphile-server.ts), each
  * warmed up and its answer checked first, alternating Parley, yoga, PostGraphile twice per read
@@ -395,8 +396,8 @@ async function main(): Promise<void> {
       await drain(pool);
 
       /** Scenario 1 on a new database by a new process: warm-up, then the measured run (see the header). */
-      const unseededRun = async (connections: number): Promise<Result> => {
-        const name = `parley_bench_unseeded_${connections}`;
+      const unseededRun = async (connections: number, round: number): Promise<Result> => {
+        const name = `parley_bench_unseeded_${connections}_${round}`;
         const url = await database.another(name);
         const { apiKey: unseededKey } = await migratedDatabase(url);
         const port = await freePort();
@@ -418,7 +419,9 @@ async function main(): Promise<void> {
           drains.push(
             `after scenario 1 unseeded at ${connections} connections: backlog drained in ${(await drain(unseededPool)).toFixed(1)} s`,
           );
-          unseededAnalyses.push(`unseeded db at ${connections} connections, analyses by Parley + autovacuum: ${await analyses(url)}`);
+          unseededAnalyses.push(
+            `unseeded db ${round + 1} at ${connections} connections, analyses by Parley + autovacuum: ${await analyses(url)}`,
+          );
           return result;
         } finally {
           await unseededPool.end();
@@ -430,13 +433,16 @@ async function main(): Promise<void> {
         results.push(
           await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
         );
-        const before = await statementCount(pool, SEEDED_DATABASE);
-        const created = await load("1. new conversations", parley.pid!, parleyUrl, connections, createNew, gqlError);
-        const statements = (await statementCount(pool, SEEDED_DATABASE)) - before;
-        created.statementsPerRequest = statements / (created.rps * DURATION);
-        results.push(created);
-        drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
-        results.push(await unseededRun(connections));
+        // Seeded and unseeded alternate, so that machine drift hits both.
+        for (let round = 0; round < 2; round++) {
+          const before = await statementCount(pool, SEEDED_DATABASE);
+          const created = await load("1. new conversations", parley.pid!, parleyUrl, connections, createNew, gqlError);
+          const statements = (await statementCount(pool, SEEDED_DATABASE)) - before;
+          created.statementsPerRequest = statements / (created.rps * DURATION);
+          results.push(created);
+          drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
+          results.push(await unseededRun(connections, round));
+        }
         results.push(
           await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
         );
@@ -557,15 +563,31 @@ async function main(): Promise<void> {
     if (ONLY !== "reads") {
       for (const connections of [10, 50]) {
         const floors = results.filter((r) => r.connections === connections && r.name.startsWith("floor"));
-        const parleyRun = results.find((r) => r.connections === connections && r.name === "1. new conversations")!;
-        const unseeded = results.find((r) => r.connections === connections && r.name === "1. new conversations, unseeded db")!;
+        const mean = (name: string): Result["cpu"] & { rps: number; p99: number } => {
+          const runs = results.filter((r) => r.connections === connections && r.name === name);
+          const of = (value: (r: Result) => number) => runs.reduce((sum, r) => sum + value(r), 0) / runs.length;
+          return {
+            rps: of((r) => r.rps),
+            p99: of((r) => r.p99),
+            server: of((r) => r.cpu.server),
+            postgres: of((r) => r.cpu.postgres),
+            load: of((r) => r.cpu.load),
+          };
+        };
+        const seeded = mean("1. new conversations");
+        const unseeded = mean("1. new conversations, unseeded db");
+        const continuing = mean("2. continuing (USER/AGENT + timeOut)");
         const floorRps = floors.reduce((sum, r) => sum + r.rps, 0) / floors.length;
+        const floorP99 = floors.reduce((sum, r) => sum + r.p99, 0) / floors.length;
         console.log(
-          `ratio Parley / floor, scenario 1 at ${connections} connections: ${(parleyRun.rps / floorRps).toFixed(2)} (${parleyRun.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s)`,
+          `ratio Parley / floor, scenario 1 at ${connections} connections: ${(seeded.rps / floorRps).toFixed(2)} (${seeded.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s)`,
         );
         console.log(
-          `ratio unseeded / seeded, scenario 1 at ${connections} connections: ${(unseeded.rps / parleyRun.rps).toFixed(2)} (${unseeded.rps.toFixed(0)} / ${parleyRun.rps.toFixed(0)} req/s;` +
-            ` CPU µs/req server ${unseeded.cpu.server.toFixed(0)} / ${parleyRun.cpu.server.toFixed(0)}, postgres ${unseeded.cpu.postgres.toFixed(0)} / ${parleyRun.cpu.postgres.toFixed(0)})`,
+          `ratio Parley / floor, scenario 2 at ${connections} connections: ${(continuing.rps / floorRps).toFixed(2)} (${continuing.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s; p99 ${continuing.p99.toFixed(0)} ms, the floor's ${floorP99.toFixed(0)} ms)`,
+        );
+        console.log(
+          `ratio unseeded / seeded, scenario 1 at ${connections} connections (means of two runs): ${(unseeded.rps / seeded.rps).toFixed(2)} (${unseeded.rps.toFixed(0)} / ${seeded.rps.toFixed(0)} req/s;` +
+            ` CPU µs/req server ${unseeded.server.toFixed(0)} / ${seeded.server.toFixed(0)}, postgres ${unseeded.postgres.toFixed(0)} / ${seeded.postgres.toFixed(0)}, autocannon ${unseeded.load.toFixed(0)} / ${seeded.load.toFixed(0)})`,
         );
       }
     }

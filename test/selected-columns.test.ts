@@ -1,3 +1,7 @@
+import { attachIncluded } from "../src/resolvers/conversation-includes";
+import { createLoaders } from "../src/resolvers/loaders";
+import { SmsConversationType } from "../src/resolvers/types/sms-conversation.type";
+import { parsePublicId } from "../src/services/shared/public-id";
 import { StatementLog } from "./support/statement-log";
 import { type Harness, randomNumber, startHarness, type TestAccount } from "./support/harness";
 
@@ -69,10 +73,10 @@ describe("the columns a read of conversations reads", () => {
     const [statement] = statements;
     expect(statement).toMatch(/c\.status AS "status"/);
     expect(statement).not.toMatch(/c\.request_data|c\.user_number|c\.timeout_message/);
-    expect(statement).toMatch(/'number', n\.number/);
-    expect(statement).not.toMatch(/'smsConfig'|'optOutReplies'/);
-    expect(statement).toMatch(/'body', m\.body/);
-    expect(statement).not.toMatch(/'messageSid'|'sender'/);
+    expect(statement).toMatch(/n\.number AS "number"/);
+    expect(statement).not.toMatch(/n\.sms_config|n\.opt_out_replies/);
+    expect(statement).toMatch(/m\.body AS "body"/);
+    expect(statement).not.toMatch(/m\.message_sid|m\.sender/);
     expect(data.smsConversations.edges.map((edge: any) => edge.node)).toEqual(await byNode(fields));
   });
 
@@ -96,6 +100,35 @@ describe("the columns a read of conversations reads", () => {
     expect(data.smsConversations.edges.map((edge: any) => edge.node)).toEqual(await byNode(fields));
     expect(data.smsConversations.edges[0].node.y.edges[0].node.messageSid).toMatch(/^SM-/);
     expect(data.smsConversations.edges[0].node.b.smsConfig).toEqual({ timeOut: 600, warningTime: 60 });
+  });
+
+  it("reads no message past a page whose pageInfo is not asked for, and one when it is", async () => {
+    const edges = "id messages(last: 1) { edges { node { body } } }";
+    const withoutPageInfo = await read(`query { smsConversations(first: 4) { edges { node { ${edges} } } } }`);
+    expect(withoutPageInfo.statements[0]).toMatch(/LIMIT 1\) r/);
+    expect(withoutPageInfo.data.smsConversations.edges.map((edge: any) => edge.node)).toEqual(await byNode(edges));
+
+    const fields = "id messages(last: 1) { edges { node { body } } pageInfo { hasPreviousPage hasNextPage startCursor } }";
+    const withPageInfo = await read(`query { smsConversations(first: 4) { edges { node { ${fields} } } } }`);
+    expect(withPageInfo.statements[0]).toMatch(/LIMIT 2\) r/);
+    const answers = withPageInfo.data.smsConversations.edges.map((edge: any) => edge.node);
+    expect(answers).toEqual(await byNode(fields));
+    // Every conversation has two messages: one before the last.
+    expect(answers.map((answer: any) => answer.messages.pageInfo.hasPreviousPage)).toEqual([true, true, true, true]);
+  });
+
+  it("leaves a page read without its pageInfo out of the request's loaders, which other fields read pageInfo from", async () => {
+    const { services } = harness.parley;
+    const loaders = createLoaders(services, account.id);
+    const request = { size: 1, forward: false, cursor: null };
+    const includes = { messagePages: [{ ...request, pageInfo: false }] };
+    const id = parsePublicId("conversation", ids[0])!;
+    const found = await services.conversationQueries.findWithIncludes(account.id, id, includes);
+    attachIncluded(loaders, includes, found, [{ row: found.conversation!, type: SmsConversationType.from(found.conversation!) }]);
+
+    const page = await loaders.firstMessages(request).load(id);
+
+    expect(page.pageInfo.hasPreviousPage).toBe(true);
   });
 
   it("never answers another field of the request with rows read in part", async () => {

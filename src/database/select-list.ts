@@ -4,10 +4,10 @@ import { parseTimestamptz } from "./timestamptz";
 /** What the reads need of an entity's columns, made once per entity from its metadata. */
 interface EntityColumns {
   columns: ReadonlyArray<{ databaseName: string; propertyName: string; timestamp: boolean }>;
-  /** Reads a row made by jsonObjectOf (see jsonRowReaderOf). */
+  /** Reads a row selected by jsonSelectListOf, as JSON (see jsonRowReaderOf). */
   readJson: (json: Record<string, unknown>) => ObjectLiteral;
-  /** Made per alias and property set: `selectList` and `jsonObject`, by `alias` or `alias:properties`. */
-  byAlias: Map<string, { selectList: string; jsonObject: string }>;
+  /** Made per alias and property set: `selectList` and `jsonSelectList`, by `alias` or `alias:properties`. */
+  byAlias: Map<string, { selectList: string; jsonSelectList: string }>;
 }
 
 /** Select lists kept per entity, at most. */
@@ -53,9 +53,9 @@ function aliasedOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, 
   if (!aliased) {
     aliased = {
       selectList: read.map((column) => `${alias}.${column.databaseName} AS "${column.propertyName}"`).join(", "),
-      jsonObject: `json_build_object(${read
-        .map((column) => `'${column.propertyName}', ${alias}.${column.databaseName}${column.timestamp ? "::text" : ""}`)
-        .join(", ")})`,
+      jsonSelectList: read
+        .map((column) => `${alias}.${column.databaseName}${column.timestamp ? "::text" : ""} AS "${column.propertyName}"`)
+        .join(", "),
     };
     // Selections choose the property sets: past a bound, new ones are made per read, not kept.
     if (byAlias.size < MAX_KEPT_LISTS) byAlias.set(key, aliased);
@@ -80,21 +80,22 @@ export function selectListOf<T extends ObjectLiteral>(
 }
 
 /**
- * A row of the entity as one JSON value (`json_build_object(…)`, keyed by property names,
- * timestamps as PostgreSQL's text), for a statement that nests rows in another's (a page's
- * messages in each conversation of a list); of `properties` only, if given. Read back with
- * jsonRowReaderOf.
+ * The SELECT list of a row to be turned into JSON (`m.created_at::text AS "createdAt"`, of
+ * `properties` only, if given): keyed by property names, timestamps as PostgreSQL's text, which
+ * keeps their microseconds. A statement nests rows in another's (a page's messages in each
+ * conversation of a list) as the JSON of a subquery's rows, `to_json(r)` or
+ * `to_json(ARRAY(SELECT r FROM (SELECT <this list> …) r))`; read back with jsonRowReaderOf.
  */
-export function jsonObjectOf<T extends ObjectLiteral>(
+export function jsonSelectListOf<T extends ObjectLiteral>(
   dataSource: DataSource,
   entity: EntityTarget<T>,
   alias: string,
   properties?: PropertyNames<T>,
 ): string {
-  return aliasedOf(dataSource, entity, alias, properties).jsonObject;
+  return aliasedOf(dataSource, entity, alias, properties).jsonSelectList;
 }
 
-/** The reader of rows made by jsonObjectOf: each in the entity's own shape, its timestamps read as Dates (parseTimestamptz). */
+/** The reader of rows selected by jsonSelectListOf, as JSON: each in the entity's own shape, its timestamps read as Dates (parseTimestamptz). */
 export function jsonRowReaderOf<T extends ObjectLiteral>(
   dataSource: DataSource,
   entity: EntityTarget<T>,

@@ -20,7 +20,8 @@ import type { SmsConversationType } from "./types/sms-conversation.type";
  * reads (the tables below), and a field not in them — a field resolver that takes the whole row,
  * a fragment on an interface — reads them all. What is read so goes to the objects the field
  * returns (SmsConversationType.included), never to the request's loaders, which other fields
- * of the request share.
+ * of the request share. A message page whose connections read only their edges is read without
+ * the row past its end (it then does not know whether more follow, and is not primed either).
  */
 
 /** The fields named `name` (under any alias) of the object type `type` in a selection. */
@@ -115,6 +116,15 @@ function messagePropertiesOf(trees: readonly ResolveTree[]): PropertyNames<SmsMe
   return propertiesOf(nodes, "SmsMessage", MESSAGE_FIELDS);
 }
 
+/** Whether the message connections in `trees` read anything but their edges (their pageInfo). */
+function readsPageInfo(trees: readonly ResolveTree[]): boolean {
+  return trees.some((tree) =>
+    Object.entries(tree.fieldsByTypeName).some(
+      ([on, selection]) => on !== "SmsMessageConnection" || Object.values(selection).some((field) => field.name !== "edges"),
+    ),
+  );
+}
+
 function includesOf(conversations: ResolveTree[]): ConversationIncludes {
   const pages = new Map<number, { request: PageRequest; trees: ResolveTree[] }>();
   for (const messages of conversations.flatMap((conversation) => selected(conversation, "SmsConversation", "messages"))) {
@@ -138,6 +148,7 @@ function includesOf(conversations: ResolveTree[]): ConversationIncludes {
     messagePages: [...pages.values()].map(({ request, trees }): IncludedMessagePage => ({
       ...request,
       properties: messagePropertiesOf(trees),
+      pageInfo: readsPageInfo(trees),
     })),
   };
 }
@@ -189,6 +200,8 @@ export function attachIncluded(
   for (const { row } of conversations) loaders.conversation.prime(row.id, row);
   for (const [id, number] of rows.agentNumbers ?? []) loaders.agentNumber.prime(id, number);
   rows.messagePages?.forEach((pages, index) => {
+    // A page read without its pageInfo cannot answer another field that reads it.
+    if (includes.messagePages![index].pageInfo === false) return;
     const loader = loaders.firstMessages(includes.messagePages![index]);
     for (const [id, messages] of pages) loader.prime(id, messages);
   });

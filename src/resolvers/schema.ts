@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "./auth-checker";
+import { resolveDirectly } from "./direct-field-resolvers";
 import { AgentNumberResolver } from "./agent-number.resolver";
 import { CreateSmsConversationPayloadResolver } from "./create-sms-conversation-payload.resolver";
 import { NodeResolver } from "./node.resolver";
@@ -44,8 +45,9 @@ const noPubSub: PubSub = {
 export async function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
   // Each resolver gets the services it uses. Without services (printing), they are never called.
   const s = services ?? ({} as Services);
+  const conversations = new SmsConversationResolver(s.conversations, s.conversationQueries, s.messages);
   const instances = new Map<unknown, unknown>([
-    [SmsConversationResolver, new SmsConversationResolver(s.conversations, s.conversationQueries, s.messages)],
+    [SmsConversationResolver, conversations],
     [SmsMessageResolver, new SmsMessageResolver()],
     [AgentNumberResolver, new AgentNumberResolver(s.agentNumbers, s.optOuts)],
     [NodeResolver, new NodeResolver()],
@@ -54,7 +56,7 @@ export async function buildParleySchema(services?: Services): Promise<GraphQLSch
   ]);
   // Node's concrete types are listed so that `node(id:)` can return them.
   const orphanedTypes = [SmsConversationType, SmsMessageType, AgentNumberType];
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     orphanedTypes,
     authChecker,
@@ -65,6 +67,12 @@ export async function buildParleySchema(services?: Services): Promise<GraphQLSch
     validateFn: refuseUnacceptableText,
     container: { get: (someClass) => instances.get(someClass) },
   });
+  // Resolved once per conversation of a page: called without type-graphql's per-call wrapper.
+  resolveDirectly<SmsConversationResolver, SmsConversationType>(schema, SmsConversationResolver, {
+    agent: (conversation, _args, context) => conversations.agent(conversation, context),
+    messages: (conversation, args, context) => conversations.messages(conversation, args, context),
+  });
+  return schema;
 }
 
 /** The SDL committed as `schema.graphql`, sorted so that diffs stay readable. */

@@ -49,6 +49,11 @@ export async function assertValidArgs(args: object, argumentName: string): Promi
  */
 export function refuseUnacceptableText(_value: unknown, _type: unknown, { args, info }: ResolverData): void {
   if (info.parentType === info.schema.getMutationType()) return;
+  assertAcceptableArguments(args);
+}
+
+/** Throws BAD_USER_INPUT naming the first of a field's arguments that breaks the text rule (textProblem). */
+export function assertAcceptableArguments(args: Record<string, unknown>): void {
   for (const name in args) {
     const message = textProblem(name, args[name]);
     if (message !== null) throw badUserInput(message, name);

@@ -84,26 +84,29 @@ export class SmsConversationType implements NodeInterface {
   @Field(() => DateTimeISOResolver, { nullable: true, description: "When the timeout flow ended the conversation." })
   timedOutAt!: Date | null;
 
+  /** Every exposed field from `conversation`, assigned here so that each object has them all from the start. */
+  private constructor(conversation: SmsConversation) {
+    this.entity = conversation;
+    this.id = toPublicId("conversation", conversation.id);
+    this.userNumber = conversation.userNumber;
+    this.agentNumber = conversation.agentNumber;
+    this.channel = conversation.channel;
+    this.status = conversation.status;
+    this.currPathwayId = conversation.currPathwayId;
+    this.currPathwayVersion = conversation.currPathwayVersion;
+    this.currentNodeId = conversation.currentNodeId;
+    this.requestData = conversation.requestData;
+    // The row has the four settings TimeoutConfig reads, under their names.
+    this.timeoutConfig = conversation;
+    this.createdAt = conversation.createdAt;
+    this.updatedAt = conversation.updatedAt;
+    this.archivedAt = conversation.archivedAt;
+    this.warningAt = conversation.warningAt;
+    this.timeoutAt = conversation.timeoutAt;
+    this.timedOutAt = conversation.timedOutAt;
+  }
+
   static from(conversation: SmsConversation): SmsConversationType {
-    return Object.assign(new SmsConversationType(), {
-      entity: conversation,
-      id: toPublicId("conversation", conversation.id),
-      userNumber: conversation.userNumber,
-      agentNumber: conversation.agentNumber,
-      channel: conversation.channel,
-      status: conversation.status,
-      currPathwayId: conversation.currPathwayId,
-      currPathwayVersion: conversation.currPathwayVersion,
-      currentNodeId: conversation.currentNodeId,
-      requestData: conversation.requestData,
-      // The row has the four settings TimeoutConfig reads, under their names.
-      timeoutConfig: conversation,
-      createdAt: conversation.createdAt,
-      updatedAt: conversation.updatedAt,
-      archivedAt: conversation.archivedAt,
-      warningAt: conversation.warningAt,
-      timeoutAt: conversation.timeoutAt,
-      timedOutAt: conversation.timedOutAt,
-    });
+    return new SmsConversationType(conversation);
   }
 }

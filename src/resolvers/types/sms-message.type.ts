@@ -44,17 +44,20 @@ export class SmsMessageType implements NodeInterface {
   @Field(() => DateTimeISOResolver, { description: "When Parley recorded it." })
   createdAt!: Date;
 
+  /** Every exposed field from `message`, assigned here so that each object has them all from the start. */
+  private constructor(message: SmsMessage) {
+    this.internalId = message.id;
+    this.conversationId = message.conversationId;
+    this.id = toPublicId("message", message.id);
+    this.sender = message.sender;
+    this.kind = message.kind;
+    this.body = message.body;
+    this.messageSid = message.messageSid;
+    this.deliveryStatus = message.deliveryStatus;
+    this.createdAt = message.createdAt;
+  }
+
   static from(message: SmsMessage): SmsMessageType {
-    return Object.assign(new SmsMessageType(), {
-      internalId: message.id,
-      conversationId: message.conversationId,
-      id: toPublicId("message", message.id),
-      sender: message.sender,
-      kind: message.kind,
-      body: message.body,
-      messageSid: message.messageSid,
-      deliveryStatus: message.deliveryStatus,
-      createdAt: message.createdAt,
-    });
+    return new SmsMessageType(message);
   }
 }

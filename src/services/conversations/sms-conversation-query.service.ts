@@ -2,7 +2,7 @@ import type { AgentNumberChannel } from "../agent-numbers/agent-number-channel.e
 import { createHash } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { SqlConditions } from "../../database/sql-conditions";
-import { jsonObjectOf, jsonRowReaderOf, type PropertyNames, selectListOf } from "../../database/select-list";
+import { jsonRowReaderOf, jsonSelectListOf, type PropertyNames, selectListOf } from "../../database/select-list";
 import { type SqlReader, sqlReaderOf } from "../../database/sql-reader";
 import { AgentNumber } from "../../entities/agent-number.entity";
 import { SmsConversation } from "../../entities/sms-conversation.entity";
@@ -10,7 +10,16 @@ import { SmsMessage } from "../../entities/sms-message.entity";
 import { messagePage } from "./sms-message.service";
 import type { SmsConversationStatus } from "../../entities/sms-conversation-status.enum";
 import { DEFAULT_CONVERSATION_ORDER, OrderDirection, type SmsConversationOrder, SmsConversationOrderField } from "./conversation-order";
-import { assertOffsetPage, type Page, type PageArgs, type PageRequest, rowCountLiteral, toPage, toPageRequest } from "../shared/pagination";
+import {
+  assertOffsetPage,
+  type Page,
+  type PageArgs,
+  type PageRequest,
+  rowCountLiteral,
+  rowsToRead,
+  toPage,
+  toPageRequest,
+} from "../shared/pagination";
 import { InvalidArgumentError } from "../shared/user-input-error";
 import { type EffectiveTimeoutConfig, effectiveSettingsOf, effectiveSettingsSql } from "../shared/timeout-rules.sql";
 import {
@@ -45,8 +54,12 @@ export interface ConversationIncludes {
   messagePages?: readonly IncludedMessagePage[];
 }
 
-/** A page shape of messages to read with each conversation, and the messages' properties to read (default: all; their keys are added). */
-export type IncludedMessagePage = PageRequest & { properties?: PropertyNames<SmsMessage> };
+/**
+ * A page shape of messages to read with each conversation, the messages' properties to read
+ * (default: all; their keys are added), and whether the page's pageInfo is read (default: true;
+ * without it, no row past the page is read, and the page does not know whether more follow).
+ */
+export type IncludedMessagePage = PageRequest & { properties?: PropertyNames<SmsMessage>; pageInfo?: boolean };
 
 /** Properties a read of conversations needs whatever is asked: the key of each row and of what it includes. */
 const CONVERSATION_KEYS: PropertyNames<SmsConversation> = ["id", "accountId", "agentNumberId"];
@@ -133,7 +146,7 @@ export class SmsConversationQueryService {
   private includedColumns(includes: ConversationIncludes, where: SqlConditions, order?: string): { columns: string[]; join: string } {
     const columns: string[] = [];
     if (includes.agentNumbers) {
-      const agentNumber = jsonObjectOf(this.dataSource, AgentNumber, "n", withKeys(includes.agentNumberProperties, AGENT_NUMBER_KEYS));
+      const agentNumber = `(SELECT to_json(r) FROM (SELECT ${jsonSelectListOf(this.dataSource, AgentNumber, "n", withKeys(includes.agentNumberProperties, AGENT_NUMBER_KEYS))}) r)`;
       columns.push(
         order
           ? `CASE WHEN lag(c.agent_number_id) OVER (ORDER BY ${order}) IS DISTINCT FROM c.agent_number_id THEN ${agentNumber} END AS "includedAgentNumber"`
@@ -142,10 +155,12 @@ export class SmsConversationQueryService {
     }
     includes.messagePages?.forEach((messages, index) => {
       const walk = messages.forward ? "ASC" : "DESC";
+      // An array of a subquery's rows holds them in the order they come: the subquery's ORDER BY (nothing at this level reorders them).
       columns.push(
-        `(SELECT coalesce(json_agg(${jsonObjectOf(this.dataSource, SmsMessage, "m", withKeys(messages.properties, MESSAGE_KEYS))} ORDER BY m.created_at ${walk}, m.id ${walk}), '[]')
-          FROM (SELECT * FROM sms_message WHERE conversation_id = c.id ORDER BY created_at ${walk}, id ${walk} LIMIT ${rowCountLiteral(messages.size + 1)}) m
-         ) AS "includedMessages${index}"`,
+        `to_json(ARRAY(SELECT r FROM (
+           SELECT ${jsonSelectListOf(this.dataSource, SmsMessage, "m", withKeys(messages.properties, MESSAGE_KEYS))} FROM sms_message m
+           WHERE m.conversation_id = c.id ORDER BY m.created_at ${walk}, m.id ${walk} LIMIT ${rowCountLiteral(rowsToRead(messages, messages.pageInfo))}) r
+         )) AS "includedMessages${index}"`,
       );
     });
     return { columns, join: includes.agentNumbers ? "JOIN agent_number n ON n.id = c.agent_number_id" : "" };
@@ -163,7 +178,8 @@ export class SmsConversationQueryService {
           )
         : undefined,
       messagePages: includes.messagePages?.map(
-        (messages, index) => new Map(rows.map((row) => [row.id, messagePage(row[`includedMessages${index}`].map(readMessage), messages)])),
+        (messages, index) =>
+          new Map(rows.map((row) => [row.id, messagePage(row[`includedMessages${index}`].map(readMessage), messages, messages.pageInfo)])),
       ),
     };
   }

@@ -11,9 +11,9 @@ import { InvalidArgumentError } from "../shared/user-input-error";
 const CURSOR_KIND = "msg";
 const cursorOf = (message: SmsMessage) => encodeCursor(CURSOR_KIND, message.id);
 
-/** A page of one conversation's messages from rows fetched in walking order, one extra row telling whether more follow. */
-export function messagePage(rows: SmsMessage[], request: PageRequest): Page<SmsMessage> {
-  return toPage(rows, request, cursorOf);
+/** A page of one conversation's messages from rows fetched in walking order (see toPage). */
+export function messagePage(rows: SmsMessage[], request: PageRequest, pageInfo = true): Page<SmsMessage> {
+  return toPage(rows, request, cursorOf, pageInfo);
 }
 
 /** A conversation's message count and latest message. */

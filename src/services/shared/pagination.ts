@@ -40,6 +40,12 @@ export interface PageRequest {
 }
 
 /**
+ * Rows a page read fetches: one more than the page, which tells whether more follow; without
+ * `pageInfo` (its hasNextPage / hasPreviousPage are not read), the page's own rows only (at least 1).
+ */
+export const rowsToRead = (request: PageRequest, pageInfo = true): number => (pageInfo ? request.size + 1 : Math.max(request.size, 1));
+
+/**
  * Relay's paging arguments, checked: `first` with `after`, or `last` with `before`; sizes from
  * 0 to 100. Anything else is a clear BAD_USER_INPUT error naming the argument.
  */
@@ -79,44 +85,73 @@ export interface Page<T> {
 export class Edge<T> {
   private encoded: string | undefined;
 
+  /** `cursorOf` encodes the cursor of `of`: this edge's item, or the item of the edge this one maps. */
   constructor(
     readonly node: T,
-    private readonly encode: () => string,
+    private readonly cursorOf: (of: never) => string,
+    private readonly of: unknown = node,
   ) {}
 
   get cursor(): string {
-    return (this.encoded ??= this.encode());
+    return (this.encoded ??= this.cursorOf(this.of as never));
+  }
+}
+
+const readCursor = (edge: Edge<unknown>): string => edge.cursor;
+
+/** Where a page stands in its connection; hasNextPage and hasPreviousPage throw when the page was read without knowing. */
+class PageInfo<T> {
+  constructor(
+    private readonly edges: ReadonlyArray<Edge<T>>,
+    private readonly next: boolean | null,
+    private readonly previous: boolean | null,
+  ) {}
+
+  get hasNextPage(): boolean {
+    if (this.next === null) throw new UnknownMoreError();
+    return this.next;
+  }
+
+  get hasPreviousPage(): boolean {
+    if (this.previous === null) throw new UnknownMoreError();
+    return this.previous;
+  }
+
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.edges.at(-1)?.cursor ?? null;
+  }
+}
+
+class UnknownMoreError extends Error {
+  constructor() {
+    super("a page read without its pageInfo does not know whether more rows follow");
   }
 }
 
 /**
- * Builds a page from rows fetched in walking order with one extra row (which tells whether more
- * follow). Items come back in the connection's order whichever way we walked.
+ * Builds a page from rows fetched in walking order (rowsToRead: with one extra row, which tells
+ * whether more follow). Items come back in the connection's order whichever way we walked. A
+ * page read without `pageInfo` does not know whether more follow: reading its hasNextPage or
+ * hasPreviousPage throws rather than answer false.
  */
-export function toPage<T>(rows: T[], request: PageRequest, cursorOf: (row: T) => string): Page<T> {
+export function toPage<T>(rows: T[], request: PageRequest, cursorOf: (row: T) => string, pageInfo = true): Page<T> {
   const more = rows.length > request.size;
   const taken = rows.slice(0, request.size);
   const ordered = request.forward ? taken : taken.reverse();
-  const edges = ordered.map((node) => new Edge(node, () => cursorOf(node)));
-  return {
-    edges,
-    pageInfo: {
-      // The cursor we walked from names an item, so there is one on that side.
-      hasNextPage: request.forward ? more : request.cursor !== null,
-      hasPreviousPage: request.forward ? request.cursor !== null : more,
-      get startCursor() {
-        return edges[0]?.cursor ?? null;
-      },
-      get endCursor() {
-        return edges.at(-1)?.cursor ?? null;
-      },
-    },
-  };
+  const edges = ordered.map((node) => new Edge(node, cursorOf));
+  // The cursor we walked from names an item, so there is one on that side.
+  const next = request.forward ? more : request.cursor !== null;
+  const previous = request.forward ? request.cursor !== null : more;
+  return { edges, pageInfo: pageInfo ? new PageInfo(edges, next, previous) : new PageInfo(edges, null, null) };
 }
 
 /** The same page with each item mapped (to what the transport answers with); cursors stay as they were, unencoded until read. */
 export function mapPage<T, U>(page: Page<T>, map: (node: T) => U): Page<U> {
-  return { edges: page.edges.map((edge) => new Edge(map(edge.node), () => edge.cursor)), pageInfo: page.pageInfo };
+  return { edges: page.edges.map((edge) => new Edge(map(edge.node), readCursor, edge)), pageInfo: page.pageInfo };
 }
 
 /**
