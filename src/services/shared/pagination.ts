@@ -85,15 +85,15 @@ export interface Page<T> {
 export class Edge<T> {
   private encoded: string | undefined;
 
-  /** `cursorOf` encodes the cursor of `of`: this edge's item, or the item of the edge this one maps. */
+  /** `cursorOf(source)` encodes the cursor; `source` is the item itself, or for a mapped edge the edge it maps. */
   constructor(
     readonly node: T,
-    private readonly cursorOf: (of: never) => string,
-    private readonly of: unknown = node,
+    private readonly cursorOf: (source: never) => string,
+    private readonly source: unknown = node,
   ) {}
 
   get cursor(): string {
-    return (this.encoded ??= this.cursorOf(this.of as never));
+    return (this.encoded ??= this.cursorOf(this.source as never));
   }
 }
 
