@@ -6,7 +6,7 @@ import type { TimeoutSettings } from "../../entities/timeout-settings";
 import { AgentNumberChannel } from "./agent-number-channel.enum";
 import { decodeCursor, encodeCursor } from "../shared/cursor";
 import { TtlCache } from "../shared/ttl-cache";
-import { assertOffsetPage, type OffsetPage, type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
+import { assertOffsetPage, type OffsetPage, type Page, type PageArgs, rowsToRead, toPage, toPageRequest } from "../shared/pagination";
 import { UserErrorCode } from "../shared/user-error-code.enum";
 import { InvalidArgumentError, type UserInputProblem } from "../shared/user-input-error";
 import { TimeoutRuleViolation, timeoutRuleSql } from "../shared/timeout-rules.sql";
@@ -114,7 +114,7 @@ export class AgentNumberService {
       .createQueryBuilder("n")
       .where("n.account_id = :accountId", { accountId })
       .orderBy("n.number", request.forward ? "ASC" : "DESC")
-      .limit(request.size + 1);
+      .limit(rowsToRead(request));
     if (request.cursor !== null) {
       const argument = request.forward ? "after" : "before";
       const id = decodeCursor(CURSOR_KIND, request.cursor);

@@ -236,7 +236,7 @@ export class SmsConversationQueryService {
     const included = this.includedColumns(includes, where, orderBy);
     const rows = await this.reader.rows<ListedConversation>(
       `SELECT ${[this.columns(includes), `${exactTime(column)} AS "sortKey"`, ...included.columns].join(", ")} FROM sms_conversation c ${included.join} ${where.where}
-       ORDER BY ${orderBy} LIMIT ${rowCountLiteral(request.size + 1)}`,
+       ORDER BY ${orderBy} LIMIT ${rowCountLiteral(rowsToRead(request))}`,
       where.values,
     );
     const page: ConversationPage = {

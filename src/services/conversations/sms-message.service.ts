@@ -5,7 +5,7 @@ import { type SqlReader, sqlReaderOf } from "../../database/sql-reader";
 import { SmsMessage } from "../../entities/sms-message.entity";
 import { WebhookDeliveryAttempt } from "../../entities/webhook-delivery-attempt.entity";
 import { decodeCursor, encodeCursor } from "../shared/cursor";
-import { type Page, type PageArgs, type PageRequest, rowCountLiteral, toPage, toPageRequest } from "../shared/pagination";
+import { type Page, type PageArgs, type PageRequest, rowCountLiteral, rowsToRead, toPage, toPageRequest } from "../shared/pagination";
 import { InvalidArgumentError } from "../shared/user-input-error";
 
 const CURSOR_KIND = "msg";
@@ -50,7 +50,7 @@ export class SmsMessageService {
             `SELECT ${this.columns} FROM (SELECT created_at, id FROM sms_message WHERE id = $2 AND conversation_id = $1) a
              LEFT JOIN LATERAL (
                SELECT * FROM sms_message m WHERE m.conversation_id = $1 AND (m.created_at, m.id) ${request.forward ? ">" : "<"} (a.created_at, a.id)
-               ORDER BY m.created_at ${direction}, m.id ${direction} LIMIT ${rowCountLiteral(request.size + 1)}) m ON true`,
+               ORDER BY m.created_at ${direction}, m.id ${direction} LIMIT ${rowCountLiteral(rowsToRead(request))}) m ON true`,
             [conversationId, cursorId],
           );
     if (rows.length === 0) throw new InvalidArgumentError(argument, `${argument} is not a cursor of this conversation's messages`);
@@ -71,7 +71,7 @@ export class SmsMessageService {
       `SELECT ${this.columns} FROM unnest($1::uuid[]) AS ids(id)
        CROSS JOIN LATERAL (
          SELECT * FROM sms_message WHERE conversation_id = ids.id
-         ORDER BY created_at ${direction}, id ${direction} LIMIT ${rowCountLiteral(request.size + 1)}) m`,
+         ORDER BY created_at ${direction}, id ${direction} LIMIT ${rowCountLiteral(rowsToRead(request))}) m`,
       [conversationIds],
     );
     const byConversation = new Map<string, SmsMessage[]>(conversationIds.map((id) => [id, []]));

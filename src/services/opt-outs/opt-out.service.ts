@@ -3,7 +3,7 @@ import type { OptOutReplies } from "../../entities/opt-out-replies";
 import { SmsRecipient } from "../../entities/sms-recipient.entity";
 import { UserErrorCode } from "../shared/user-error-code.enum";
 import type { UserInputProblem } from "../shared/user-input-error";
-import { type Page, type PageArgs, toPage, toPageRequest } from "../shared/pagination";
+import { type Page, type PageArgs, rowsToRead, toPage, toPageRequest } from "../shared/pagination";
 import { InvalidArgumentError } from "../shared/user-input-error";
 
 const CURSOR_KIND = "optout";
@@ -92,7 +92,7 @@ export class OptOutService {
     const rows = await query
       .orderBy("r.opted_out_at", direction)
       .addOrderBy("r.user_number", direction)
-      .limit(request.size + 1)
+      .limit(rowsToRead(request))
       .getMany();
     return toPage(rows, request, cursorOf);
   }

@@ -158,8 +158,8 @@ export function mapPage<T, U>(page: Page<T>, map: (node: T) => U): Page<U> {
  * A row count written into a statement's text (`LIMIT 51`) rather than bound: with the count
  * known, the plan PostgreSQL makes once for the prepared statement costs what a plan made for
  * each execution would, so its plan cache keeps it; bound, the once-made plan assumes a tenth of
- * the table and every execution is planned again. `rows` is a page's size plus one: an integer
- * from 1 to MAX_PAGE_SIZE + 1 (anything else throws), so a statement has a bounded set of texts.
+ * the table and every execution is planned again. `rows` is what a page read fetches (rowsToRead):
+ * an integer from 1 to MAX_PAGE_SIZE + 1 (anything else throws), so a statement has a bounded set of texts.
  */
 export function rowCountLiteral(rows: number): string {
   if (!Number.isInteger(rows) || rows < 1 || rows > MAX_PAGE_SIZE + 1)
