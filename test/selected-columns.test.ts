@@ -124,7 +124,7 @@ describe("the columns a read of conversations reads", () => {
     const includes = { messagePages: [{ ...request, pageInfo: false }] };
     const id = parsePublicId("conversation", ids[0])!;
     const found = await services.conversationQueries.findWithIncludes(account.id, id, includes);
-    attachIncluded(loaders, includes, found, [{ row: found.conversation!, type: SmsConversationType.from(found.conversation!) }]);
+    attachIncluded(loaders, includes, found, [SmsConversationType.from(found.conversation!)]);
 
     const page = await loaders.firstMessages(request).load(id);
 

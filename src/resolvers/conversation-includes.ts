@@ -179,7 +179,7 @@ const readsWholeRows = (includes: ConversationIncludes): boolean =>
   !(includes.messagePages ?? []).some((page) => page.properties);
 
 /**
- * Gives each conversation read with `includes` what was read with it, for its field resolvers
+ * Gives each conversation read with `includes` (its row: `entity`) what was read with it, for its field resolvers
  * (`agent`, `messages`) to find without a statement; rows read whole also go to the request's
  * loaders, for the request's other fields.
  */
@@ -187,17 +187,18 @@ export function attachIncluded(
   loaders: Loaders,
   includes: ConversationIncludes,
   rows: IncludedRows,
-  conversations: ReadonlyArray<{ row: SmsConversation; type: SmsConversationType }>,
+  conversations: readonly SmsConversationType[],
 ): void {
   const shapes = includes.messagePages?.map(pageShapeOf) ?? [];
-  for (const { row, type } of conversations) {
-    type.included = {
+  for (const conversation of conversations) {
+    const row = conversation.entity;
+    conversation.included = {
       agent: rows.agentNumbers?.get(row.agentNumberId),
       messagePages: rows.messagePages && new Map(rows.messagePages.map((pages, index) => [shapes[index], pages.get(row.id)!])),
     };
   }
   if (!readsWholeRows(includes)) return;
-  for (const { row } of conversations) loaders.conversation.prime(row.id, row);
+  for (const { entity } of conversations) loaders.conversation.prime(entity.id, entity);
   for (const [id, number] of rows.agentNumbers ?? []) loaders.agentNumber.prime(id, number);
   rows.messagePages?.forEach((pages, index) => {
     // A page read without its pageInfo cannot answer another field that reads it.

@@ -58,7 +58,7 @@ export class SmsConversationResolver {
     const found = await this.conversationQueryService.findWithIncludes(accountId, uuid, includes);
     if (!found.conversation) return null;
     const conversation = SmsConversationType.from(found.conversation);
-    attachIncluded(loaders, includes, found, [{ row: found.conversation, type: conversation }]);
+    attachIncluded(loaders, includes, found, [conversation]);
     return conversation;
   }
 
@@ -87,7 +87,7 @@ export class SmsConversationResolver {
       loaders,
       includes,
       page,
-      connection.edges.map((edge, i) => ({ row: page.edges[i].node, type: edge.node })),
+      connection.edges.map((edge) => edge.node),
     );
     return Object.assign(new SmsConversationConnection(), { ...connection, count: page.totalCount });
   }
