@@ -108,7 +108,9 @@ export class MessageRecorder {
   ): Promise<void> {
     try {
       const values = callParameters(round.map((index) => calls[index]));
-      const { rows } = await this.pool.query<StatementRow>({ ...recordMessagesStatement(values), values });
+      // Built whole, not `{ ...statement, values }`: docs/decisions/0016.
+      const { name, text } = recordMessagesStatement(values);
+      const { rows } = await this.pool.query<StatementRow>({ name, text, values });
       for (const row of rows) results[round[row.n - 1]] = row;
     } catch (error) {
       if (round.length === 1 || !rolledBack(error)) {

@@ -74,8 +74,11 @@ export class SmsConversationService {
     command: RecordMessageCommand,
     send: Pick<MessageCall, "deliver" | "idempotencyKey">,
   ): Promise<RecordMessageResult> {
-    // REST names channels in lower case (sms, whatsapp), GraphQL in upper case.
-    command = { ...command, channel: (command.channel?.toUpperCase() as AgentNumberChannel | undefined) ?? AgentNumberChannel.SMS };
+    // REST names channels in lower case (sms, whatsapp), GraphQL in upper case. Object.assign,
+    // not `{ ...command, channel }`: docs/decisions/0016.
+    command = Object.assign({}, command, {
+      channel: (command.channel?.toUpperCase() as AgentNumberChannel | undefined) ?? AgentNumberChannel.SMS,
+    });
     const ref = await this.agentNumbers.findRef(accountId, command.agentNumber);
     if (!ref) {
       // Same answer whether another account has the number or nobody does.
