@@ -184,17 +184,19 @@ describe("PostgreSQL restarted under load", () => {
     const timers = acked.filter((call) => call.input.timeOut !== undefined);
     expect(timers.length).toBeGreaterThan(0);
     const conversationIds = timers.map((call) => parsePublicId("conversation", call.conversationId!));
-    await eventually(
-      async () => {
-        const { rows } = await db.query(
-          `SELECT c.id, c.status, (SELECT count(*)::int FROM sms_message m WHERE m.conversation_id = c.id AND m.kind = 'TIMEOUT_END') AS ends
+    await withTimerJobsOnFailure(conversationIds, () =>
+      eventually(
+        async () => {
+          const { rows } = await db.query(
+            `SELECT c.id, c.status, (SELECT count(*)::int FROM sms_message m WHERE m.conversation_id = c.id AND m.kind = 'TIMEOUT_END') AS ends
            FROM sms_conversation c WHERE c.id = ANY($1)`,
-          [conversationIds],
-        );
-        expect(rows).toHaveLength(timers.length);
-        for (const row of rows) expect(row).toEqual({ id: row.id, status: "TIMED_OUT", ends: 1 });
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
+            [conversationIds],
+          );
+          expect(rows).toHaveLength(timers.length);
+          for (const row of rows) expect(row).toEqual({ id: row.id, status: "TIMED_OUT", ends: 1 });
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      ),
     );
 
     // The timer whose job the restart interrupted fired too, once: the worker runner was started again.
@@ -234,3 +236,20 @@ describe("PostgreSQL restarted under load", () => {
     expect(stacks.length).toBeLessThan(10);
   });
 });
+
+/** Runs `check`; if it fails, the failure also shows the conversations' timer jobs as graphile-worker holds them, and the server's last log lines. */
+async function withTimerJobsOnFailure(conversationIds: Array<string | null>, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    const { rows: jobs } = await db.query(
+      `SELECT key, task_identifier, attempts, max_attempts, last_error, locked_at, locked_by, run_at, now() AS now
+       FROM graphile_worker.jobs WHERE key LIKE ANY($1)`,
+      [conversationIds.map((id) => `%${id}%`)],
+    );
+    throw new Error(
+      `${(error as Error).message}\ntheir timer jobs: ${JSON.stringify(jobs)}\nserver log, last lines:\n${gateway.output().slice(-6000)}`,
+      { cause: error },
+    );
+  }
+}
