@@ -1,5 +1,5 @@
 import type { Client, ClientBase, ClientConfig, PoolConfig } from "pg";
-import { databaseUnavailableReason } from "../errors/database-unavailable";
+import { NO_ANSWER_MESSAGE } from "../errors/database-unavailable";
 
 /** How long Parley's database sessions may take, in ms (see Config.database). */
 export interface DatabaseTimeouts {
@@ -34,7 +34,7 @@ export function apiSessionOptions(timeouts: DatabaseTimeouts): PoolConfig {
     statement_timeout: timeouts.statementTimeoutMs,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionTimeoutMs,
     ...(timeouts.statementTimeoutMs > 0
-      ? { query_timeout: timeouts.statementTimeoutMs + ANSWER_GRACE_MS, onConnect: dropWhenUnanswered }
+      ? { onConnect: (client: ClientBase) => dropWhenUnanswered(client, timeouts.statementTimeoutMs + ANSWER_GRACE_MS) }
       : {}),
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_AFTER_MS,
@@ -63,27 +63,41 @@ export function listenSessionOptions(timeouts: DatabaseTimeouts): ClientConfig {
 }
 
 /**
- * pg's query_timeout fails the caller but keeps the connection, with the unanswered statement
- * still in flight: every later statement on it would queue behind that one. Closing the socket
- * fails them at once, and the pool (its error listener) discards the connection.
+ * A connection with statements outstanding that hears nothing from the server for
+ * `answerWithinMs` is closed with NO_ANSWER_MESSAGE: its statements fail with that error at once
+ * (every later one would queue behind the unanswered one), and the pool (its error listener)
+ * discards the connection. A statement the server runs for long still gets its answer first:
+ * the server cancels it at statement_timeout, ANSWER_GRACE_MS before the deadline.
+ *
+ * One watchdog per connection, fed by the socket's data and pg's `drain` (no statement left), and
+ * nothing per statement: pg's `query_timeout`, like any wrapper of a statement's callback, made
+ * each statement's objects outlive young-generation collections (docs/decisions/0016).
  */
-function dropWhenUnanswered(client: ClientBase): void {
+function dropWhenUnanswered(client: ClientBase, answerWithinMs: number): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const drop = (error: unknown) => {
-    if (databaseUnavailableReason(error) === "no answer") (client as Client).connection.stream.destroy();
+  const stream = (client as Client).connection.stream;
+  /** Since when statements have been outstanding with nothing heard from the server; undefined while none are. */
+  let silentSince: number | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
+  const watch = (afterMs: number) => {
+    watchdog = setTimeout(() => {
+      watchdog = undefined;
+      if (silentSince === undefined) return;
+      const silentMs = performance.now() - silentSince;
+      if (silentMs < answerWithinMs) watch(answerWithinMs - silentMs);
+      else stream.destroy(new Error(NO_ANSWER_MESSAGE));
+    }, afterMs);
+    watchdog.unref();
   };
+  client.on("drain", () => (silentSince = undefined));
+  stream.on("data", () => {
+    if (silentSince !== undefined) silentSince = performance.now();
+  });
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    const callback = args[args.length - 1];
-    if (typeof callback === "function") {
-      const done = callback as (error: unknown, result: unknown) => void;
-      args[args.length - 1] = (error: unknown, result: unknown) => {
-        drop(error);
-        done(error, result);
-      };
-      return query(...args);
+    if (silentSince === undefined) {
+      silentSince = performance.now();
+      if (watchdog === undefined) watch(answerWithinMs);
     }
-    const result = query(...args);
-    if (result instanceof Promise) result.catch(drop);
-    return result;
+    return query(...args);
   };
 }

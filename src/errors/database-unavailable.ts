@@ -20,12 +20,16 @@ const UNREACHABLE_CODES = new Set([
   "ENOTFOUND",
 ]);
 
-/** pg and pg-pool's errors that carry no code, by their fixed messages (prefixes), and what each means. */
+/** What the statements of a connection that heard nothing from the server in time fail with (see apiSessionOptions). */
+export const NO_ANSWER_MESSAGE = "no answer from the database in time";
+
+/** pg and pg-pool's errors that carry no code, and Parley's own, by their fixed messages (prefixes), and what each means. */
 const UNAVAILABLE_MESSAGES: ReadonlyArray<readonly [string, string]> = [
   ["timeout exceeded when trying to connect", "pool wait timeout"],
   ["Connection terminated due to connection timeout", "connect timeout"],
   ["timeout expired", "connect timeout"],
   ["Query read timeout", "no answer"],
+  [NO_ANSWER_MESSAGE, "no answer"],
   ["Connection terminated", "connection lost"],
   ["Client has encountered a connection error and is not queryable", "connection lost"],
   ["Client was closed and is not queryable", "connection lost"],
