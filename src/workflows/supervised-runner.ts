@@ -16,7 +16,8 @@ export interface SupervisedRunner {
 /**
  * A graphile-worker runner that is started again whenever it stops by itself. graphile-worker
  * stops its runner when it cannot record a job's outcome (the database went away while the job
- * ran); the process would live on without a worker. Each runner's workers beat through
+ * ran), and this one stops it when a job lookup fails (the lookup may have locked a job); the
+ * process would live on without a worker. Each runner's workers beat through
  * `heartbeat`; when a runner ends, they are retired, which releases the jobs they held at once,
  * and a new runner (new identity) is started, again and again until the database takes it.
  * Fails only if the first runner cannot start (a start-up failure).
@@ -42,6 +43,20 @@ export async function startSupervisedRunner(
     };
     events.on("pool:create", ({ workerPool }) => beatFor(workerPool.id));
     events.on("worker:create", ({ worker }) => beatFor(worker.workerId));
+    // A job lookup that failed may have locked a job all the same (PostgreSQL committed it, the
+    // answer was lost with the connection). That job is locked by this runner's pool, which beats
+    // on, so nothing would release it: the runner is stopped instead (its running jobs finish),
+    // and ended() retires its identities, which releases the job, and starts another.
+    let lookupFailed = false;
+    events.on("worker:getJob:error", ({ worker }) => {
+      if (lookupFailed) return;
+      lookupFailed = true;
+      // After the failing worker has scheduled its next lookup, which the shutdown then cancels
+      // (stopped within its own error handling, graphile-worker would end it with an error).
+      setImmediate(() => {
+        void Promise.resolve(worker.workerPool.gracefulShutdown("a job lookup failed; restarting the runner")).catch(() => undefined);
+      });
+    });
     let runner: Runner;
     try {
       runner = await run({ ...options, events });

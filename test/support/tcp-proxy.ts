@@ -5,7 +5,9 @@ import net from "node:net";
  * Parley without touching the server other tests share: `refuse()` is a database that is down
  * (connections reset, new ones refused), `blackhole()` one that cannot be reached (nothing
  * answers, new connections hang), `restore()` brings it back, `failover()` brings it back for new
- * connections only (the ones open meanwhile stay silent, as after a failover to a new server).
+ * connections only (the ones open meanwhile stay silent, as after a failover to a new server),
+ * `loseAnswer()` drops a connection just as the server answers (the work done, the client
+ * never told).
  */
 export interface TcpProxy {
   /** `url` with the proxy's port: what Parley connects to. */
@@ -14,6 +16,12 @@ export interface TcpProxy {
   blackhole(): void;
   restore(): Promise<void>;
   failover(): void;
+  /**
+   * The next answer holding `answer` (e.g. a command tag, `UPDATE 1`) that the server sends right
+   * after a client message holding `statement` (its text or prepared statement's name) is not
+   * passed on: both sides of its connection are closed instead. Resolves once that happened.
+   */
+  loseAnswer(statement: string, answer: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,6 +32,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   /** Connections silenced by blackhole(): dropped by restore(), left silent by failover(). */
   const silent = new Set<net.Socket>();
   let mode: "forward" | "blackhole" = "forward";
+  let losing: { statement: string; answer: string; lost: () => void } | undefined;
 
   const server = net.createServer((client) => {
     open.add(client);
@@ -41,7 +50,21 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
     client.pipe(upstream);
-    upstream.pipe(client);
+    let asked = false;
+    client.on("data", (chunk: Buffer) => {
+      if (losing && chunk.includes(losing.statement)) asked = true;
+    });
+    upstream.on("data", (chunk: Buffer) => {
+      if (asked && losing && chunk.includes(losing.answer)) {
+        losing.lost();
+        losing = undefined;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      asked = false;
+      client.write(chunk);
+    });
   });
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
@@ -86,6 +109,11 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     },
     failover() {
       mode = "forward";
+    },
+    loseAnswer(statement, answer) {
+      return new Promise<void>((lost) => {
+        losing = { statement, answer, lost };
+      });
     },
     async close() {
       const closed = stopListening();
