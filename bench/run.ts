@@ -27,7 +27,9 @@ import { createBenchDatabase, freePort } from "./support/bench-database";
  * against two peers. Parley runs as `npm start` does (one process: API + worker; production mode)
  * on a fresh, seeded and ANALYZEd database (embedded, or BENCH_DATABASE_URL). autocannon loads it
  * for BENCH_DURATION seconds (default 20) per scenario at 10 and 50 connections, alternating floor
- * and Parley runs of scenario 1 so that machine drift hits both. Scenario 1 is also run on an
+ * and Parley runs of scenario 1 so that machine drift hits both, each server warmed up first on
+ * what it is measured on (Parley on scenarios 1 and 2). Scenario 2's latency is also reported per
+ * turn (USER, AGENT). Scenario 1 is also run on an
  * unseeded database — what a new deployment has: freshly migrated, no seed, no ANALYZE — by a
  * Parley process of its own, after the same warm-up on that database (so the measured run is
  * the database's first BENCH_WARM_UP + BENCH_DURATION seconds of traffic); twice, each time on a
@@ -58,6 +60,9 @@ const CREATE =
 /** One request autocannon sends. */
 type Req = { headers?: Record<string, string>; body: string };
 
+/** A request, and optionally its kind: a load reports the latency of each kind apart (see Result.byKind). */
+type Request = Req & { kind?: string };
+
 interface Result {
   name: string;
   connections: number;
@@ -72,6 +77,8 @@ interface Result {
   cpu: { server: number; postgres: number; load: number };
   /** The first erroneous response body, to say what went wrong. */
   sampleError?: string;
+  /** Latency per request kind, in ms, timed from the request's setup (just before it is written) to its response. */
+  byKind?: Record<string, { n: number; p50: number; p99: number }>;
 }
 
 /** Parley's processes (the seeded and the unseeded ones) and the highest RSS any of them reached in a load so far. */
@@ -185,12 +192,13 @@ async function load(
   pid: number,
   url: string,
   connections: number,
-  request: () => { headers?: Record<string, string>; body: string },
+  request: () => Request,
   isError: (body: string) => boolean,
   duration = DURATION,
 ): Promise<Result> {
   let errors = 0;
   let sampleError: string | undefined;
+  const latencies = new Map<string, number[]>();
   const [server0, postgres0, load0] = [cpuSeconds(pid), postgresCpuSeconds(), process.cpuUsage()];
   const [result, peak] = await peakRss(pid, () =>
     autocannon({
@@ -200,11 +208,18 @@ async function load(
       requests: [
         {
           method: "POST",
-          setupRequest: (req) => {
-            const { headers, body } = request();
+          // autocannon gives each request a fresh context, set up just before it is written.
+          setupRequest: (req, context: { kind?: string; setUpAt?: number }) => {
+            const { headers, body, kind } = request();
+            context.kind = kind;
+            context.setUpAt = performance.now();
             return { ...req, headers: { ...req.headers, "content-type": "application/json", ...headers }, body };
           },
-          onResponse: (_status, body) => {
+          onResponse: (_status, body, context: { kind?: string; setUpAt?: number }) => {
+            if (context.kind !== undefined && context.setUpAt !== undefined) {
+              const list = latencies.get(context.kind) ?? latencies.set(context.kind, []).get(context.kind)!;
+              list.push(performance.now() - context.setUpAt);
+            }
             if (!isError(body)) return;
             errors++;
             sampleError ??= body.slice(0, 300);
@@ -231,7 +246,14 @@ async function load(
     errors,
     peakRssMb: peak,
     sampleError,
+    byKind: latencies.size === 0 ? undefined : Object.fromEntries([...latencies].map(([kind, list]) => [kind, percentiles(list)])),
   };
+}
+
+function percentiles(list: number[]): { n: number; p50: number; p99: number } {
+  const sorted = [...list].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99) };
 }
 
 const gqlError = (body: string) => body.includes('"errors"') || /"userErrors":\[\{/.test(body);
@@ -374,6 +396,7 @@ async function main(): Promise<void> {
         const i = turn++;
         const agent = i % 2 === 1;
         return {
+          kind: agent ? "AGENT" : "USER",
           headers: auth,
           body: JSON.stringify({
             query: CREATE,
@@ -390,8 +413,11 @@ async function main(): Promise<void> {
         };
       };
 
-      console.log("warming up Parley and the floor on writes");
+      // Parley is warmed up on both scenarios it is measured on, as each server is on both reads:
+      // scenario 2's AGENT turns and timers run code that scenario 1 does not.
+      console.log("warming up Parley (scenarios 1 and 2) and the floor on writes");
       await load("warm-up", parley.pid!, parleyUrl, 10, createNew, gqlError, WARM_UP_SECONDS);
+      await load("warm-up", parley.pid!, parleyUrl, 10, continueTurn, gqlError, WARM_UP_SECONDS);
       await load("warm-up", floor.pid!, floorUrl, 10, floorNew, (body) => body.includes('"error"'), WARM_UP_SECONDS);
       await drain(pool);
 
@@ -585,6 +611,15 @@ async function main(): Promise<void> {
         console.log(
           `ratio Parley / floor, scenario 2 at ${connections} connections: ${(continuing.rps / floorRps).toFixed(2)} (${continuing.rps.toFixed(0)} / ${floorRps.toFixed(0)} req/s; p99 ${continuing.p99.toFixed(0)} ms, the floor's ${floorP99.toFixed(0)} ms)`,
         );
+        const turns = results.find((r) => r.connections === connections && r.name.startsWith("2."))?.byKind;
+        if (turns) {
+          console.log(
+            `scenario 2 at ${connections} connections by turn (ms from setup to response): ${Object.entries(turns)
+              .sort(([a], [b]) => b.localeCompare(a))
+              .map(([kind, t]) => `${kind} p50 ${t.p50.toFixed(1)} p99 ${t.p99.toFixed(1)}`)
+              .join("; ")}`,
+          );
+        }
         console.log(
           `ratio unseeded / seeded, scenario 1 at ${connections} connections (means of two runs): ${(unseeded.rps / seeded.rps).toFixed(2)} (${unseeded.rps.toFixed(0)} / ${seeded.rps.toFixed(0)} req/s;` +
             ` CPU µs/req server ${unseeded.server.toFixed(0)} / ${seeded.server.toFixed(0)}, postgres ${unseeded.postgres.toFixed(0)} / ${seeded.postgres.toFixed(0)}, autocannon ${unseeded.load.toFixed(0)} / ${seeded.load.toFixed(0)})`,
