@@ -47,10 +47,11 @@ export async function startSupervisedRunner(
     // answer was lost with the connection). That job is locked by this runner's pool, which beats
     // on, so nothing would release it: the runner is stopped instead (its running jobs finish),
     // and ended() retires its identities, which releases the job, and starts another.
-    let lookupFailed = false;
+    let shuttingDown = false;
+    events.on("pool:gracefulShutdown", () => (shuttingDown = true));
     events.on("worker:getJob:error", ({ worker }) => {
-      if (lookupFailed) return;
-      lookupFailed = true;
+      if (shuttingDown) return;
+      shuttingDown = true;
       // After the failing worker has scheduled its next lookup, which the shutdown then cancels
       // (stopped within its own error handling, graphile-worker would end it with an error).
       setImmediate(() => {
