@@ -33,7 +33,8 @@ import { createBenchDatabase, freePort } from "./support/bench-database";
  * unseeded database — what a new deployment has: freshly migrated, no seed, no ANALYZE — by a
  * Parley process of its own, after the same warm-up on that database (so the measured run is
  * the database's first BENCH_WARM_UP + BENCH_DURATION seconds of traffic); twice, each time on a
- * new database, alternating with the seeded runs: its ratio is of the two means.
+ * new database, between the two seeded runs (seeded, unseeded, unseeded, seeded): its ratio is of
+ * the two means.
  * The reads (bench/read-queries.ts) run on Parley, a hand-written graphql-yoga + pg server
  * (bench/peers/yoga-server.ts) and PostGraphile 5 (bench/peers/postgraphile-server.ts), each
  * warmed up and its answer checked first, alternating Parley, yoga, PostGraphile twice per read
@@ -459,16 +460,20 @@ async function main(): Promise<void> {
         results.push(
           await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
         );
-        // Seeded and unseeded alternate, so that machine drift hits both.
-        for (let round = 0; round < 2; round++) {
+        const seededRun = async (): Promise<Result> => {
           const before = await statementCount(pool, SEEDED_DATABASE);
           const created = await load("1. new conversations", parley.pid!, parleyUrl, connections, createNew, gqlError);
           const statements = (await statementCount(pool, SEEDED_DATABASE)) - before;
           created.statementsPerRequest = statements / (created.rps * DURATION);
-          results.push(created);
           drains.push(`after scenario 1 at ${connections} connections: backlog drained in ${(await drain(pool)).toFixed(1)} s`);
-          results.push(await unseededRun(connections, round));
-        }
+          return created;
+        };
+        // Seeded, unseeded, unseeded, seeded: a machine that speeds up or slows down steadily
+        // through the four runs moves both means alike (alternating A B A B would favour A).
+        results.push(await seededRun());
+        results.push(await unseededRun(connections, 0));
+        results.push(await unseededRun(connections, 1));
+        results.push(await seededRun());
         results.push(
           await load("floor: new conversation (raw pg)", floor.pid!, floorUrl, connections, floorNew, (body) => body.includes('"error"')),
         );
