@@ -20,7 +20,7 @@ import {
   type SchemaForm,
   messageCounts,
 } from "./read-queries";
-import { createBenchDatabase, freePort } from "./support/bench-database";
+import { createBenchDatabase, freePort, percentile } from "./support/bench-database";
 
 /*
  * `npm run bench`: createSmsConversation throughput against a raw-SQL floor, and the two reads
@@ -58,11 +58,8 @@ const SEEDED_DATABASE = "parley_bench";
 const CREATE =
   "mutation($input: CreateSmsConversationInput!) { createSmsConversation(input: $input) { conversationId workflowId userErrors { code message } } }";
 
-/** One request autocannon sends. */
-type Req = { headers?: Record<string, string>; body: string };
-
-/** A request, and optionally its kind: a load reports the latency of each kind apart (see Result.byKind). */
-type Request = Req & { kind?: string };
+/** One request autocannon sends, and optionally its kind: a load reports the latency of each kind apart (see Result.byKind). */
+type Req = { headers?: Record<string, string>; body: string; kind?: string };
 
 interface Result {
   name: string;
@@ -193,7 +190,7 @@ async function load(
   pid: number,
   url: string,
   connections: number,
-  request: () => Request,
+  request: () => Req,
   isError: (body: string) => boolean,
   duration = DURATION,
 ): Promise<Result> {
@@ -253,8 +250,7 @@ async function load(
 
 function percentiles(list: number[]): { n: number; p50: number; p99: number } {
   const sorted = [...list].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-  return { n: sorted.length, p50: at(0.5), p99: at(0.99) };
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
 const gqlError = (body: string) => body.includes('"errors"') || /"userErrors":\[\{/.test(body);

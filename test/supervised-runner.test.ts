@@ -1,3 +1,4 @@
+import { parsePublicId } from "../src/services/shared/public-id";
 import { startWorker, type Worker } from "../src/workflows/worker";
 import { capturedLogger } from "./support/captured-logger";
 import { eventually } from "./support/eventually";
@@ -59,7 +60,7 @@ describe("the supervised runner", () => {
       { apiKey: account.apiKey },
     );
     expect(body.data!.createSmsConversation.userErrors).toEqual([]);
-    const conversationId = body.data!.createSmsConversation.conversationId as string;
+    const conversationId = parsePublicId("conversation", body.data!.createSmsConversation.conversationId as string)!;
 
     await lost;
     // The lost lookup locked the warning's job. Released, it runs within about a second; left
@@ -68,7 +69,7 @@ describe("the supervised runner", () => {
       harness.db.query<{ body: string; after_ms: number }>(
         `SELECT m.body, extract(epoch FROM m.created_at - c.created_at) * 1000 AS after_ms
          FROM sms_message m JOIN sms_conversation c ON c.id = m.conversation_id
-         WHERE 'conv_' || replace(c.id::text, '-', '') = $1 AND m.kind = 'TIMEOUT_WARNING'`,
+         WHERE c.id = $1 AND m.kind = 'TIMEOUT_WARNING'`,
         [conversationId],
       );
     const [warning] = await eventually(
@@ -85,10 +86,7 @@ describe("the supervised runner", () => {
     // The replacement runner goes on: the timeout fires, the conversation times out, no job is left locked.
     await eventually(
       async () => {
-        const { rows } = await harness.db.query<{ status: string }>(
-          "SELECT status FROM sms_conversation WHERE 'conv_' || replace(id::text, '-', '') = $1",
-          [conversationId],
-        );
+        const { rows } = await harness.db.query<{ status: string }>("SELECT status FROM sms_conversation WHERE id = $1", [conversationId]);
         expect(rows).toEqual([{ status: "TIMED_OUT" }]);
       },
       { timeoutMs: 15_000 },
